@@ -1,0 +1,22 @@
+import { type BenchRow, printTable } from './stats';
+import { coldStartBench } from './suites/cold-start';
+import { registerBench } from './suites/register';
+
+/** `npm run bench [suite...]`: every performance target of the hotline, printed as one table. */
+const suites: Record<string, () => Promise<BenchRow[]>> = {
+  'cold-start': coldStartBench,
+  register: registerBench,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(suites);
+const rows: BenchRow[] = [];
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) throw new Error(`Unknown suite ${name}; choose from ${Object.keys(suites).join(', ')}`);
+  process.stderr.write(`running ${name}...\n`);
+  rows.push(...(await suite()));
+}
+printTable(rows);
+process.exitCode = rows.some((r) => r.pass === false) ? 1 : 0;
+process.exit();

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel as EsbuildLogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '#functions/catalog';
+import type { StageConfig } from '#infra/stage-config';
+import { acknowledgeTableIndexGrant } from './nag-acknowledgements';
+
+/** The repository root: catalog entries are relative to it, and it holds package.json and the lock file. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Service name in every structured log line and trace of this app. */
+export const serviceName = 'complaint-hotline';
+
+/** Node.js major version the functions run on; the bundle targets the same. */
+export const nodeRuntime = Runtime.NODEJS_22_X;
+
+// ESM bundles have no `require`; a few CommonJS dependencies still call it.
+const requireShim =
+  "import { createRequire as __hotlineCreateRequire } from 'node:module'; const require = __hotlineCreateRequire(import.meta.url);";
+
+export interface AppFunctionProps {
+  /** The function's entry in `functions/catalog.ts`. */
+  readonly spec: FunctionSpec;
+  readonly stage: StageConfig;
+  /** The app's one table; access is granted as the spec's `table` field says. */
+  readonly table: ITable;
+  /** Environment for this function only; wins over the common variables. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A function of this app: one catalog entry bundled with esbuild (no Docker) into an ESM
+ * Lambda on Node.js 22 / arm64, with its own log group, X-Ray tracing, the common environment
+ * and exactly the table access the catalog declares.
+ */
+export class AppFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+  readonly spec: FunctionSpec;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    const { spec, stage, table } = props;
+    this.spec = spec;
+
+    const entry = path.resolve(repoRoot, spec.entry);
+    if (!existsSync(entry)) {
+      throw new Error(`Function ${spec.id}: entry ${spec.entry} does not exist (see functions/catalog.ts)`);
+    }
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    // Own role without the AWS-managed basic execution policy: it may write to its own log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${spec.id}: ${spec.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      description: spec.description,
+      runtime: nodeRuntime,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[stage.logLevel],
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: serviceName,
+        LOG_LEVEL: stage.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        STAGE: stage.name,
+        ...stage.functionEnvironment,
+        TABLE_NAME: table.tableName,
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: requireShim,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Ship the SDK version the code was tested with instead of the runtime's.
+        bundleAwsSDK: true,
+        logLevel: EsbuildLogLevel.WARNING,
+      },
+    });
+
+    switch (spec.table) {
+      case 'read':
+        table.grantReadData(this.function);
+        break;
+      case 'readWrite':
+        table.grantReadWriteData(this.function);
+        break;
+      case 'none':
+        break;
+    }
+    if (spec.table !== 'none') {
+      acknowledgeTableIndexGrant(
+        this.role,
+        table,
+        "Table grants cover this table's own global secondary indexes (<table>/index/*), nothing else.",
+      );
+    }
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: `Pinned to ${nodeRuntime.name} for parity with the Node.js version the code base builds and tests on.`,
+    });
+    // The X-Ray write actions have no resource-level permissions, so tracing needs Resource "*".
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import type { StaffRole } from '#functions/catalog';
+import type { StageConfig } from '#infra/stage-config';
+import { portalCallbackPath } from '#infra/stage-config';
+import { globalIndexes, tableKeys, ttlAttribute } from '#shared/adapters/table-schema';
+
+export interface StatefulStackProps extends StackProps {
+  readonly stage: StageConfig;
+}
+
+/** Staff groups and their precedence (lower wins when a user is in several). */
+export const staffGroups: readonly {
+  readonly name: StaffRole;
+  readonly precedence: number;
+  readonly description: string;
+}[] = [
+  { name: 'admin', precedence: 0, description: 'Administrators: users, configuration, every action' },
+  { name: 'supervisor', precedence: 10, description: 'Supervisors: approve extensions, broadcasts, reports' },
+  { name: 'agent', precedence: 20, description: 'Agents: register, dispatch and follow complaints' },
+];
+
+/**
+ * What must survive a redeploy: the one table and the staff user pool.
+ * Stateless stacks receive these by reference; nothing here depends on them.
+ */
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly userPool: UserPool;
+  readonly portalClient: UserPoolClient;
+  readonly authDomain: UserPoolDomain;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: tableKeys.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableKeys.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: ttlAttribute,
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: stage.isProduction,
+      removalPolicy: stage.removalPolicy,
+    });
+    for (const index of globalIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    this.userPool = new UserPool(this, 'StaffUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      userInvitation: {
+        emailSubject: 'Your complaint hotline staff account',
+        emailBody:
+          'Hello {username}, an account was created for you on the complaint hotline portal. ' +
+          'Your temporary password is {####}. You will choose your own at first sign-in.',
+      },
+      deletionProtection: stage.isProduction,
+      removalPolicy: stage.removalPolicy,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional by product decision (TOTP offered); Plus-tier adaptive authentication challenges risky sign-ins.',
+    });
+
+    for (const group of staffGroups) {
+      this.userPool.addGroup(`Group-${group.name}`, {
+        groupName: group.name,
+        precedence: group.precedence,
+        description: group.description,
+      });
+    }
+
+    this.authDomain = this.userPool.addDomain('HostedDomain', {
+      cognitoDomain: { domainPrefix: stage.authDomainPrefix ?? `hotline-${stage.name}-${Aws.ACCOUNT_ID}` },
+    });
+
+    this.portalClient = this.userPool.addClient('PortalClient', {
+      // A browser app cannot keep a secret: public client, authorization code flow with PKCE.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: stage.portalOrigins.map((origin) => `${origin}${portalCallbackPath}`),
+        logoutUrls: stage.portalOrigins.map((origin) => `${origin}/`),
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: stage.refreshTokenValidity,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'PortalClientId', { value: this.portalClient.userPoolClientId });
+    new CfnOutput(this, 'AuthBaseUrl', { value: this.authDomain.baseUrl() });
+  }
+}

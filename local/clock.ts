@@ -1,0 +1,37 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Clock } from '#shared/ports/clock';
+
+type Listener = () => Promise<void> | void;
+
+/**
+ * The local runtime's simulated time: real time plus an offset that only moves forward.
+ * Handlers and emulators read it; tests advance it instead of sleeping.
+ */
+export class LocalClock implements Clock {
+  private offsetMs = 0;
+  private readonly listeners: Listener[] = [];
+
+  constructor(private readonly stateFile?: string) {
+    if (stateFile && existsSync(stateFile)) {
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { offsetMs?: number };
+      this.offsetMs = Number(saved.offsetMs ?? 0);
+    }
+  }
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /** Run after every advance (and awaited), e.g. firing due schedules. */
+  onAdvance(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  async advance(seconds: number): Promise<Date> {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('Time only moves forward');
+    this.offsetMs += seconds * 1000;
+    if (this.stateFile) writeFileSync(this.stateFile, JSON.stringify({ offsetMs: this.offsetMs }));
+    for (const listener of this.listeners) await listener();
+    return this.now();
+  }
+}

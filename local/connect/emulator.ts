@@ -1,0 +1,1062 @@
+/**
+ * A local Amazon Connect instance: registered contact flows run by the interpreter,
+ * inbound calls to the hotline number, outbound calls through StartOutboundVoiceContact
+ * on the real REST-JSON wire protocol (so the AWS SDK and CLI work by endpoint override),
+ * queues, hours of operation, limits, and contact events shaped like EventBridge's.
+ * Everything time-related reads the injected clock; nothing sleeps on real time.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectContactFlowInitiationMethod, EventBridgeEvent } from 'aws-lambda';
+import type { FlowDocument } from '#infra/flows/lib/flow-language';
+import { assertValidFlow } from '#infra/flows/lib/validate';
+import type { Clock } from '#shared/ports/clock';
+import { checkHoursConfig, type HoursOfOperationConfig, isWithinHours } from './hours.ts';
+import {
+  type CallbackRequest,
+  ContactFlowSession,
+  type DisconnectReason,
+  type FlowSessionHost,
+  type LambdaInvoker,
+  type QueueRef,
+  type TraceEntry,
+  type TranscriptLine,
+} from './interpreter.ts';
+
+export const DEFAULT_INSTANCE_ID = '5a1b7c3e-0000-4000-8000-00000000c0de';
+export const DEFAULT_HOTLINE_NUMBER = '+15550100100';
+/** Connect fails an outbound call that is not connected within 60 seconds. */
+export const DIALING_TIMEOUT_SECONDS = 60;
+/** StartOutboundVoiceContact's ClientToken is valid for 7 days. */
+const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
+const MAX_REQUEST_ATTRIBUTES_BYTES = 32 * 1024;
+const E164 = /^\+[1-9]\d{1,14}$/;
+const DTMF_KEYS = /^[0-9*#]+$/;
+
+/** Disconnect reasons for the outcomes a dialer has to tell apart. */
+export const DISCONNECT_REASONS = {
+  callerHungUp: 'CUSTOMER_DISCONNECT',
+  flowHungUp: 'CONTACT_FLOW_DISCONNECT',
+  noAnswer: 'TELECOM_TIMEOUT',
+  busy: 'TELECOM_BUSY',
+  stopped: 'OTHER',
+} as const satisfies Record<string, DisconnectReason>;
+
+// ---------------------------------------------------------------------------
+// Public types
+
+export interface QueueConfig {
+  readonly name: string;
+  /** Most contacts waiting at once before TransferContactToQueue takes QueueAtCapacity; default unlimited. */
+  readonly capacity?: number;
+  /** Hours used by CheckHoursOfOperation when it names no hours of its own. */
+  readonly hoursOfOperationId?: string;
+  /** Closed regardless of hours (e.g. an emergency switch). */
+  readonly closed?: boolean;
+  readonly outboundCallerId?: string;
+}
+
+export interface NumberBehaviour {
+  /** `manual`: rings until someone answers or declines through the phone simulator (or 60 s pass). */
+  readonly answer: 'answer' | 'no-answer' | 'busy' | 'manual';
+  /** Keys pressed when the flow asks, in order: one per menu, up to `#` for digits. */
+  readonly keys?: string;
+  /** Clock seconds the phone rings before answering (or before busy is signalled); default 0. */
+  readonly ringSeconds?: number;
+}
+
+export interface ConnectLimits {
+  /** StartOutboundVoiceContact calls per second (token bucket refill rate). */
+  readonly callsPerSecond: number;
+  /** Bucket size: calls allowed in a burst. */
+  readonly burst: number;
+  /** Live calls (ringing, in a flow or queued) per instance. */
+  readonly maxConcurrentCalls: number;
+}
+
+export const DEFAULT_LIMITS: ConnectLimits = { callsPerSecond: 2, burst: 5, maxConcurrentCalls: 10 };
+
+export type ContactEventType = 'INITIATED' | 'CONNECTED_TO_SYSTEM' | 'QUEUED' | 'DISCONNECTED' | 'COMPLETED';
+
+export interface ContactEventDetail {
+  readonly eventType: ContactEventType;
+  readonly contactId: string;
+  readonly initialContactId: string;
+  readonly channel: 'VOICE';
+  readonly instanceArn: string;
+  readonly initiationMethod: ConnectContactFlowInitiationMethod;
+  readonly initiationTimestamp: string;
+  readonly connectedToSystemTimestamp?: string;
+  readonly disconnectTimestamp?: string;
+  readonly disconnectReason?: string;
+  readonly queueInfo?: {
+    readonly queueArn: string;
+    readonly queueType: 'STANDARD';
+    readonly enqueueTimestamp: string;
+  };
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export type ContactEvent = EventBridgeEvent<'Amazon Connect Contact Event', ContactEventDetail>;
+
+export type PhoneCallState = 'ringing' | 'in-progress' | 'queued' | 'ended';
+export type CallDirection = 'inbound' | 'outbound';
+
+export interface PhoneCallView {
+  readonly callId: string;
+  /** Same as callId: the Connect ContactId. */
+  readonly contactId: string;
+  readonly direction: CallDirection;
+  readonly state: PhoneCallState;
+  readonly from: string;
+  readonly to: string;
+  readonly initiationMethod: ConnectContactFlowInitiationMethod;
+  readonly contactFlowId: string;
+  readonly startedAt: string;
+  readonly answeredAt?: string;
+  readonly endedAt?: string;
+  readonly disconnectReason?: string;
+  /** The flow is waiting for keys right now. */
+  readonly awaitingInput: boolean;
+  readonly transcript: readonly TranscriptLine[];
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly queue?: { readonly name: string; readonly arn: string; readonly enqueuedAt: string };
+  /** Why the emulator could not run the flow (unknown action, bad parameter, ...). */
+  readonly failure?: string;
+  /** What happened inside the flow (Lambda results and errors, branches taken), for debugging. */
+  readonly trace: readonly TraceEntry[];
+}
+
+export type OutboundRequestResult =
+  | 'started'
+  | 'existing-contact'
+  | 'ThrottlingException'
+  | 'LimitExceededException'
+  | 'InvalidParameterException'
+  | 'ResourceNotFoundException'
+  | 'DestinationNotAllowedException';
+
+export interface OutboundCallLogEntry {
+  readonly at: string;
+  readonly destination: string;
+  readonly contactFlowId: string;
+  readonly clientToken?: string;
+  readonly contactId?: string;
+  readonly result: OutboundRequestResult;
+  readonly message?: string;
+  /** Live calls right after this request was handled. */
+  readonly activeCallsAfter: number;
+  /** How the call ended, filled in when it does. */
+  disconnectReason?: string;
+  endedAt?: string;
+}
+
+export interface ConnectStats {
+  readonly activeCalls: number;
+  /** The most live calls there ever were at once. */
+  readonly peakActiveCalls: number;
+  readonly limits: ConnectLimits;
+  readonly outboundStarted: number;
+  readonly throttled: number;
+  readonly limitExceeded: number;
+}
+
+export interface ConnectEmulatorOptions {
+  readonly clock: Clock;
+  readonly invokeLambda: LambdaInvoker;
+  readonly emitContactEvent?: (event: ContactEvent) => void | Promise<void>;
+  readonly onCallbackRequested?: (request: CallbackRequest) => void | Promise<void>;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly instanceId?: string;
+  /** The number inbound calls dial; default +15550100100. */
+  readonly hotlineNumber?: string;
+  readonly flows?: Readonly<Record<string, FlowDocument>>;
+  /** The flow that answers the hotline number. */
+  readonly inboundContactFlowId?: string;
+  readonly queues?: Readonly<Record<string, QueueConfig>>;
+  readonly hoursOfOperation?: Readonly<Record<string, HoursOfOperationConfig>>;
+  readonly limits?: Partial<ConnectLimits>;
+  /** When given, registered flows may only invoke these Lambda ARNs. */
+  readonly knownLambdaArns?: readonly string[];
+  /** How an outbound destination behaves unless set per number; default `manual`. */
+  readonly defaultNumberBehaviour?: NumberBehaviour;
+  /** DestinationNotAllowedException (and CallbackNumberNotDialable) for numbers this refuses. */
+  readonly isDestinationAllowed?: (e164: string) => boolean;
+  /** Emit COMPLETED right after DISCONNECTED, as Connect does for contacts without after-contact work; default true. */
+  readonly emitCompletedEvents?: boolean;
+  /** Process due work (answering, busy) right after an outbound request instead of waiting for `tick()`; default true. */
+  readonly autoTick?: boolean;
+  readonly log?: (message: string) => void;
+}
+
+export class ConnectApiError extends Error {
+  constructor(
+    readonly errorType: string,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+/** Bad use of the emulator's own (non-AWS) surface, e.g. dialing from a malformed number. */
+export class PhoneSimulatorError extends Error {
+  constructor(
+    /** INVALID_INPUT (400), NOT_FOUND (404) or CONFLICT (409), as the API's error body names them. */
+    readonly code: 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'PhoneSimulatorError';
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+interface CallRecord {
+  readonly id: string;
+  readonly direction: CallDirection;
+  readonly from: string;
+  readonly to: string;
+  readonly customerAddress: string;
+  readonly systemAddress: string;
+  readonly initiationMethod: ConnectContactFlowInitiationMethod;
+  readonly contactFlowId: string;
+  readonly initiatedAt: Date;
+  readonly transcript: TranscriptLine[];
+  readonly initialAttributes: Readonly<Record<string, string>>;
+  state: PhoneCallState;
+  live: boolean;
+  connectedAt?: Date;
+  endedAt?: Date;
+  disconnectReason?: string;
+  session?: ContactFlowSession;
+  behaviour?: NumberBehaviour;
+  answerDueAt?: Date;
+  dialDeadline?: Date;
+  queue?: { ref: QueueRef; enqueuedAt: Date };
+  logEntry?: OutboundCallLogEntry;
+  lastUpdate: Date;
+}
+
+interface RegisteredFlow {
+  readonly id: string;
+  readonly arn: string;
+  readonly doc: FlowDocument;
+}
+
+interface RegisteredQueue {
+  readonly ref: QueueRef;
+  config: QueueConfig;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function eventTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export type ConnectEmulator = ReturnType<typeof createConnectEmulator>;
+
+export function createConnectEmulator(options: ConnectEmulatorOptions) {
+  const clock = options.clock;
+  const region = options.region ?? 'eu-west-1';
+  const accountId = options.accountId ?? '000000000000';
+  const instanceId = options.instanceId ?? DEFAULT_INSTANCE_ID;
+  const instanceArn = `arn:aws:connect:${region}:${accountId}:instance/${instanceId}`;
+  const hotlineNumber = options.hotlineNumber ?? DEFAULT_HOTLINE_NUMBER;
+  const limits: ConnectLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log ?? ((message: string) => console.warn(`[connect-emulator] ${message}`));
+  const emitCompleted = options.emitCompletedEvents ?? true;
+  const autoTick = options.autoTick ?? true;
+  let defaultBehaviour: NumberBehaviour = options.defaultNumberBehaviour ?? { answer: 'manual' };
+
+  const flows = new Map<string, RegisteredFlow>();
+  const queues = new Map<string, RegisteredQueue>();
+  const hours = new Map<string, HoursOfOperationConfig>();
+  const inboundFlows = new Map<string, string>();
+  const calls = new Map<string, CallRecord>();
+  const numbers = new Map<string, NumberBehaviour>();
+  const clientTokens = new Map<string, { contactId: string; at: number }>();
+  const callLog: OutboundCallLogEntry[] = [];
+  const callbackRequests: CallbackRequest[] = [];
+  const contactEvents: ContactEvent[] = [];
+  const pending = new Set<Promise<unknown>>();
+  let activeCalls = 0;
+  let peakActiveCalls = 0;
+  let outboundStarted = 0;
+  let throttled = 0;
+  let limitExceeded = 0;
+  let tokens = limits.burst;
+  let tokensAt = clock.now().getTime();
+
+  // --- registration ----------------------------------------------------------
+
+  function registerFlow(contactFlowId: string, document: FlowDocument | string): void {
+    const doc: unknown = typeof document === 'string' ? JSON.parse(document) : structuredClone(document);
+    assertValidFlow(doc, {
+      flowName: contactFlowId,
+      ...(options.knownLambdaArns ? { knownLambdaArns: options.knownLambdaArns } : {}),
+    });
+    const id = contactFlowId.includes('/contact-flow/')
+      ? (contactFlowId.split('/contact-flow/')[1] ?? contactFlowId)
+      : contactFlowId;
+    flows.set(id, { id, arn: `${instanceArn}/contact-flow/${id}`, doc });
+  }
+
+  function findFlow(idOrArn: string): RegisteredFlow | undefined {
+    const id = idOrArn.includes('/contact-flow/') ? (idOrArn.split('/contact-flow/')[1] ?? idOrArn) : idOrArn;
+    return flows.get(id);
+  }
+
+  /** Binds the flow that answers calls to `phoneNumber` (default: the hotline number). */
+  function setInboundFlow(contactFlowId: string, phoneNumber: string = hotlineNumber): void {
+    if (!findFlow(contactFlowId))
+      throw new Error(`Register flow ${contactFlowId} before binding it to ${phoneNumber}`);
+    inboundFlows.set(phoneNumber, contactFlowId);
+  }
+
+  function setQueue(queueId: string, config: QueueConfig): QueueRef {
+    const existing = queues.get(queueId);
+    if (existing) {
+      existing.config = config;
+      return existing.ref;
+    }
+    const ref: QueueRef = {
+      id: queueId,
+      arn: `${instanceArn}/queue/${queueId}`,
+      name: config.name,
+      ...(config.outboundCallerId ? { outboundCallerId: config.outboundCallerId } : {}),
+    };
+    queues.set(queueId, { ref, config });
+    return ref;
+  }
+
+  function findQueue(idOrArn: string): RegisteredQueue | undefined {
+    const id = idOrArn.includes('/queue/') ? (idOrArn.split('/queue/')[1] ?? idOrArn) : idOrArn;
+    return queues.get(id);
+  }
+
+  function setHoursOfOperation(hoursId: string, config: HoursOfOperationConfig): void {
+    checkHoursConfig(hoursId, config);
+    hours.set(hoursId, config);
+  }
+
+  function findHours(idOrArn: string): HoursOfOperationConfig | undefined {
+    const id = idOrArn.includes('/operating-hours/')
+      ? (idOrArn.split('/operating-hours/')[1] ?? idOrArn)
+      : idOrArn;
+    return hours.get(id);
+  }
+
+  function setNumberBehaviour(e164: string, behaviour: NumberBehaviour): void {
+    if (!E164.test(e164))
+      throw new PhoneSimulatorError('INVALID_INPUT', `${e164} is not an E.164 number`, 'number');
+    if (behaviour.keys !== undefined && behaviour.keys !== '' && !DTMF_KEYS.test(behaviour.keys)) {
+      throw new PhoneSimulatorError('INVALID_INPUT', 'keys may only hold 0-9, * and #', 'keys');
+    }
+    numbers.set(e164, behaviour);
+  }
+
+  function getNumberBehaviour(e164: string): NumberBehaviour {
+    return numbers.get(e164) ?? defaultBehaviour;
+  }
+
+  function setDefaultNumberBehaviour(behaviour: NumberBehaviour): void {
+    defaultBehaviour = behaviour;
+  }
+
+  for (const [id, config] of Object.entries(options.hoursOfOperation ?? {})) setHoursOfOperation(id, config);
+  for (const [id, config] of Object.entries(options.queues ?? {})) setQueue(id, config);
+  for (const [id, doc] of Object.entries(options.flows ?? {})) registerFlow(id, doc);
+  if (options.inboundContactFlowId) setInboundFlow(options.inboundContactFlowId);
+
+  // --- bookkeeping -------------------------------------------------------------
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    pending.add(promise);
+    const done = () => pending.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  /** Resolves when nothing the emulator started (flows, Lambdas, HTTP requests) is still running. */
+  async function whenIdle(): Promise<void> {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  }
+
+  function isAllowed(e164: string): boolean {
+    return options.isDestinationAllowed ? options.isDestinationAllowed(e164) : true;
+  }
+
+  async function emit(record: CallRecord, eventType: ContactEventType): Promise<void> {
+    const queue = record.queue;
+    const detail: ContactEventDetail = {
+      eventType,
+      contactId: record.id,
+      initialContactId: record.id,
+      channel: 'VOICE',
+      instanceArn,
+      initiationMethod: record.initiationMethod,
+      initiationTimestamp: record.initiatedAt.toISOString(),
+      ...(record.connectedAt ? { connectedToSystemTimestamp: record.connectedAt.toISOString() } : {}),
+      ...(record.endedAt ? { disconnectTimestamp: record.endedAt.toISOString() } : {}),
+      ...(record.disconnectReason ? { disconnectReason: record.disconnectReason } : {}),
+      ...(queue
+        ? {
+            queueInfo: {
+              queueArn: queue.ref.arn,
+              queueType: 'STANDARD',
+              enqueueTimestamp: queue.enqueuedAt.toISOString(),
+            },
+          }
+        : {}),
+      tags: {},
+    };
+    const event: ContactEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Amazon Connect Contact Event',
+      source: 'aws.connect',
+      account: accountId,
+      time: eventTime(clock.now()),
+      region,
+      resources: [`${instanceArn}/contact/${record.id}`, instanceArn],
+      detail,
+    };
+    contactEvents.push(event);
+    if (!options.emitContactEvent) return;
+    try {
+      await options.emitContactEvent(event);
+    } catch (error) {
+      log(`emitContactEvent failed for ${eventType} ${record.id}: ${String(error)}`);
+    }
+  }
+
+  function say(record: CallRecord, speaker: TranscriptLine['speaker'], text: string): void {
+    record.transcript.push({ at: clock.now().toISOString(), speaker, text });
+  }
+
+  function startLive(record: CallRecord): void {
+    record.live = true;
+    activeCalls += 1;
+    peakActiveCalls = Math.max(peakActiveCalls, activeCalls);
+  }
+
+  /** Ends a call that never reached a flow, or after its session ended. */
+  async function finish(record: CallRecord, reason: DisconnectReason, note: string): Promise<void> {
+    if (record.state === 'ended') return;
+    const now = clock.now();
+    record.state = 'ended';
+    record.endedAt = now;
+    record.lastUpdate = now;
+    record.disconnectReason = reason;
+    say(record, 'system', note);
+    if (record.live) {
+      record.live = false;
+      activeCalls -= 1;
+    }
+    if (record.logEntry) {
+      record.logEntry.disconnectReason = reason;
+      record.logEntry.endedAt = now.toISOString();
+    }
+    await emit(record, 'DISCONNECTED');
+    if (emitCompleted) await emit(record, 'COMPLETED');
+  }
+
+  const endNotes: Record<DisconnectReason, string> = {
+    CUSTOMER_DISCONNECT: '(call ended)',
+    CONTACT_FLOW_DISCONNECT: '(call ended by the system)',
+    TELECOM_BUSY: '(line busy)',
+    TELECOM_TIMEOUT: '(no answer)',
+    OTHER: '(call ended)',
+  };
+
+  function hostFor(record: CallRecord): FlowSessionHost {
+    return {
+      clock,
+      invokeLambda: options.invokeLambda,
+      log,
+      findFlow: (idOrArn) => findFlow(idOrArn)?.doc,
+      findQueue: (idOrArn) => findQueue(idOrArn)?.ref,
+      isOpen: (hoursId, queue) => {
+        const queueConfig = queue ? findQueue(queue.id)?.config : undefined;
+        if (hoursId === undefined && queueConfig?.closed) return false;
+        const id = hoursId ?? queueConfig?.hoursOfOperationId;
+        if (id === undefined) return queueConfig ? true : undefined;
+        const config = findHours(id);
+        if (!config) throw new Error(`hours of operation "${id}" are not configured in the emulator`);
+        return isWithinHours(config, clock.now());
+      },
+      enqueue: (_session, queue) => {
+        const registered = findQueue(queue.id);
+        const capacity = registered?.config.capacity ?? Number.POSITIVE_INFINITY;
+        const waiting = [...calls.values()].filter(
+          (c) => c.state === 'queued' && c.queue?.ref.id === queue.id,
+        ).length;
+        if (waiting >= capacity) return 'at-capacity';
+        record.queue = { ref: queue, enqueuedAt: clock.now() };
+        record.state = 'queued';
+        track(emit(record, 'QUEUED'));
+        return 'queued';
+      },
+      requestCallback: async (request) => {
+        callbackRequests.push(request);
+        await options.onCallbackRequested?.(request);
+      },
+      isDialable: isAllowed,
+      sessionEnded: (_session, reason) => finish(record, reason, endNotes[reason]),
+    };
+  }
+
+  function view(record: CallRecord): PhoneCallView {
+    const session = record.session;
+    return {
+      callId: record.id,
+      contactId: record.id,
+      direction: record.direction,
+      state: record.state,
+      from: record.from,
+      to: record.to,
+      initiationMethod: record.initiationMethod,
+      contactFlowId: record.contactFlowId,
+      startedAt: record.initiatedAt.toISOString(),
+      ...(record.connectedAt ? { answeredAt: record.connectedAt.toISOString() } : {}),
+      ...(record.endedAt ? { endedAt: record.endedAt.toISOString() } : {}),
+      ...(record.disconnectReason ? { disconnectReason: record.disconnectReason } : {}),
+      awaitingInput: session?.awaitingInput ?? false,
+      transcript: record.transcript.map((line) => ({ ...line })),
+      attributes: { ...(session?.attributes ?? record.initialAttributes) },
+      ...(record.queue
+        ? {
+            queue: {
+              name: record.queue.ref.name,
+              arn: record.queue.ref.arn,
+              enqueuedAt: record.queue.enqueuedAt.toISOString(),
+            },
+          }
+        : {}),
+      ...(session?.failure ? { failure: session.failure } : {}),
+      trace: [...(session?.trace ?? [])],
+    };
+  }
+
+  function recordOf(callId: string): CallRecord {
+    const record = calls.get(callId);
+    if (!record) throw new PhoneSimulatorError('NOT_FOUND', `no call ${callId}`, 'callId');
+    return record;
+  }
+
+  async function runFlow(record: CallRecord): Promise<void> {
+    const flow = findFlow(record.contactFlowId);
+    if (!flow) throw new Error(`flow ${record.contactFlowId} disappeared`);
+    const session = new ContactFlowSession(
+      hostFor(record),
+      {
+        contactId: record.id,
+        initialContactId: record.id,
+        instanceArn,
+        initiationMethod: record.initiationMethod,
+        customerAddress: record.customerAddress,
+        systemAddress: record.systemAddress,
+      },
+      record.transcript,
+      record.initialAttributes,
+    );
+    record.session = session;
+    if (record.behaviour?.keys) session.setScriptedKeys(record.behaviour.keys);
+    await session.start(flow.doc);
+  }
+
+  // --- inbound -------------------------------------------------------------------
+
+  /** A person (or test) dials a number of the instance, by default the hotline. */
+  function startInboundCall(from: string, to: string = hotlineNumber): Promise<PhoneCallView> {
+    return track(
+      (async () => {
+        if (!E164.test(from))
+          throw new PhoneSimulatorError(
+            'INVALID_INPUT',
+            `from must be an E.164 number, got "${from}"`,
+            'from',
+          );
+        const contactFlowId = inboundFlows.get(to);
+        if (!contactFlowId) throw new PhoneSimulatorError('NOT_FOUND', `no contact flow answers ${to}`, 'to');
+        const now = clock.now();
+        const record: CallRecord = {
+          id: randomUUID(),
+          direction: 'inbound',
+          from,
+          to,
+          customerAddress: from,
+          systemAddress: to,
+          initiationMethod: 'INBOUND',
+          contactFlowId,
+          initiatedAt: now,
+          transcript: [],
+          initialAttributes: {},
+          state: 'in-progress',
+          live: false,
+          lastUpdate: now,
+        };
+        calls.set(record.id, record);
+        if (activeCalls >= limits.maxConcurrentCalls) {
+          record.state = 'ended';
+          record.endedAt = now;
+          record.disconnectReason = 'TELECOM_BUSY';
+          say(record, 'system', '(busy: the instance is at its concurrent call limit)');
+          return view(record);
+        }
+        startLive(record);
+        record.connectedAt = now;
+        await emit(record, 'INITIATED');
+        await runFlow(record);
+        return view(record);
+      })(),
+    );
+  }
+
+  async function pressKeys(callId: string, digits: string): Promise<PhoneCallView> {
+    const record = recordOf(callId);
+    if (!DTMF_KEYS.test(digits))
+      throw new PhoneSimulatorError('INVALID_INPUT', 'digits may only hold 0-9, * and #', 'digits');
+    if (record.state === 'ended')
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} has ended`, 'callId');
+    if (!record.session)
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} is not connected yet`, 'callId');
+    await track(record.session.pressKeys(digits));
+    return view(record);
+  }
+
+  /** The caller (inbound) or the person called (outbound) hangs up; a ringing call is declined. */
+  async function hangup(callId: string): Promise<PhoneCallView> {
+    const record = recordOf(callId);
+    if (record.state === 'ended') return view(record);
+    if (record.state === 'ringing') return decline(callId);
+    say(record, 'caller', '(hung up)');
+    if (record.session) await track(record.session.end('CUSTOMER_DISCONNECT'));
+    else await track(finish(record, 'CUSTOMER_DISCONNECT', endNotes.CUSTOMER_DISCONNECT));
+    return view(record);
+  }
+
+  // --- outbound ------------------------------------------------------------------
+
+  async function answer(callId: string): Promise<PhoneCallView> {
+    const record = recordOf(callId);
+    if (record.state !== 'ringing')
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} is not ringing`, 'callId');
+    await track(connectOutbound(record));
+    return view(record);
+  }
+
+  async function decline(callId: string): Promise<PhoneCallView> {
+    const record = recordOf(callId);
+    if (record.state !== 'ringing')
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} is not ringing`, 'callId');
+    say(record, 'caller', '(declined)');
+    await track(finish(record, 'TELECOM_BUSY', endNotes.TELECOM_BUSY));
+    return view(record);
+  }
+
+  async function connectOutbound(record: CallRecord): Promise<void> {
+    if (record.state !== 'ringing') return;
+    const now = clock.now();
+    record.state = 'in-progress';
+    record.connectedAt = now;
+    record.lastUpdate = now;
+    say(record, 'caller', '(answered)');
+    await emit(record, 'CONNECTED_TO_SYSTEM');
+    await runFlow(record);
+  }
+
+  function takeToken(): boolean {
+    const now = clock.now().getTime();
+    tokens = Math.min(limits.burst, tokens + ((now - tokensAt) / 1000) * limits.callsPerSecond);
+    tokensAt = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+
+  function checkInstance(value: unknown): void {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new ConnectApiError('InvalidParameterException', 400, 'InstanceId is required');
+    }
+    if (value !== instanceId && value !== instanceArn) {
+      throw new ConnectApiError('ResourceNotFoundException', 404, `Instance ${value} not found`);
+    }
+  }
+
+  /** StartOutboundVoiceContact, as the HTTP API and tests call it. */
+  async function startOutboundVoiceContact(input: unknown): Promise<{ ContactId: string }> {
+    const now = clock.now();
+    const body = isRecord(input) ? input : {};
+    const destination = typeof body.DestinationPhoneNumber === 'string' ? body.DestinationPhoneNumber : '';
+    const contactFlowId = typeof body.ContactFlowId === 'string' ? body.ContactFlowId : '';
+    const clientToken = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
+    const reject = (error: ConnectApiError): never => {
+      if (error.errorType === 'ThrottlingException') throttled += 1;
+      if (error.errorType === 'LimitExceededException') limitExceeded += 1;
+      callLog.push({
+        at: now.toISOString(),
+        destination,
+        contactFlowId,
+        ...(clientToken ? { clientToken } : {}),
+        result: error.errorType as OutboundRequestResult,
+        message: error.message,
+        activeCallsAfter: activeCalls,
+      });
+      throw error;
+    };
+    try {
+      if (!takeToken()) {
+        throw new ConnectApiError(
+          'ThrottlingException',
+          429,
+          `Rate exceeded: more than ${limits.callsPerSecond} calls per second`,
+        );
+      }
+      checkInstance(body.InstanceId);
+      if (!contactFlowId)
+        throw new ConnectApiError('InvalidParameterException', 400, 'ContactFlowId is required');
+      const flow = findFlow(contactFlowId);
+      if (!flow)
+        throw new ConnectApiError(
+          'ResourceNotFoundException',
+          404,
+          `Contact flow ${contactFlowId} not found`,
+        );
+      if (!E164.test(destination)) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          'DestinationPhoneNumber must be an E.164 phone number',
+        );
+      }
+      const source = typeof body.SourcePhoneNumber === 'string' ? body.SourcePhoneNumber : undefined;
+      const queueId = typeof body.QueueId === 'string' ? body.QueueId : undefined;
+      if (source === undefined && queueId === undefined) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          'Either SourcePhoneNumber or QueueId must be given',
+        );
+      }
+      if (source !== undefined && !E164.test(source)) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          'SourcePhoneNumber must be an E.164 phone number',
+        );
+      }
+      const queue = queueId !== undefined ? findQueue(queueId) : undefined;
+      if (queueId !== undefined && !queue)
+        throw new ConnectApiError('ResourceNotFoundException', 404, `Queue ${queueId} not found`);
+      const attributes: Record<string, string> = {};
+      if (body.Attributes !== undefined) {
+        if (!isRecord(body.Attributes))
+          throw new ConnectApiError('InvalidParameterException', 400, 'Attributes must be a map of strings');
+        for (const [key, value] of Object.entries(body.Attributes)) {
+          if (typeof value !== 'string') {
+            throw new ConnectApiError('InvalidParameterException', 400, `Attributes.${key} must be a string`);
+          }
+          attributes[key] = value;
+        }
+        const bytes = Object.entries(attributes).reduce(
+          (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v),
+          0,
+        );
+        if (bytes > MAX_REQUEST_ATTRIBUTES_BYTES) {
+          throw new ConnectApiError(
+            'InvalidParameterException',
+            400,
+            `Attributes take ${bytes} bytes; at most 32 KB`,
+          );
+        }
+      }
+      if (clientToken !== undefined && (clientToken.length === 0 || clientToken.length > 500)) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          'ClientToken must be 1 to 500 characters',
+        );
+      }
+      const ringTimeout =
+        typeof body.RingTimeoutInSeconds === 'number' ? body.RingTimeoutInSeconds : DIALING_TIMEOUT_SECONDS;
+      if (!isAllowed(destination)) {
+        throw new ConnectApiError(
+          'DestinationNotAllowedException',
+          403,
+          `Outbound calls to ${destination} are not allowed`,
+        );
+      }
+
+      // a repeat while the contact is live returns it; after it ended, a new call starts
+      if (clientToken !== undefined) {
+        const known = clientTokens.get(clientToken);
+        const existing =
+          known && now.getTime() - known.at < CLIENT_TOKEN_TTL_MS ? calls.get(known.contactId) : undefined;
+        if (existing && existing.state !== 'ended') {
+          callLog.push({
+            at: now.toISOString(),
+            destination,
+            contactFlowId,
+            clientToken,
+            contactId: existing.id,
+            result: 'existing-contact',
+            activeCallsAfter: activeCalls,
+          });
+          return { ContactId: existing.id };
+        }
+      }
+      if (activeCalls >= limits.maxConcurrentCalls) {
+        throw new ConnectApiError(
+          'LimitExceededException',
+          429,
+          `The instance has ${activeCalls} live calls; its limit is ${limits.maxConcurrentCalls}`,
+        );
+      }
+
+      const behaviour = getNumberBehaviour(destination);
+      const systemAddress = source ?? queue?.config.outboundCallerId ?? hotlineNumber;
+      const record: CallRecord = {
+        id: randomUUID(),
+        direction: 'outbound',
+        from: systemAddress,
+        to: destination,
+        customerAddress: destination,
+        systemAddress,
+        initiationMethod: 'API',
+        contactFlowId: flow.id,
+        initiatedAt: now,
+        transcript: [],
+        initialAttributes: attributes,
+        state: 'ringing',
+        live: false,
+        behaviour,
+        answerDueAt: new Date(now.getTime() + (behaviour.ringSeconds ?? 0) * 1000),
+        dialDeadline: new Date(now.getTime() + Math.min(ringTimeout, DIALING_TIMEOUT_SECONDS) * 1000),
+        lastUpdate: now,
+      };
+      calls.set(record.id, record);
+      startLive(record);
+      outboundStarted += 1;
+      if (clientToken !== undefined)
+        clientTokens.set(clientToken, { contactId: record.id, at: now.getTime() });
+      const entry: OutboundCallLogEntry = {
+        at: now.toISOString(),
+        destination,
+        contactFlowId,
+        ...(clientToken ? { clientToken } : {}),
+        contactId: record.id,
+        result: 'started',
+        activeCallsAfter: activeCalls,
+      };
+      record.logEntry = entry;
+      callLog.push(entry);
+      say(record, 'system', `(ringing ${destination})`);
+      await emit(record, 'INITIATED');
+      if (autoTick) void track(new Promise<void>((resolve) => setImmediate(() => resolve(tick()))));
+      return { ContactId: record.id };
+    } catch (error) {
+      if (error instanceof ConnectApiError) return reject(error);
+      throw error;
+    }
+  }
+
+  async function stopContact(input: unknown): Promise<Record<string, never>> {
+    const body = isRecord(input) ? input : {};
+    checkInstance(body.InstanceId);
+    const contactId = typeof body.ContactId === 'string' ? body.ContactId : '';
+    const record = calls.get(contactId);
+    if (!record) throw new ConnectApiError('ContactNotFoundException', 410, `Contact ${contactId} not found`);
+    if (record.state === 'ended') return {};
+    if (record.session) await track(record.session.end('OTHER'));
+    else await track(finish(record, 'OTHER', '(call stopped through the API)'));
+    return {};
+  }
+
+  function describeContact(instance: string, contactId: string): { Contact: Record<string, unknown> } {
+    checkInstance(instance);
+    const record = calls.get(contactId);
+    if (!record)
+      throw new ConnectApiError('ResourceNotFoundException', 404, `Contact ${contactId} not found`);
+    const seconds = (date: Date) => date.getTime() / 1000;
+    const session = record.session;
+    return {
+      Contact: {
+        Arn: `${instanceArn}/contact/${record.id}`,
+        Id: record.id,
+        InitialContactId: record.id,
+        InitiationMethod: record.initiationMethod,
+        Channel: 'VOICE',
+        InitiationTimestamp: seconds(record.initiatedAt),
+        ...(record.connectedAt ? { ConnectedToSystemTimestamp: seconds(record.connectedAt) } : {}),
+        ...(record.endedAt ? { DisconnectTimestamp: seconds(record.endedAt) } : {}),
+        LastUpdateTimestamp: seconds(record.endedAt ?? record.lastUpdate),
+        CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: record.customerAddress },
+        SystemEndpoint: { Type: 'TELEPHONE_NUMBER', Address: record.systemAddress },
+        ...(record.queue
+          ? { QueueInfo: { Id: record.queue.ref.id, EnqueueTimestamp: seconds(record.queue.enqueuedAt) } }
+          : {}),
+        ...(record.disconnectReason ? { DisconnectReason: record.disconnectReason } : {}),
+        Attributes: { ...(session?.attributes ?? record.initialAttributes) },
+      },
+    };
+  }
+
+  // --- time ------------------------------------------------------------------------
+
+  /** Applies whatever the clock has made due: answering, busy, dialing timeouts, input time limits. */
+  function tick(): Promise<void> {
+    const now = clock.now().getTime();
+    const work: Promise<void>[] = [];
+    for (const record of calls.values()) {
+      if (record.state === 'ringing') {
+        const behaviour = record.behaviour ?? defaultBehaviour;
+        const answerDue = (record.answerDueAt?.getTime() ?? now) <= now;
+        if (behaviour.answer === 'answer' && answerDue) work.push(connectOutbound(record));
+        else if (behaviour.answer === 'busy' && answerDue)
+          work.push(finish(record, 'TELECOM_BUSY', endNotes.TELECOM_BUSY));
+        else if ((record.dialDeadline?.getTime() ?? Number.POSITIVE_INFINITY) <= now) {
+          work.push(finish(record, 'TELECOM_TIMEOUT', endNotes.TELECOM_TIMEOUT));
+        }
+      } else if (record.session?.awaitingInput) {
+        work.push(record.session.checkTimeouts());
+      }
+    }
+    return track(Promise.all(work).then(() => undefined));
+  }
+
+  // --- HTTP (REST-JSON, as the AWS SDK speaks it) ------------------------------------
+
+  async function readJson(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > 1024 * 1024)
+        throw new ConnectApiError('InvalidRequestException', 400, 'Request body too large');
+      chunks.push(buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text.trim() === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConnectApiError('InvalidRequestException', 400, 'Request body is not valid JSON');
+    }
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
+    const payload = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      'x-amzn-requestid': randomUUID(),
+      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+    });
+    res.end(payload);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://connect.local');
+    const method = req.method ?? 'GET';
+    try {
+      if (method === 'PUT' && url.pathname === '/contact/outbound-voice') {
+        send(res, 200, await startOutboundVoiceContact(await readJson(req)));
+        return;
+      }
+      if (method === 'POST' && url.pathname === '/contact/stop') {
+        send(res, 200, await stopContact(await readJson(req)));
+        return;
+      }
+      const describe = /^\/contacts\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (method === 'GET' && describe) {
+        send(
+          res,
+          200,
+          describeContact(decodeURIComponent(describe[1] ?? ''), decodeURIComponent(describe[2] ?? '')),
+        );
+        return;
+      }
+      throw new ConnectApiError(
+        'UnknownOperationException',
+        404,
+        `The emulator does not implement ${method} ${url.pathname}`,
+      );
+    } catch (error) {
+      if (error instanceof ConnectApiError) {
+        send(res, error.statusCode, { message: error.message, Message: error.message }, error.errorType);
+        return;
+      }
+      log(
+        `internal error on ${method} ${url.pathname}: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      send(res, 500, { message: 'Internal error in the Connect emulator' }, 'InternalServiceException');
+    }
+  }
+
+  /** Node HTTP handler for the Connect API; any SigV4 Authorization is accepted unverified. */
+  function httpHandler(req: IncomingMessage, res: ServerResponse): void {
+    void track(handle(req, res));
+  }
+
+  // --- reading -------------------------------------------------------------------------
+
+  function getCall(callId: string): PhoneCallView | undefined {
+    const record = calls.get(callId);
+    return record ? view(record) : undefined;
+  }
+
+  function listCalls(filter: { direction?: CallDirection } = {}): PhoneCallView[] {
+    return [...calls.values()]
+      .filter((record) => filter.direction === undefined || record.direction === filter.direction)
+      .reverse()
+      .map(view);
+  }
+
+  function stats(): ConnectStats {
+    return { activeCalls, peakActiveCalls, limits, outboundStarted, throttled, limitExceeded };
+  }
+
+  return {
+    instanceId,
+    instanceArn,
+    region,
+    hotlineNumber,
+    /** Every StartOutboundVoiceContact request, in order, with its result. */
+    callLog: callLog as readonly OutboundCallLogEntry[],
+    /** Every CreateCallbackContact the flows ran. */
+    callbackRequests: callbackRequests as readonly CallbackRequest[],
+    /** Every contact event emitted, in order. */
+    contactEvents: contactEvents as readonly ContactEvent[],
+    httpHandler,
+    registerFlow,
+    setInboundFlow,
+    setQueue,
+    setHoursOfOperation,
+    setNumberBehaviour,
+    getNumberBehaviour,
+    setDefaultNumberBehaviour,
+    startInboundCall,
+    pressKeys,
+    hangup,
+    answer,
+    decline,
+    getCall,
+    listCalls,
+    startOutboundVoiceContact,
+    stopContact,
+    describeContact,
+    tick,
+    whenIdle,
+    stats,
+  };
+}

@@ -1,0 +1,251 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
+import { loadConfig } from '#shared/config';
+import { LocalClock } from './clock';
+import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import { readBody, sendJson, serveApi } from './gateway';
+import { createDevIdentityProvider, type DevIdentityProvider } from './identity';
+import { LambdaHost } from './lambda-host';
+import { portalPlaceholder } from './portal-placeholder';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export interface LocalRuntimeOptions {
+  /** Gateway port; 0 picks free ports for everything (tests). Default 3000. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Folder that keeps data between restarts; omit to keep everything in memory. */
+  readonly dataDir?: string;
+  /** Extra environment for the handlers (configuration overrides). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly log?: (line: string) => void;
+}
+
+export interface ComponentHealth {
+  readonly status: 'up' | 'down';
+  readonly endpoint: string;
+  readonly detail?: string;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly port: number;
+  readonly clock: LocalClock;
+  readonly identity: DevIdentityProvider;
+  readonly lambdas: LambdaHost;
+  readonly dynamo: LocalDynamo;
+  readonly tableName: string;
+  token(username: string, groups: readonly string[]): Promise<string>;
+  health(): Promise<{ status: 'ok' | 'degraded'; components: Record<string, ComponentHealth> }>;
+  stop(): Promise<void>;
+}
+
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Start the whole system on this machine: DynamoDB Local, the gateway and the local control surface. */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const host = options.host ?? '127.0.0.1';
+  const basePort = options.port ?? 3000;
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const portFor = async (offset: number) => (basePort === 0 ? freePort(host) : basePort + offset);
+
+  const dynamo = await startDynamoDbLocal({
+    port: await portFor(1),
+    ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+  });
+  const stops: (() => Promise<void>)[] = [() => dynamo.stop()];
+  try {
+    const tableName = options.env?.TABLE_NAME ?? 'complaint-hotline';
+    await ensureTable(dynamo.client, tableName);
+
+    // The handlers read configuration from the environment exactly as on Lambda.
+    const env: Record<string, string> = {
+      TABLE_NAME: tableName,
+      AWS_REGION: 'eu-west-1',
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      POWERTOOLS_SERVICE_NAME: 'complaint-hotline',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...options.env,
+    };
+    Object.assign(process.env, env);
+    const clock = new LocalClock(dataDir ? join(dataDir, 'clock.json') : undefined);
+    setDependencies(createDependencies(loadConfig(process.env), clock));
+
+    const server = createServer();
+    const port = await listen(server, basePort, host);
+    const url = `http://${host}:${port}`;
+    stops.unshift(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+
+    const identity = await createDevIdentityProvider({
+      issuer: `${url}/local`,
+      ...(dataDir ? { keyFile: join(dataDir, 'dev-signing-key.json') } : {}),
+    });
+    const lambdas = new LambdaHost(REPO_ROOT);
+
+    const health = async () => {
+      const components: Record<string, ComponentHealth> = { gateway: { status: 'up', endpoint: url } };
+      try {
+        await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }));
+        components.dynamodb = { status: 'up', endpoint: dynamo.endpoint };
+      } catch (error) {
+        components.dynamodb = { status: 'down', endpoint: dynamo.endpoint, detail: (error as Error).name };
+      }
+      const status = Object.values(components).every((c) => c.status === 'up') ? 'ok' : 'degraded';
+      return { status, components } as const;
+    };
+
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      handle(req, res).catch((error: unknown) => {
+        log(`local runtime: request failed: ${(error as Error).message}`);
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+        else res.end();
+      });
+    });
+
+    async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const reqUrl = new URL(req.url ?? '/', url);
+      const path = reqUrl.pathname;
+      const method = req.method ?? 'GET';
+      if (path === '/health' && method === 'GET') {
+        const report = await health();
+        return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+      }
+      if (path.startsWith('/api/')) {
+        return serveApi(req, res, reqUrl, {
+          identity,
+          now: () => clock.now(),
+          invoke: (functionId, event) => lambdas.invoke(functionId, event),
+        });
+      }
+      if (path === '/local/token' && method === 'POST') return issueToken(req, res);
+      if (path === '/local/.well-known/jwks.json' && method === 'GET')
+        return sendJson(res, 200, identity.jwks);
+      if (path === '/local/.well-known/openid-configuration' && method === 'GET') {
+        return sendJson(res, 200, {
+          issuer: identity.issuer,
+          jwks_uri: `${url}/local/.well-known/jwks.json`,
+          token_endpoint: `${url}/local/token`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
+      }
+      if (path === '/local/clock') return clockRoute(req, res, method);
+      if ((path === '/' || path === '/index.html') && method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end(portalPlaceholder(url));
+      }
+      sendJson(res, 404, { message: 'Not Found' });
+    }
+
+    async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+      const raw = (await readBody(req, 64 * 1024)).toString('utf8');
+      if (!raw) return {};
+      try {
+        const value: unknown = JSON.parse(raw);
+        return value && typeof value === 'object' && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+
+    async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const body = await jsonBody(req);
+      if (!body)
+        return sendJson(res, 400, {
+          error: { code: 'MALFORMED_JSON', message: 'The body is not a JSON object' },
+        });
+      const { username, groups } = body;
+      if (typeof username !== 'string') {
+        return sendJson(res, 400, {
+          error: { code: 'INVALID_INPUT', message: 'username is required', field: 'username' },
+        });
+      }
+      if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) {
+        return sendJson(res, 400, {
+          error: { code: 'INVALID_INPUT', message: 'groups must be a list of group names', field: 'groups' },
+        });
+      }
+      try {
+        return sendJson(res, 200, { token: await identity.issueToken(username, groups as string[]) });
+      } catch (error) {
+        const [field, message] = (error as Error).message.split(': ');
+        return sendJson(res, 400, { error: { code: 'INVALID_INPUT', message: message ?? field, field } });
+      }
+    }
+
+    async function clockRoute(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+      if (method === 'GET') return sendJson(res, 200, { now: clock.now().toISOString() });
+      if (method !== 'POST') return sendJson(res, 405, { message: 'Method Not Allowed' });
+      const body = await jsonBody(req);
+      const seconds = body?.advanceSeconds;
+      if (
+        typeof seconds !== 'number' ||
+        !Number.isFinite(seconds) ||
+        seconds < 0 ||
+        seconds > 10 * 366 * 86400
+      ) {
+        return sendJson(res, 400, {
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'advanceSeconds must be a number of seconds from 0 to ten years',
+            field: 'advanceSeconds',
+          },
+        });
+      }
+      const now = await clock.advance(seconds);
+      return sendJson(res, 200, { now: now.toISOString() });
+    }
+
+    return {
+      url,
+      port,
+      clock,
+      identity,
+      lambdas,
+      dynamo,
+      tableName,
+      token: (username, groups) => identity.issueToken(username, groups),
+      health,
+      stop: async () => {
+        for (const stop of stops) await stop();
+        setDependencies(undefined);
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './emulator';
+export { SchedulerApiError, type SchedulerErrorType } from './errors';
+export * from './expression';
+export * from './http';

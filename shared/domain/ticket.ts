@@ -1,0 +1,517 @@
+import { ForbiddenError, InvalidInputError, TransitionNotAllowedError } from './errors';
+import { addMinutes, type DeadlineKind, type DeadlinePolicy, deadlineKinds, type Severity } from './severity';
+
+export const channels = ['phone', 'web_form', 'email', 'walk_in', 'letter'] as const;
+export type Channel = (typeof channels)[number];
+
+export const ticketStatuses = [
+  'received',
+  'dispatched',
+  'contacted',
+  'in_progress',
+  'resolved',
+  'closed',
+  'reopened',
+  'archived',
+] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+/** Statuses in which the desk still owes the customer something. */
+export const openStatuses: readonly TicketStatus[] = [
+  'received',
+  'dispatched',
+  'contacted',
+  'in_progress',
+  'reopened',
+];
+
+export const staffRoles = ['agent', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+/** Who acts: a signed-in staff member, or the system itself (schedules, phone flows). */
+export type Actor =
+  | { readonly kind: 'staff'; readonly username: string; readonly roles: readonly StaffRole[] }
+  | { readonly kind: 'system'; readonly username: string };
+
+export interface Customer {
+  readonly name: string;
+  /** E.164 */
+  readonly phone: string;
+  readonly email?: string;
+  readonly address?: string;
+  readonly account?: string;
+}
+
+export interface Deadline {
+  readonly due: string;
+  readonly metAt?: string;
+  readonly breachedAt?: string;
+}
+
+export type ExtensionStatus = 'pending' | 'approved' | 'rejected';
+
+export interface Extension {
+  readonly id: string;
+  readonly deadline: DeadlineKind;
+  readonly requestedUntil: string;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly status: ExtensionStatus;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly decisionReason?: string;
+}
+
+export interface Ticket {
+  readonly id: string;
+  /** Short keypad-friendly number with a check digit; equal to id. */
+  readonly number: string;
+  readonly version: number;
+  readonly status: TicketStatus;
+  readonly severity: Severity;
+  readonly channel: Channel;
+  readonly category: string;
+  readonly description: string;
+  readonly customer: Customer;
+  /** Who recorded the complaint (the recorder's signature). */
+  readonly recordedBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly department?: string;
+  readonly dispatchedAt?: string;
+  readonly firstContactAt?: string;
+  readonly lastContactAt?: string;
+  readonly contactAttempts: number;
+  readonly departmentResult?: { readonly result: string; readonly at: string; readonly by: string };
+  readonly resolution?: {
+    readonly resolution: string;
+    readonly customerAgreement: string;
+    readonly at: string;
+    readonly by: string;
+  };
+  readonly deadlines: Partial<Record<DeadlineKind, Deadline>>;
+  readonly extensions: readonly Extension[];
+  readonly reopenCount: number;
+}
+
+export type TicketEventType =
+  | 'registered'
+  | 'dispatched'
+  | 'contact_attempted'
+  | 'progress_recorded'
+  | 'department_result_recorded'
+  | 'resolved'
+  | 'reopened'
+  | 'extension_requested'
+  | 'extension_decided'
+  | 'personal_data_read';
+
+/** One append-only record of something that happened to a ticket: who, when, what, why. */
+export interface TicketEvent {
+  readonly ticketId: string;
+  readonly type: TicketEventType;
+  readonly at: string;
+  readonly actor: string;
+  /** Version of the ticket after the change; reads keep the version they saw. */
+  readonly version: number;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly reason?: string;
+}
+
+export interface RegisterComplaint {
+  readonly severity: Severity;
+  readonly channel: Channel;
+  readonly category: string;
+  readonly description: string;
+  readonly customer: Customer;
+}
+
+export type TicketAction =
+  | { readonly type: 'dispatch'; readonly department: string; readonly note?: string }
+  | { readonly type: 'recordContact'; readonly outcome: 'reached' | 'not_reached'; readonly note?: string }
+  | { readonly type: 'recordProgress'; readonly note: string }
+  | { readonly type: 'recordDepartmentResult'; readonly result: string }
+  | { readonly type: 'resolve'; readonly resolution: string; readonly customerAgreement: string }
+  | { readonly type: 'reopen'; readonly reason: string }
+  | {
+      readonly type: 'requestExtension';
+      readonly extensionId: string;
+      readonly deadline: DeadlineKind;
+      readonly until: string;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'decideExtension';
+      readonly extensionId: string;
+      readonly approve: boolean;
+      readonly reason?: string;
+    };
+
+export type TicketActionType = TicketAction['type'];
+
+interface TransitionRule {
+  /** Statuses the action may start from. */
+  readonly from: readonly TicketStatus[];
+  /** Least role that may take the action; the system actor may take every action. */
+  readonly minimumRole: StaffRole;
+}
+
+const ALL_OPEN = openStatuses;
+
+/** The lifecycle as data: which action is allowed from which status, and by whom. */
+export const transitionRules: Readonly<Record<TicketActionType, TransitionRule>> = {
+  dispatch: {
+    from: ['received', 'contacted', 'reopened', 'dispatched', 'in_progress'],
+    minimumRole: 'agent',
+  },
+  recordContact: { from: ALL_OPEN, minimumRole: 'agent' },
+  recordProgress: { from: ['dispatched', 'contacted', 'in_progress', 'reopened'], minimumRole: 'agent' },
+  recordDepartmentResult: { from: ['dispatched', 'contacted', 'in_progress'], minimumRole: 'agent' },
+  resolve: { from: ['contacted', 'in_progress'], minimumRole: 'agent' },
+  reopen: { from: ['resolved', 'closed'], minimumRole: 'supervisor' },
+  requestExtension: { from: ALL_OPEN, minimumRole: 'agent' },
+  decideExtension: { from: ALL_OPEN, minimumRole: 'supervisor' },
+};
+
+/** Moving a complaint already with a department to another one is a supervisor's call. */
+const REDISPATCH_ROLE: StaffRole = 'supervisor';
+
+const roleRank: Record<StaffRole, number> = { agent: 1, supervisor: 2, admin: 3 };
+
+export function highestRole(roles: readonly StaffRole[]): StaffRole | undefined {
+  return [...roles].sort((a, b) => roleRank[b] - roleRank[a])[0];
+}
+
+export function hasRole(actor: Actor, minimum: StaffRole): boolean {
+  if (actor.kind === 'system') return true;
+  const top = highestRole(actor.roles);
+  return top !== undefined && roleRank[top] >= roleRank[minimum];
+}
+
+function requireRole(actor: Actor, minimum: StaffRole, what: string): void {
+  if (!hasRole(actor, minimum)) throw new ForbiddenError(`Only a ${minimum} or above may ${what}`);
+}
+
+export function registerTicket(
+  input: RegisterComplaint,
+  context: { number: string; actor: Actor; now: string; policy: DeadlinePolicy },
+): { ticket: Ticket; event: TicketEvent } {
+  requireRole(context.actor, 'agent', 'register a complaint');
+  const { now, policy } = context;
+  const levels = policy.severities[input.severity];
+  const ticket: Ticket = {
+    id: context.number,
+    number: context.number,
+    version: 1,
+    status: 'received',
+    severity: input.severity,
+    channel: input.channel,
+    category: input.category,
+    description: input.description,
+    customer: input.customer,
+    recordedBy: context.actor.username,
+    createdAt: now,
+    updatedAt: now,
+    contactAttempts: 0,
+    deadlines: {
+      dispatch: { due: addMinutes(now, policy.dispatchMinutes) },
+      firstContact: { due: addMinutes(now, levels.firstContactMinutes) },
+      progressNotice: { due: addMinutes(now, policy.progressNoticeMinutes) },
+    },
+    extensions: [],
+    reopenCount: 0,
+  };
+  const event: TicketEvent = {
+    ticketId: ticket.id,
+    type: 'registered',
+    at: now,
+    actor: context.actor.username,
+    version: 1,
+    data: { severity: input.severity, channel: input.channel, category: input.category },
+  };
+  return { ticket, event };
+}
+
+/** The actions this actor may take on this ticket now (for the portal's buttons). */
+export function allowedActions(ticket: Ticket, actor: Actor): TicketActionType[] {
+  return (Object.keys(transitionRules) as TicketActionType[]).filter((type) => {
+    const rule = transitionRules[type];
+    return rule.from.includes(ticket.status) && hasRole(actor, rule.minimumRole);
+  });
+}
+
+function meet(deadline: Deadline | undefined, now: string): Deadline | undefined {
+  if (!deadline || deadline.metAt) return deadline;
+  return { ...deadline, metAt: now };
+}
+
+/** Close every deadline still running, e.g. when the complaint is resolved. */
+function meetAll(deadlines: Ticket['deadlines'], now: string): Ticket['deadlines'] {
+  const out: Partial<Record<DeadlineKind, Deadline>> = {};
+  for (const kind of deadlineKinds) {
+    const d = deadlines[kind];
+    if (d) out[kind] = meet(d, now) as Deadline;
+  }
+  return out;
+}
+
+/**
+ * Apply one lifecycle action. Pure: returns the new ticket and its event, or throws a
+ * typed error (forbidden role, impossible transition, invalid input). Knows nothing of storage.
+ */
+export function applyAction(
+  ticket: Ticket,
+  action: TicketAction,
+  context: { actor: Actor; now: string; policy: DeadlinePolicy; departments?: readonly string[] },
+): { ticket: Ticket; event: TicketEvent } {
+  const { actor, now, policy } = context;
+  const rule = transitionRules[action.type];
+  requireRole(actor, rule.minimumRole, describe(action.type));
+  if (!rule.from.includes(ticket.status)) {
+    throw new TransitionNotAllowedError(`Cannot ${describe(action.type)}: the complaint is ${ticket.status}`);
+  }
+  const version = ticket.version + 1;
+  const base = { ...ticket, version, updatedAt: now };
+  const event = (type: TicketEventType, data: Record<string, unknown>, reason?: string): TicketEvent => ({
+    ticketId: ticket.id,
+    type,
+    at: now,
+    actor: actor.username,
+    version,
+    data,
+    ...(reason ? { reason } : {}),
+  });
+
+  switch (action.type) {
+    case 'dispatch': {
+      if (context.departments && !context.departments.includes(action.department)) {
+        throw new InvalidInputError(`Unknown department: ${action.department}`, 'department');
+      }
+      if (ticket.department === action.department) {
+        throw new TransitionNotAllowedError(`The complaint is already with ${action.department}`);
+      }
+      if (ticket.department && ticket.status !== 'reopened')
+        requireRole(actor, REDISPATCH_ROLE, 'redispatch');
+      const status: TicketStatus =
+        ticket.status === 'received' || ticket.status === 'reopened' ? 'dispatched' : ticket.status;
+      return {
+        ticket: {
+          ...base,
+          status,
+          department: action.department,
+          dispatchedAt: now,
+          deadlines: {
+            ...ticket.deadlines,
+            dispatch: meet(ticket.deadlines.dispatch, now),
+            departmentResult: { due: addMinutes(now, policy.departmentResultMinutes) },
+          },
+        },
+        event: event(
+          'dispatched',
+          { from: ticket.department ?? null, department: action.department },
+          action.note,
+        ),
+      };
+    }
+    case 'recordContact': {
+      const attempts = ticket.contactAttempts + 1;
+      if (action.outcome === 'not_reached') {
+        return {
+          ticket: { ...base, contactAttempts: attempts },
+          event: event('contact_attempted', { outcome: 'not_reached', attempt: attempts }, action.note),
+        };
+      }
+      const first = !ticket.firstContactAt;
+      const deadlines = { ...ticket.deadlines };
+      if (first) {
+        deadlines.firstContact = meet(ticket.deadlines.firstContact, now);
+        deadlines.secondContact = {
+          due: addMinutes(now, policy.severities[ticket.severity].secondContactMinutes),
+        };
+      } else {
+        deadlines.secondContact = meet(ticket.deadlines.secondContact, now);
+      }
+      const status: TicketStatus = ['received', 'dispatched', 'reopened'].includes(ticket.status)
+        ? 'contacted'
+        : ticket.status;
+      return {
+        ticket: {
+          ...base,
+          status,
+          contactAttempts: attempts,
+          firstContactAt: ticket.firstContactAt ?? now,
+          lastContactAt: now,
+          deadlines,
+        },
+        event: event('contact_attempted', { outcome: 'reached', attempt: attempts, first }, action.note),
+      };
+    }
+    case 'recordProgress':
+      return {
+        ticket: { ...base, status: 'in_progress' },
+        event: event('progress_recorded', { note: action.note }),
+      };
+    case 'recordDepartmentResult':
+      return {
+        ticket: {
+          ...base,
+          status: 'in_progress',
+          departmentResult: { result: action.result, at: now, by: actor.username },
+          deadlines: { ...ticket.deadlines, departmentResult: meet(ticket.deadlines.departmentResult, now) },
+        },
+        event: event('department_result_recorded', {
+          department: ticket.department ?? null,
+          result: action.result,
+        }),
+      };
+    case 'resolve':
+      return {
+        ticket: {
+          ...base,
+          status: 'resolved',
+          resolution: {
+            resolution: action.resolution,
+            customerAgreement: action.customerAgreement,
+            at: now,
+            by: actor.username,
+          },
+          deadlines: meetAll(ticket.deadlines, now),
+        },
+        event: event('resolved', {
+          resolution: action.resolution,
+          customerAgreement: action.customerAgreement,
+        }),
+      };
+    case 'reopen': {
+      const levels = policy.severities[ticket.severity];
+      return {
+        ticket: {
+          ...base,
+          status: 'reopened',
+          reopenCount: ticket.reopenCount + 1,
+          resolution: undefined,
+          deadlines: {
+            ...ticket.deadlines,
+            firstContact: { due: addMinutes(now, levels.firstContactMinutes) },
+            progressNotice: { due: addMinutes(now, policy.progressNoticeMinutes) },
+            secondContact: undefined,
+            departmentResult: undefined,
+          },
+        },
+        event: event('reopened', { from: ticket.status, reopenCount: ticket.reopenCount + 1 }, action.reason),
+      };
+    }
+    case 'requestExtension': {
+      const deadline = ticket.deadlines[action.deadline];
+      if (!deadline || deadline.metAt) {
+        throw new InvalidInputError(`There is no running ${action.deadline} deadline to extend`, 'deadline');
+      }
+      if (Date.parse(action.until) <= Date.parse(deadline.due)) {
+        throw new InvalidInputError('An extension must move the deadline later than it is now', 'until');
+      }
+      if (ticket.extensions.some((e) => e.status === 'pending' && e.deadline === action.deadline)) {
+        throw new TransitionNotAllowedError(
+          `An extension of ${action.deadline} is already waiting for a decision`,
+        );
+      }
+      const extension: Extension = {
+        id: action.extensionId,
+        deadline: action.deadline,
+        requestedUntil: action.until,
+        reason: action.reason,
+        requestedBy: actor.username,
+        requestedAt: now,
+        status: 'pending',
+      };
+      return {
+        ticket: { ...base, extensions: [...ticket.extensions, extension] },
+        event: event(
+          'extension_requested',
+          { extensionId: extension.id, deadline: action.deadline, until: action.until },
+          action.reason,
+        ),
+      };
+    }
+    case 'decideExtension': {
+      const extension = ticket.extensions.find((e) => e.id === action.extensionId);
+      if (!extension)
+        throw new InvalidInputError(`No extension ${action.extensionId} on this complaint`, 'extensionId');
+      if (extension.status !== 'pending') {
+        throw new TransitionNotAllowedError(`The extension was already ${extension.status}`);
+      }
+      if (extension.requestedBy === actor.username) {
+        throw new ForbiddenError('Nobody may decide on their own extension request');
+      }
+      if (!action.approve && !action.reason) {
+        throw new InvalidInputError('A rejection needs a reason', 'reason');
+      }
+      const decided: Extension = {
+        ...extension,
+        status: action.approve ? 'approved' : 'rejected',
+        decidedBy: actor.username,
+        decidedAt: now,
+        ...(action.reason ? { decisionReason: action.reason } : {}),
+      };
+      const deadlines = { ...ticket.deadlines };
+      const current = deadlines[extension.deadline];
+      if (action.approve && current) {
+        deadlines[extension.deadline] = {
+          due: extension.requestedUntil,
+          ...(current.metAt ? { metAt: current.metAt } : {}),
+        };
+      }
+      return {
+        ticket: {
+          ...base,
+          deadlines,
+          extensions: ticket.extensions.map((e) => (e.id === extension.id ? decided : e)),
+        },
+        event: event(
+          'extension_decided',
+          {
+            extensionId: extension.id,
+            deadline: extension.deadline,
+            approved: action.approve,
+            until: extension.requestedUntil,
+          },
+          action.reason,
+        ),
+      };
+    }
+  }
+}
+
+function describe(type: TicketActionType): string {
+  const words: Record<TicketActionType, string> = {
+    dispatch: 'dispatch',
+    recordContact: 'record a contact',
+    recordProgress: 'record progress',
+    recordDepartmentResult: 'record a department result',
+    resolve: 'resolve',
+    reopen: 'reopen',
+    requestExtension: 'request an extension',
+    decideExtension: 'decide an extension',
+  };
+  return words[type];
+}
+
+/** The earliest deadline still running, or undefined when the desk owes nothing timed. */
+export function nextDeadline(ticket: Ticket): { kind: DeadlineKind; due: string } | undefined {
+  let best: { kind: DeadlineKind; due: string } | undefined;
+  for (const kind of deadlineKinds) {
+    const d = ticket.deadlines[kind];
+    if (!d || d.metAt) continue;
+    if (!best || d.due < best.due) best = { kind, due: d.due };
+  }
+  return best;
+}
+
+export function isOpen(ticket: Pick<Ticket, 'status'>): boolean {
+  return openStatuses.includes(ticket.status);
+}
+
+export function isOverdue(ticket: Ticket, now: string): boolean {
+  const next = nextDeadline(ticket);
+  return isOpen(ticket) && next !== undefined && next.due < now;
+}
