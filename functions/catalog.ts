@@ -18,7 +18,15 @@ export interface FunctionSpec {
   readonly table: TableAccess;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /**
+   * What invokes it besides HTTP routes: `contactFlow` (an InvokeLambdaFunction block of a contact
+   * flow), `scheduler` (an EventBridge Scheduler target), `connectContactEvents` (the EventBridge rule
+   * for "Amazon Connect Contact Event"). Infra grants and wires these; the local runtime routes them.
+   */
+  readonly triggers?: readonly FunctionTrigger[];
 }
+
+export type FunctionTrigger = 'contactFlow' | 'scheduler' | 'connectContactEvents';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -155,6 +163,11 @@ export const routes = [
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof routes)[number]['method']} ${(typeof routes)[number]['path']}`;
+
+/** Ids of the catalog functions invoked by the given trigger. */
+export function functionsTriggeredBy(trigger: FunctionTrigger): string[] {
+  return (functions as readonly FunctionSpec[]).filter((f) => f.triggers?.includes(trigger)).map((f) => f.id);
+}
 
 export function functionSpec(id: string): FunctionSpec {
   const spec = functions.find((f) => f.id === id);
