@@ -27,11 +27,21 @@ export class LocalClock implements Clock {
     this.listeners.push(listener);
   }
 
+  /**
+   * Moves time forward in steps (1 s for short moves, 15 s for long ones), letting the listeners act at
+   * each step, so a ring, an input time limit or a schedule happens at its own moment, not all at the end.
+   */
   async advance(seconds: number): Promise<Date> {
     if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('Time only moves forward');
-    this.offsetMs += seconds * 1000;
+    const stepMs = seconds <= 600 ? 1000 : 15_000;
+    let remainingMs = seconds * 1000;
+    do {
+      const moveMs = Math.min(stepMs, remainingMs);
+      this.offsetMs += moveMs;
+      remainingMs -= moveMs;
+      for (const listener of this.listeners) await listener();
+    } while (remainingMs > 0);
     if (this.stateFile) writeFileSync(this.stateFile, JSON.stringify({ offsetMs: this.offsetMs }));
-    for (const listener of this.listeners) await listener();
     return this.now();
   }
 }

@@ -7,11 +7,15 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
 import { loadConfig } from '#shared/config';
 import { LocalClock } from './clock';
+import type { ConnectEmulator } from './connect/emulator';
 import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import { startEmulators } from './emulators';
 import { readBody, sendJson, serveApi } from './gateway';
+import { type LocalEndpoints, localHandlerEnv } from './handler-env';
 import { createDevIdentityProvider, type DevIdentityProvider } from './identity';
 import { LambdaHost } from './lambda-host';
 import { portalPlaceholder } from './portal-placeholder';
+import type { SchedulerEmulator } from './scheduler/emulator';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -40,6 +44,9 @@ export interface LocalRuntime {
   readonly lambdas: LambdaHost;
   readonly dynamo: LocalDynamo;
   readonly tableName: string;
+  readonly scheduler: SchedulerEmulator;
+  readonly connect: ConnectEmulator;
+  readonly endpoints: LocalEndpoints;
   token(username: string, groups: readonly string[]): Promise<string>;
   health(): Promise<{ status: 'ok' | 'degraded'; components: Record<string, ComponentHealth> }>;
   stop(): Promise<void>;
@@ -82,22 +89,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const tableName = options.env?.TABLE_NAME ?? 'complaint-hotline';
     await ensureTable(dynamo.client, tableName);
 
-    // The handlers read configuration from the environment exactly as on Lambda.
-    const env: Record<string, string> = {
-      TABLE_NAME: tableName,
-      AWS_REGION: 'eu-west-1',
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      POWERTOOLS_SERVICE_NAME: 'complaint-hotline',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      ...options.env,
-    };
-    Object.assign(process.env, env);
     const clock = new LocalClock(dataDir ? join(dataDir, 'clock.json') : undefined);
+    const lambdas = new LambdaHost(REPO_ROOT);
+    const emulators = await startEmulators({
+      host,
+      ports: { scheduler: await portFor(2), connect: await portFor(3), ses: await portFor(4) },
+      clock,
+      lambdas,
+      ...(dataDir ? { dataDir } : {}),
+      log,
+    });
+    stops.unshift(() => emulators.stop());
+    clock.onAdvance(() => emulators.settle());
+    const endpoints = { dynamodb: dynamo.endpoint, ...emulators.endpoints };
+
+    // The handlers read configuration from the environment exactly as on Lambda.
+    const env: Record<string, string> = { ...localHandlerEnv(endpoints, tableName), ...options.env };
+    Object.assign(process.env, env);
     setDependencies(createDependencies(loadConfig(process.env), clock));
 
-    const server = createServer();
+    // Requests that arrive before everything is ready get a 503, never a hanging connection.
+    let ready: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+    const server = createServer((req, res) => {
+      if (ready) ready(req, res);
+      else sendJson(res, 503, { message: 'Starting' });
+    });
     const port = await listen(server, basePort, host);
     const url = `http://${host}:${port}`;
     stops.unshift(
@@ -112,7 +128,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       issuer: `${url}/local`,
       ...(dataDir ? { keyFile: join(dataDir, 'dev-signing-key.json') } : {}),
     });
-    const lambdas = new LambdaHost(REPO_ROOT);
 
     const health = async () => {
       const components: Record<string, ComponentHealth> = { gateway: { status: 'up', endpoint: url } };
@@ -122,17 +137,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       } catch (error) {
         components.dynamodb = { status: 'down', endpoint: dynamo.endpoint, detail: (error as Error).name };
       }
+      Object.assign(components, await emulators.health());
       const status = Object.values(components).every((c) => c.status === 'up') ? 'ok' : 'degraded';
       return { status, components } as const;
     };
 
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    ready = (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((error: unknown) => {
         log(`local runtime: request failed: ${(error as Error).message}`);
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
         else res.end();
       });
-    });
+    };
 
     async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const reqUrl = new URL(req.url ?? '/', url);
@@ -161,6 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         });
       }
       if (path === '/local/clock') return clockRoute(req, res, method);
+      if (path.startsWith('/local/phone/') && emulators.phoneRoutes(req, res, path)) return;
       if ((path === '/' || path === '/index.html') && method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return void res.end(portalPlaceholder(url));
@@ -237,6 +254,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       lambdas,
       dynamo,
       tableName,
+      scheduler: emulators.scheduler,
+      connect: emulators.connect,
+      endpoints,
       token: (username, groups) => identity.issueToken(username, groups),
       health,
       stop: async () => {

@@ -24,12 +24,13 @@ export async function coldStartBench(): Promise<BenchRow[]> {
   });
   child.stdout?.resume();
   child.stderr?.resume();
+  const exited = new Promise((r) => child.once('exit', r));
   let elapsed = Number.NaN;
   try {
     const deadline = started + 60_000;
     while (performance.now() < deadline) {
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
         if (res.status === 200) {
           elapsed = performance.now() - started;
           break;
@@ -40,8 +41,7 @@ export async function coldStartBench(): Promise<BenchRow[]> {
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGINT');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await exited;
   }
   return [

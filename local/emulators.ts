@@ -1,0 +1,157 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import sesEmulatorModule from 'aws-ses-v2-local';
+import { functionsTriggeredBy } from '#functions/catalog';
+import type { Clock } from '#shared/ports/clock';
+import { type ConnectEmulator, createConnectEmulator } from './connect/emulator';
+import { startConnectServer } from './connect/server';
+import { configureLocalHotline } from './hotline';
+import { functionIdFromArn, type LambdaHost, localFunctionArn } from './lambda-host';
+import { createPhoneRoutes, type PhoneRouter } from './phone/routes';
+import { SchedulerEmulator } from './scheduler/emulator';
+import { createSchedulerHttpHandler } from './scheduler/http';
+
+// A CommonJS module: Node's ESM loader hands over `module.exports`, bundlers its `default`.
+type StartSes = typeof sesEmulatorModule;
+const startSesEmulator: StartSes =
+  typeof sesEmulatorModule === 'function'
+    ? sesEmulatorModule
+    : (sesEmulatorModule as unknown as { default: StartSes }).default;
+
+export interface LocalEmulators {
+  readonly scheduler: SchedulerEmulator;
+  readonly connect: ConnectEmulator;
+  readonly phoneRoutes: PhoneRouter;
+  readonly endpoints: { readonly scheduler: string; readonly connect: string; readonly ses: string };
+  /** Let every emulator act on what the clock has made due (schedules, rings, input time limits). */
+  settle(): Promise<void>;
+  health(): Promise<Record<string, { status: 'up' | 'down'; endpoint: string; detail?: string }>>;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  readonly host: string;
+  readonly ports: { readonly scheduler: number; readonly connect: number; readonly ses: number };
+  readonly clock: Clock;
+  readonly lambdas: LambdaHost;
+  readonly dataDir?: string;
+  readonly log: (line: string) => void;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return `http://${host}:${(server.address() as AddressInfo).port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Scheduler, Connect (with the phone simulator) and SES emulators, each on its own port and speaking
+ * its AWS wire protocol, wired to the catalog's handlers as the deployed event sources are.
+ */
+export async function startEmulators(options: EmulatorOptions): Promise<LocalEmulators> {
+  const { host, clock, lambdas, log } = options;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    // Scheduler -> the target function, with the schedule's Input as the event (as the Lambda target does).
+    const scheduler = new SchedulerEmulator({
+      clock,
+      ...(options.dataDir ? { dataFile: join(options.dataDir, 'scheduler.json') } : {}),
+      invokeTarget: async (target) => {
+        const event: unknown = target.Input === undefined ? {} : JSON.parse(target.Input);
+        await lambdas.invoke(functionIdFromArn(target.Arn), event);
+      },
+      deadLetter: (arn, event) => log(`scheduler: ${event.scheduleName} given up, dead-lettered to ${arn}`),
+      logger: {
+        info: () => undefined,
+        warn: (message) => log(`scheduler: ${message}`),
+        error: (message) => log(`scheduler: ${message}`),
+      },
+    });
+    const schedulerServer = createServer(createSchedulerHttpHandler(scheduler));
+    const schedulerUrl = await listen(schedulerServer, options.ports.scheduler, host);
+    scheduler.start();
+    stops.push(async () => {
+      scheduler.stop();
+      await closeServer(schedulerServer);
+    });
+
+    // Connect -> flow Lambdas in process; contact events -> the functions the EventBridge rule targets.
+    const contactEventTargets = functionsTriggeredBy('connectContactEvents');
+    const connect = createConnectEmulator({
+      clock,
+      invokeLambda: (arn, event) => lambdas.invoke(functionIdFromArn(arn), event),
+      emitContactEvent: async (event) => {
+        for (const functionId of contactEventTargets) {
+          await lambdas.invoke(functionId, event).catch((error: unknown) => {
+            log(`connect: contact event to ${functionId} failed: ${(error as Error).message}`);
+          });
+        }
+      },
+      log: (message) => log(`connect: ${message}`),
+    });
+    configureLocalHotline(connect, { lambdaArn: localFunctionArn });
+    const phoneRoutes = createPhoneRoutes(connect);
+    const connectServer = await startConnectServer({
+      emulator: connect,
+      host,
+      port: options.ports.connect,
+      extraRoutes: phoneRoutes,
+    });
+    // Input time limits and rings follow real time too, for a person at the phone simulator.
+    const connectTimer = setInterval(() => void connect.tick(), 500);
+    connectTimer.unref();
+    stops.push(async () => {
+      clearInterval(connectTimer);
+      await connectServer.close();
+    });
+
+    // SES (v1 and v2 APIs; sent mail readable at GET /store). Its store is in memory only.
+    const sesServer = await startSesEmulator({ host, port: options.ports.ses });
+    const sesUrl = `http://${host}:${(sesServer.address() as AddressInfo).port}`;
+    stops.push(() => closeServer(sesServer));
+
+    const probe = async (endpoint: string, path: string) => {
+      try {
+        const res = await fetch(`${endpoint}${path}`, { signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        return { status: 'up' as const, endpoint };
+      } catch (error) {
+        return { status: 'down' as const, endpoint, detail: (error as Error).name };
+      }
+    };
+
+    return {
+      scheduler,
+      connect,
+      phoneRoutes,
+      endpoints: { scheduler: schedulerUrl, connect: connectServer.url, ses: sesUrl },
+      settle: async () => {
+        await connect.tick();
+        await scheduler.runDue();
+        await connect.tick();
+      },
+      health: async () => ({
+        scheduler: await probe(schedulerUrl, '/schedule-groups'),
+        connect: await probe(connectServer.url, '/local/phone/calls'),
+        ses: await probe(sesUrl, '/health-check'),
+      }),
+      stop: async () => {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+import { DEFAULT_HOTLINE_NUMBER, DEFAULT_INSTANCE_ID } from './connect/emulator';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
+
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly scheduler: string;
+  readonly connect: string;
+  readonly ses: string;
+}
+
+/**
+ * The environment the local runtime gives every handler: the same variables CDK sets when deployed,
+ * with local values, plus the AWS SDK's per-service endpoint overrides pointing at the emulators.
+ * (A handler never knows which of the two it runs in.) Add a variable here when a handler needs one.
+ */
+export function localHandlerEnv(endpoints: LocalEndpoints, tableName: string): Record<string, string> {
+  return {
+    TABLE_NAME: tableName,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+    AWS_ENDPOINT_URL_CONNECT: endpoints.connect,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    CONNECT_INSTANCE_ID: DEFAULT_INSTANCE_ID,
+    HOTLINE_PHONE_NUMBER: DEFAULT_HOTLINE_NUMBER,
+    SCHEDULE_GROUP_NAME: 'default',
+    SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`,
+    MAIL_FROM: 'complaints@hotline.example.com',
+    POWERTOOLS_SERVICE_NAME: 'complaint-hotline',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+}
