@@ -50,6 +50,14 @@ export const functions = [
     memoryMb: 512,
   },
   {
+    id: 'CustomersApi',
+    entry: 'functions/api/customers.ts',
+    description: 'Customer registry: CSV import with a per-row report, export, incident selection preview',
+    table: 'readWrite',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
     id: 'PublicApi',
     entry: 'functions/api/public.ts',
     description: 'Public API: complaint status without personal data, OpenAPI document',
@@ -62,6 +70,55 @@ export const functions = [
 export type FunctionId = (typeof functions)[number]['id'];
 
 export const routes = [
+  {
+    method: 'POST',
+    path: '/api/customers/import',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Import customers from CSV (per-row report; dryRun=true previews)',
+  },
+  {
+    method: 'GET',
+    path: '/api/customers',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'List customers',
+  },
+  {
+    method: 'GET',
+    path: '/api/customers/export',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Export the customer registry as CSV',
+  },
+  {
+    method: 'GET',
+    path: '/api/customers/access-log',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Who read or changed customer data (admin)',
+  },
+  {
+    method: 'POST',
+    path: '/api/customers/selection-preview',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Count the customers an incident selection reaches',
+  },
+  {
+    method: 'GET',
+    path: '/api/customers/{account}',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Read one customer',
+  },
+  {
+    method: 'PUT',
+    path: '/api/customers/{account}',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Create or change a customer',
+  },
   {
     method: 'POST',
     path: '/api/tickets',

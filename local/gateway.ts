@@ -14,16 +14,19 @@ interface CompiledRoute {
   readonly params: string[];
 }
 
-const compiled: CompiledRoute[] = routes.map((spec) => {
-  const params: string[] = [];
-  const pattern = new RegExp(
-    `^${spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      params.push(name);
-      return '([^/]+)';
-    })}$`,
-  );
-  return { spec, pattern, params };
-});
+const compiled: CompiledRoute[] = routes
+  .map((spec) => {
+    const params: string[] = [];
+    const pattern = new RegExp(
+      `^${spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        params.push(name);
+        return '([^/]+)';
+      })}$`,
+    );
+    return { spec, pattern, params };
+  })
+  // As API Gateway does: a route with a fixed segment wins over one with a path variable there.
+  .sort((a, b) => a.params.length - b.params.length);
 
 export function matchRoute(
   method: string,

@@ -2,7 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AppConfig, loadConfig } from '#shared/config';
 import type { Clock } from '#shared/ports/clock';
+import type { CustomerStore } from '#shared/ports/customer-store';
 import type { TicketStore } from '#shared/ports/ticket-store';
+import { DynamoCustomerStore } from './dynamo-customer-store';
 import { DynamoTicketStore } from './dynamo-ticket-store';
 
 /** Everything a handler needs from the outside world, created once per instance from config. */
@@ -11,6 +13,7 @@ export interface Dependencies {
   readonly clock: Clock;
   readonly documentClient: DynamoDBDocumentClient;
   readonly tickets: TicketStore;
+  readonly customers: CustomerStore;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -31,6 +34,7 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
     config,
     clock,
     documentClient,
+    customers: new DynamoCustomerStore({ client: documentClient, tableName: config.tableName, clock }),
     tickets: new DynamoTicketStore({
       client: documentClient,
       tableName: config.tableName,

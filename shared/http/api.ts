@@ -20,11 +20,15 @@ export interface ApiRequest {
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Raw body text (decoded from base64 when needed). */
   readonly rawBody: string | undefined;
+  /** The body's bytes as sent (for uploads whose encoding is not UTF-8). */
+  readonly rawBytes: Buffer | undefined;
 }
 
 export interface ApiResponse {
   readonly statusCode: number;
   readonly body?: unknown;
+  /** A body sent as is instead of JSON (e.g. CSV); set its content-type in `headers`. */
+  readonly text?: string;
   readonly headers?: Record<string, string>;
 }
 
@@ -125,7 +129,7 @@ function toResult(response: ApiResponse, correlationId: string): ApiResult {
       'cache-control': 'no-store',
       ...response.headers,
     },
-    body: response.body === undefined ? '' : JSON.stringify(response.body),
+    body: response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body)),
   };
 }
 
@@ -141,12 +145,11 @@ export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
     try {
       const route = routes[event.routeKey];
       if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${event.routeKey}`);
-      const rawBody =
+      const rawBytes =
         event.body === undefined
           ? undefined
-          : event.isBase64Encoded
-            ? Buffer.from(event.body, 'base64').toString('utf8')
-            : event.body;
+          : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+      const rawBody = rawBytes?.toString('utf8');
       const response = await route({
         event,
         correlationId,
@@ -154,6 +157,7 @@ export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
         pathParameters: event.pathParameters ?? {},
         query: event.queryStringParameters ?? {},
         rawBody,
+        rawBytes,
       });
       return toResult(response, correlationId);
     } catch (error) {

@@ -1,0 +1,169 @@
+import type { Dependencies } from '#shared/adapters/dependencies';
+import {
+  type AreaSelection,
+  type Customer,
+  type CustomerInput,
+  hasUsableContact,
+  normalisePhones,
+} from '#shared/domain/customer';
+import { customersToCsv, type ImportRowReport, planCustomerImport } from '#shared/domain/customer-import';
+import { ForbiddenError, NotFoundError } from '#shared/domain/errors';
+import { type Actor, hasRole } from '#shared/domain/ticket';
+import type { CustomerAccess } from '#shared/ports/customer-store';
+import type { Page } from '#shared/ports/ticket-store';
+
+export interface ImportReport {
+  readonly encoding: string;
+  readonly dryRun: boolean;
+  readonly totals: {
+    readonly rows: number;
+    readonly accepted: number;
+    readonly merged: number;
+    readonly rejected: number;
+    readonly created: number;
+    readonly updated: number;
+    readonly unchanged: number;
+    readonly withoutContact: number;
+  };
+  /** Every row that was not simply accepted as written: rejected, merged or normalised. */
+  readonly rows: readonly ImportRowReport[];
+}
+
+function audit(
+  deps: Dependencies,
+  actor: Actor,
+  action: CustomerAccess['action'],
+  detail: { account?: string; count?: number },
+): Promise<void> {
+  return deps.customers.recordAccess({
+    at: deps.clock.now().toISOString(),
+    username: actor.kind === 'staff' ? actor.username : 'system',
+    action,
+    ...detail,
+  });
+}
+
+function requireSupervisor(actor: Actor, what: string): void {
+  if (!hasRole(actor, 'supervisor')) throw new ForbiddenError(`Only a supervisor or above may ${what}`);
+}
+
+/** Reads a customer CSV and saves it (unless a dry run); re-importing the same file changes nothing. */
+export async function importCustomers(
+  deps: Dependencies,
+  actor: Actor,
+  file: { bytes: Uint8Array; charset?: string },
+  options: { dryRun: boolean },
+): Promise<ImportReport> {
+  requireSupervisor(actor, 'import customers');
+  const plan = planCustomerImport(file.bytes, deps.config.defaultPhoneRegion, file.charset);
+  let created = 0;
+  let updated = 0;
+  let unchanged = 0;
+  if (!options.dryRun) {
+    const outcomes = await deps.customers.saveMany(plan.customers);
+    await audit(deps, actor, 'import', { count: plan.customers.length });
+    for (const outcome of outcomes.values()) {
+      if (outcome === 'created') created++;
+      else if (outcome === 'updated') updated++;
+      else unchanged++;
+    }
+  }
+  const count = (outcome: ImportRowReport['outcome']) =>
+    plan.rows.filter((r) => r.outcome === outcome).length;
+  return {
+    encoding: plan.encoding,
+    dryRun: options.dryRun,
+    totals: {
+      rows: plan.rows.length,
+      accepted: count('accepted'),
+      merged: count('merged'),
+      rejected: count('rejected'),
+      created,
+      updated,
+      unchanged,
+      withoutContact: plan.customers.filter((c) => !hasUsableContact(c)).length,
+    },
+    rows: plan.rows.filter((r) => r.outcome !== 'accepted' || r.notes?.length),
+  };
+}
+
+export function importReportCsv(report: ImportReport): string {
+  const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = ['line,account,outcome,field,reason,notes'];
+  for (const r of report.rows)
+    lines.push(
+      [String(r.line), r.account ?? '', r.outcome, r.field ?? '', r.reason ?? '', (r.notes ?? []).join('; ')]
+        .map(quote)
+        .join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export async function readCustomer(deps: Dependencies, actor: Actor, account: string): Promise<Customer> {
+  if (!hasRole(actor, 'agent')) throw new ForbiddenError('Only staff may read customer records');
+  const customer = await deps.customers.get(account);
+  if (!customer) throw new NotFoundError(`No customer with account ${account}`, 'account');
+  await audit(deps, actor, 'read', { account });
+  return customer;
+}
+
+export async function saveCustomer(
+  deps: Dependencies,
+  actor: Actor,
+  account: string,
+  input: Omit<CustomerInput, 'account' | 'phones'> & { phones: readonly string[] },
+): Promise<{ customer: Customer; created: boolean }> {
+  requireSupervisor(actor, 'change customer records');
+  const phones = normalisePhones(input.phones, deps.config.defaultPhoneRegion);
+  const outcomes = await deps.customers.saveMany([{ ...input, account, phones }]);
+  const customer = await deps.customers.get(account);
+  if (!customer) throw new NotFoundError(`No customer with account ${account}`, 'account');
+  await audit(deps, actor, 'change', { account });
+  return { customer, created: outcomes.get(account) === 'created' };
+}
+
+export async function listCustomers(
+  deps: Dependencies,
+  actor: Actor,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Customer>> {
+  if (!hasRole(actor, 'agent')) throw new ForbiddenError('Only staff may read customer records');
+  const result = await deps.customers.list(page);
+  await audit(deps, actor, 'list', { count: result.items.length });
+  return result;
+}
+
+export function customerAccessLog(
+  deps: Dependencies,
+  actor: Actor,
+  page: { limit: number; cursor?: string },
+): Promise<Page<CustomerAccess>> {
+  if (!hasRole(actor, 'admin')) throw new ForbiddenError('Only an admin may read the audit log');
+  return deps.customers.accessLog(page);
+}
+
+export async function exportCustomers(deps: Dependencies, actor: Actor): Promise<string> {
+  requireSupervisor(actor, 'export the customer registry');
+  const all: Customer[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.customers.list({ limit: 500, ...(cursor ? { cursor } : {}) });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  await audit(deps, actor, 'export', { count: all.length });
+  return customersToCsv(all);
+}
+
+/** How many customers a selection reaches, and how many of them only field staff can reach. */
+export async function previewSelection(
+  deps: Dependencies,
+  actor: Actor,
+  selection: AreaSelection,
+): Promise<{ customers: number; withContact: number; withoutContact: number }> {
+  requireSupervisor(actor, 'select customers for an incident');
+  const selected = await deps.customers.select(selection);
+  await audit(deps, actor, 'select', { count: selected.length });
+  const withContact = selected.filter(hasUsableContact).length;
+  return { customers: selected.length, withContact, withoutContact: selected.length - withContact };
+}
