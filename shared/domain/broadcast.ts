@@ -1,0 +1,274 @@
+import { type AreaSelection, type Customer, hasUsableContact } from './customer';
+import { InvalidInputError, TransitionNotAllowedError } from './errors';
+
+/**
+ * An emergency broadcast: an incident recorded in detail, the customers it affects, and one outbound
+ * emergency call per reachable customer until they confirm on the keypad. The utility's procedure:
+ * record, select, list those without contact for field staff, call everyone, retry, e-mail, report.
+ */
+export const incidentSeverities = ['major', 'crisis'] as const;
+export type IncidentSeverity = (typeof incidentSeverities)[number];
+
+export const broadcastStates = ['draft', 'sending', 'paused', 'cancelled', 'completed'] as const;
+export type BroadcastState = (typeof broadcastStates)[number];
+
+export interface Broadcast {
+  readonly id: string;
+  /** What happened, e.g. "Gas leak". */
+  readonly what: string;
+  /** Where, in words, e.g. "Elm Street between 1st and 5th". */
+  readonly where: string;
+  /** Since when (ISO). */
+  readonly since: string;
+  readonly severity: IncidentSeverity;
+  /** What the call says to whoever answers (public safety information, no personal data). */
+  readonly message: string;
+  readonly emailSubject: string;
+  readonly emailText: string;
+  readonly selection: AreaSelection;
+  readonly state: BroadcastState;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly sentAt?: string;
+  readonly sentBy?: string;
+  readonly endedAt?: string;
+  /** Recipients selected at send time, and how many of them had no usable contact. */
+  readonly recipientCount?: number;
+  readonly noContactCount?: number;
+  readonly version: number;
+}
+
+export type NewBroadcast = Pick<
+  Broadcast,
+  'what' | 'where' | 'since' | 'severity' | 'message' | 'emailSubject' | 'emailText' | 'selection'
+>;
+
+export function draftBroadcast(id: string, input: NewBroadcast, by: string, now: string): Broadcast {
+  if (input.since > now) throw new InvalidInputError('An incident cannot start in the future', 'since');
+  return { id, ...input, state: 'draft', createdBy: by, createdAt: now, updatedAt: now, version: 1 };
+}
+
+export type BroadcastAction = 'send' | 'pause' | 'resume' | 'cancel' | 'complete';
+
+const allowedFrom: Record<BroadcastAction, readonly BroadcastState[]> = {
+  send: ['draft'],
+  pause: ['sending'],
+  resume: ['paused'],
+  cancel: ['draft', 'sending', 'paused'],
+  complete: ['sending'],
+};
+
+const target: Record<BroadcastAction, BroadcastState> = {
+  send: 'sending',
+  pause: 'paused',
+  resume: 'sending',
+  cancel: 'cancelled',
+  complete: 'completed',
+};
+
+export function canApply(broadcast: Pick<Broadcast, 'state'>, action: BroadcastAction): boolean {
+  return allowedFrom[action].includes(broadcast.state);
+}
+
+export function applyBroadcastAction(
+  broadcast: Broadcast,
+  action: BroadcastAction,
+  by: string,
+  now: string,
+  counts?: { recipientCount: number; noContactCount: number },
+): Broadcast {
+  if (!canApply(broadcast, action))
+    throw new TransitionNotAllowedError(`A ${broadcast.state} broadcast cannot ${action}`);
+  const ended = action === 'cancel' || action === 'complete';
+  return {
+    ...broadcast,
+    state: target[action],
+    ...(action === 'send' ? { sentAt: now, sentBy: by, ...counts } : {}),
+    ...(ended ? { endedAt: now } : {}),
+    updatedAt: now,
+    version: broadcast.version + 1,
+  };
+}
+
+// --- recipients -------------------------------------------------------------------------------------
+
+export const recipientStates = [
+  /** A call job is queued or ringing. */
+  'calling',
+  /** Pressed 1 (on our call, or when calling the hotline themselves). */
+  'confirmed',
+  /** Someone answered at least once, but nobody confirmed; attempts and e-mail are done. */
+  'reached_not_confirmed',
+  /** Nobody answered any attempt. */
+  'not_reached',
+  /** No usable phone or e-mail (or a no-contact request): handed to field staff. */
+  'no_contact',
+  /** The broadcast was cancelled before this recipient was done. */
+  'cancelled',
+] as const;
+export type RecipientState = (typeof recipientStates)[number];
+
+export const finalRecipientStates: readonly RecipientState[] = [
+  'confirmed',
+  'reached_not_confirmed',
+  'not_reached',
+  'no_contact',
+  'cancelled',
+];
+
+export type AttemptResult = 'confirmed' | 'answered' | 'no_answer' | 'busy' | 'failed';
+
+export interface RecipientAttempt {
+  readonly n: number;
+  readonly at: string;
+  readonly result: AttemptResult;
+}
+
+export interface Recipient {
+  readonly broadcastId: string;
+  readonly account: string;
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly address: string;
+  readonly street: string;
+  readonly state: RecipientState;
+  readonly attempts: readonly RecipientAttempt[];
+  readonly confirmedAt?: string;
+  readonly confirmedVia?: 'outbound' | 'inbound';
+  readonly emailedAt?: string;
+  readonly callJobId?: string;
+  readonly updatedAt: string;
+}
+
+/** The call job of a recipient: the same id for the same broadcast and customer, so sending twice is harmless. */
+export function recipientJobId(broadcastId: string, account: string): string {
+  return `bc-${broadcastId}-${account}`;
+}
+
+/** Every selected customer becomes a recipient; those without a usable contact are listed apart at once. */
+export function recipientsFor(broadcastId: string, customers: readonly Customer[], now: string): Recipient[] {
+  return customers.map((c) => {
+    const reachable = hasUsableContact(c);
+    const phone = reachable ? c.phones[0] : undefined;
+    return {
+      broadcastId,
+      account: c.account,
+      name: c.name,
+      ...(phone ? { phone } : {}),
+      ...(reachable && c.email ? { email: c.email } : {}),
+      address: c.address,
+      street: c.area.street,
+      state: reachable ? (phone ? 'calling' : 'not_reached') : 'no_contact',
+      attempts: [],
+      ...(phone ? { callJobId: recipientJobId(broadcastId, c.account) } : {}),
+      updatedAt: now,
+    };
+  });
+}
+
+/** A reachable recipient without a phone is e-mailed at once; everyone else with a phone is called. */
+export function needsEmailOnly(recipient: Recipient): boolean {
+  return recipient.phone === undefined && recipient.email !== undefined && recipient.state !== 'no_contact';
+}
+
+/** Records an attempt's result once (a repeated or late report of the same attempt changes nothing). */
+export function recordAttempt(recipient: Recipient, attempt: RecipientAttempt): Recipient {
+  if (recipient.attempts.some((a) => a.n === attempt.n)) return recipient;
+  const attempts = [...recipient.attempts, attempt].sort((a, b) => a.n - b.n);
+  if (attempt.result === 'confirmed') return confirm(recipient, attempt.at, 'outbound', attempts);
+  return { ...recipient, attempts, updatedAt: attempt.at };
+}
+
+function confirm(
+  recipient: Recipient,
+  at: string,
+  via: 'outbound' | 'inbound',
+  attempts = recipient.attempts,
+): Recipient {
+  if (recipient.state === 'confirmed') return recipient;
+  return { ...recipient, attempts, state: 'confirmed', confirmedAt: at, confirmedVia: via, updatedAt: at };
+}
+
+/** The customer confirmed by calling the hotline: their outbound calls are no longer needed. */
+export function confirmInbound(recipient: Recipient, at: string): Recipient {
+  return confirm(recipient, at, 'inbound');
+}
+
+/** Calls are over without a confirmation: answered at least once, or never. */
+export function finishUnconfirmed(recipient: Recipient, at: string, emailed: boolean): Recipient {
+  if (finalRecipientStates.includes(recipient.state)) return recipient;
+  const answered = recipient.attempts.some((a) => a.result === 'answered');
+  return {
+    ...recipient,
+    state: answered ? 'reached_not_confirmed' : 'not_reached',
+    ...(emailed ? { emailedAt: at } : {}),
+    updatedAt: at,
+  };
+}
+
+export function cancelRecipient(recipient: Recipient, at: string): Recipient {
+  if (finalRecipientStates.includes(recipient.state)) return recipient;
+  return { ...recipient, state: 'cancelled', updatedAt: at };
+}
+
+// --- report -----------------------------------------------------------------------------------------
+
+export type BroadcastCounts = Record<RecipientState, number> & {
+  readonly total: number;
+  readonly emailed: number;
+  readonly attempts: number;
+};
+
+export function countRecipients(recipients: readonly Recipient[]): BroadcastCounts {
+  const counts = Object.fromEntries(recipientStates.map((s) => [s, 0])) as Record<RecipientState, number>;
+  let emailed = 0;
+  let attempts = 0;
+  for (const r of recipients) {
+    counts[r.state]++;
+    if (r.emailedAt) emailed++;
+    attempts += r.attempts.length;
+  }
+  return { ...counts, total: recipients.length, emailed, attempts };
+}
+
+export function isBroadcastDone(recipients: readonly Recipient[]): boolean {
+  return recipients.every((r) => finalRecipientStates.includes(r.state));
+}
+
+/** The final list for the incident file and field staff: one line per recipient with every attempt. */
+export function broadcastReportCsv(recipients: readonly Recipient[]): string {
+  const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = ['account,name,phone,email,address,state,confirmed_at,confirmed_via,emailed_at,attempts'];
+  const order: Record<RecipientState, number> = {
+    no_contact: 0,
+    not_reached: 1,
+    reached_not_confirmed: 2,
+    cancelled: 3,
+    calling: 4,
+    confirmed: 5,
+  };
+  const sorted = [...recipients].sort(
+    (a, b) => order[a.state] - order[b.state] || a.account.localeCompare(b.account),
+  );
+  for (const r of sorted) {
+    lines.push(
+      [
+        r.account,
+        r.name,
+        r.phone ?? '',
+        r.email ?? '',
+        r.address,
+        r.state,
+        r.confirmedAt ?? '',
+        r.confirmedVia ?? '',
+        r.emailedAt ?? '',
+        r.attempts.map((a) => `${a.n}:${a.at}:${a.result}`).join(' '),
+      ]
+        .map(quote)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
