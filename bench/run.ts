@@ -1,11 +1,19 @@
 import { type BenchRow, printTable } from './stats';
+import { bundlesBench } from './suites/bundles';
 import { coldStartBench } from './suites/cold-start';
+import { dialerBench } from './suites/dialer';
+import { phoneBench } from './suites/phone';
 import { registerBench } from './suites/register';
+import { reportsBench } from './suites/reports';
 
 /** `npm run bench [suite...]`: every performance target of the hotline, printed as one table. */
 const suites: Record<string, () => Promise<BenchRow[]>> = {
+  bundles: bundlesBench,
   'cold-start': coldStartBench,
+  dialer: dialerBench,
+  phone: phoneBench,
   register: registerBench,
+  reports: reportsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,14 +1,20 @@
 import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { FunctionSpec } from '#functions/catalog';
 import { ApiStack } from '#infra/stacks/api-stack';
 import { StatefulStack } from '#infra/stacks/stateful-stack';
 import { resolveStageConfig, type StageConfig } from '#infra/stage-config';
+import type { FunctionNeeds } from '#infra/wiring';
 
 export interface BuildAppOptions {
   /** Context as `cdk.json` / `-c` would give it; under the CDK CLI the App also reads the CLI's. */
   readonly context?: Record<string, unknown>;
   /** Where the cloud assembly goes; default: the CLI's, or a temporary directory. */
   readonly outdir?: string;
+  /** Functions to deploy instead of functions/catalog.ts (tests of the generic wiring). */
+  readonly functionSpecs?: readonly FunctionSpec[];
+  /** Needs instead of infra/wiring.ts (tests of the generic wiring). */
+  readonly functionNeeds?: Readonly<Record<string, FunctionNeeds>>;
 }
 
 export interface HotlineApp {
@@ -48,7 +54,7 @@ export function buildApp(options: BuildAppOptions = {}): HotlineApp {
   const stateful = new StatefulStack(app, stackName(stage, 'Stateful'), {
     stackName: stackName(stage, 'Stateful'),
     tags,
-    description: `Complaint hotline (${stage.name}): table and staff user pool`,
+    description: `Complaint hotline (${stage.name}): table, staff user pool, Connect instance and number`,
     env,
     stage,
     terminationProtection: stage.isProduction,
@@ -57,12 +63,24 @@ export function buildApp(options: BuildAppOptions = {}): HotlineApp {
   const api = new ApiStack(app, stackName(stage, 'Api'), {
     stackName: stackName(stage, 'Api'),
     tags,
-    description: `Complaint hotline (${stage.name}): functions and HTTP API`,
+    description: `Complaint hotline (${stage.name}): functions, HTTP API, contact flows, schedules, alarms`,
     env,
     stage,
     table: stateful.table,
     userPool: stateful.userPool,
     portalClient: stateful.portalClient,
+    connectInstanceArn: stateful.connectInstanceArn,
+    ...(options.functionSpecs ? { functionSpecs: options.functionSpecs } : {}),
+    ...(options.functionNeeds ? { functionNeeds: options.functionNeeds } : {}),
+    importedConnectInstance: stage.connect.instanceArn !== undefined,
+    ...(stateful.phoneNumber
+      ? {
+          phoneNumber: {
+            arn: stateful.phoneNumber.attrPhoneNumberArn,
+            address: stateful.phoneNumber.attrAddress,
+          },
+        }
+      : {}),
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

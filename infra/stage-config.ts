@@ -34,12 +34,47 @@ export interface StageConfig {
   readonly functionEnvironment: Readonly<Record<string, string>>;
   /** Refresh token lifetime: about one shift. */
   readonly refreshTokenValidity: Duration;
+  /** The Amazon Connect instance: created by the stateful stack, or imported. */
+  readonly connect: ConnectConfig;
+  /** The address the hotline mails from (an SES email identity). */
+  readonly senderEmail: string;
+  /** Where alarm notifications go (an SNS e-mail subscription); none when unset. */
+  readonly alarmEmail?: string;
 }
+
+/** Phone number types this app knows how to claim (CloudFormation `AWS::Connect::PhoneNumber.Type`). */
+export const phoneNumberTypes = ['DID', 'TOLL_FREE'] as const;
+export type PhoneNumberType = (typeof phoneNumberTypes)[number];
+
+export interface PhoneNumberClaim {
+  /** ISO 3166 alpha-2 country, e.g. `US`. */
+  readonly countryCode: string;
+  readonly type: PhoneNumberType;
+  /** Optional E.164 prefix the number must start with, e.g. `+1555`. */
+  readonly prefix?: string;
+}
+
+export interface ConnectConfig {
+  /** Use this existing instance (context `connectInstanceArn`) instead of creating one. */
+  readonly instanceArn?: string;
+  /** Alias of a created instance (its login URL); default `hotline-<stage>-<account>`. */
+  readonly instanceAlias?: string;
+  /** The hotline number to claim; `undefined` when `claimPhoneNumber` is `false`. */
+  readonly phoneNumber?: PhoneNumberClaim;
+}
+
+/** Used in dev when no `senderEmail` is given: mail is then accepted by SES but cannot be verified. */
+export const placeholderSenderEmail = 'hotline@example.com';
 
 /** Path of the portal page that receives the OAuth authorization code. */
 export const portalCallbackPath = '/auth/callback';
 
-const defaults: Record<StageName, Omit<StageConfig, 'name' | 'portalOrigins' | 'functionEnvironment'>> = {
+type StageDefaults = Omit<
+  StageConfig,
+  'name' | 'portalOrigins' | 'functionEnvironment' | 'connect' | 'senderEmail' | 'alarmEmail'
+>;
+
+const defaults: Record<StageName, StageDefaults> = {
   dev: {
     isProduction: false,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -66,7 +101,9 @@ export type ContextLookup = (key: string) => unknown;
 /**
  * Resolve the stage configuration from CDK context (`cdk.json` or `-c key=value`).
  * Keys: `stage` (dev | prod, default dev), `portalOrigin` (comma-separated origins; required),
- * `authDomainPrefix`, `functionEnvironment` (object of strings). A bad value fails with its key.
+ * `authDomainPrefix`, `functionEnvironment` (object of strings), `connectInstanceArn`, `connectInstanceAlias`,
+ * `claimPhoneNumber`, `phoneCountryCode`, `phoneNumberType`, `phoneNumberPrefix`, `senderEmail`, `alarmEmail`.
+ * A bad value fails with its key.
  */
 export function resolveStageConfig(lookup: ContextLookup): StageConfig {
   const name = readStageName(lookup('stage'));
@@ -83,7 +120,74 @@ export function resolveStageConfig(lookup: ContextLookup): StageConfig {
     portalOrigins: readPortalOrigins(lookup('portalOrigin'), name),
     ...(authDomainPrefix ? { authDomainPrefix } : {}),
     functionEnvironment: readEnvironment(lookup('functionEnvironment')),
+    connect: readConnectConfig(lookup),
+    senderEmail: readSenderEmail(lookup('senderEmail'), name),
+    ...optionalEmail(lookup('alarmEmail'), 'alarmEmail'),
   };
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const connectInstanceArnPattern = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+
+function readSenderEmail(value: unknown, stage: StageName): string {
+  const email = readOptionalString(value, 'senderEmail');
+  if (email === undefined) {
+    if (stage === 'prod')
+      throw new Error('Context "senderEmail" is required for stage prod (-c senderEmail=...)');
+    return placeholderSenderEmail;
+  }
+  if (!emailPattern.test(email)) throw new Error(`Context "senderEmail" is not an e-mail address: ${email}`);
+  // RFC 2606 names can never be verified in SES: a prod deploy with one would silently send nothing.
+  if (stage === 'prod' && /@(?:[^@]+\.)?example\.(?:com|org|net)$/i.test(email)) {
+    throw new Error(`Context "senderEmail" for prod must be a real, verifiable address: ${email}`);
+  }
+  return email;
+}
+
+function optionalEmail(value: unknown, key: string): { alarmEmail?: string } {
+  const email = readOptionalString(value, key);
+  if (email === undefined) return {};
+  if (!emailPattern.test(email)) throw new Error(`Context "${key}" is not an e-mail address: ${email}`);
+  return { alarmEmail: email };
+}
+
+function readConnectConfig(lookup: ContextLookup): ConnectConfig {
+  const instanceArn = readOptionalString(lookup('connectInstanceArn'), 'connectInstanceArn');
+  if (instanceArn !== undefined && !connectInstanceArnPattern.test(instanceArn)) {
+    throw new Error(`Context "connectInstanceArn" is not an Amazon Connect instance ARN: ${instanceArn}`);
+  }
+  const instanceAlias = readOptionalString(lookup('connectInstanceAlias'), 'connectInstanceAlias');
+  if (
+    instanceAlias !== undefined &&
+    !/^(?!d-)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,60}[a-zA-Z0-9])?$/.test(instanceAlias)
+  ) {
+    throw new Error(`Context "connectInstanceAlias" must be letters, digits and hyphens: ${instanceAlias}`);
+  }
+  const claim = lookup('claimPhoneNumber');
+  if (claim !== undefined && claim !== true && claim !== false && claim !== 'true' && claim !== 'false') {
+    throw new Error('Context "claimPhoneNumber" must be true or false');
+  }
+  return {
+    ...(instanceArn ? { instanceArn } : {}),
+    ...(instanceAlias ? { instanceAlias } : {}),
+    ...(claim === false || claim === 'false' ? {} : { phoneNumber: readPhoneNumberClaim(lookup) }),
+  };
+}
+
+function readPhoneNumberClaim(lookup: ContextLookup): PhoneNumberClaim {
+  const countryCode = readOptionalString(lookup('phoneCountryCode'), 'phoneCountryCode') ?? 'US';
+  if (!/^[A-Z]{2}$/.test(countryCode)) {
+    throw new Error(`Context "phoneCountryCode" must be an ISO country code such as US: ${countryCode}`);
+  }
+  const type = readOptionalString(lookup('phoneNumberType'), 'phoneNumberType') ?? 'DID';
+  if (!(phoneNumberTypes as readonly string[]).includes(type)) {
+    throw new Error(`Context "phoneNumberType" must be one of ${phoneNumberTypes.join(', ')}: ${type}`);
+  }
+  const prefix = readOptionalString(lookup('phoneNumberPrefix'), 'phoneNumberPrefix');
+  if (prefix !== undefined && !/^\+[0-9]{1,15}$/.test(prefix)) {
+    throw new Error(`Context "phoneNumberPrefix" must be + and digits, e.g. +1555: ${prefix}`);
+  }
+  return { countryCode, type: type as PhoneNumberType, ...(prefix ? { prefix } : {}) };
 }
 
 function readStageName(value: unknown): StageName {

@@ -7,7 +7,10 @@ import type { Clock } from '#shared/ports/clock';
 import { type ConnectEmulator, createConnectEmulator } from './connect/emulator';
 import { startConnectServer } from './connect/server';
 import { configureLocalHotline } from './hotline';
-import { functionIdFromArn, type LambdaHost, localFunctionArn } from './lambda-host';
+import { functionIdFromArn, type LambdaHost, LOCAL_ACCOUNT, localFunctionArn } from './lambda-host';
+
+const LOCAL_SCHEDULER_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`;
+
 import { createPhoneRoutes, type PhoneRouter } from './phone/routes';
 import { SchedulerEmulator } from './scheduler/emulator';
 import { createSchedulerHttpHandler } from './scheduler/http';
@@ -80,6 +83,20 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     });
     const schedulerServer = createServer(createSchedulerHttpHandler(scheduler));
     const schedulerUrl = await listen(schedulerServer, options.ports.scheduler, host);
+    // What CDK deploys besides the one-time schedules: a periodic sweep for each `*Sweep` function.
+    for (const functionId of functionsTriggeredBy('scheduler').filter((id) => id.includes('Sweep'))) {
+      const name = `periodic-${functionId}`;
+      try {
+        scheduler.getSchedule({ Name: name });
+      } catch {
+        scheduler.createSchedule({
+          Name: name,
+          ScheduleExpression: 'rate(5 minutes)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: localFunctionArn(functionId), RoleArn: LOCAL_SCHEDULER_ROLE, Input: '{}' },
+        });
+      }
+    }
     scheduler.start();
     stops.push(async () => {
       scheduler.stop();
@@ -138,8 +155,10 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       endpoints: { scheduler: schedulerUrl, connect: connectServer.url, ses: sesUrl },
       settle: async () => {
         await connect.tick();
+        await connect.whenIdle();
         await scheduler.runDue();
         await connect.tick();
+        await connect.whenIdle();
       },
       health: async () => ({
         scheduler: await probe(schedulerUrl, '/schedule-groups'),

@@ -1,5 +1,6 @@
+import { functionsTriggeredBy } from '#functions/catalog';
 import { DEFAULT_HOTLINE_NUMBER, DEFAULT_INSTANCE_ID } from './connect/emulator';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host';
 
 export interface LocalEndpoints {
   readonly dynamodb: string;
@@ -29,6 +30,12 @@ export function localHandlerEnv(endpoints: LocalEndpoints, tableName: string): R
     SCHEDULE_GROUP_NAME: 'default',
     SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`,
     MAIL_FROM: 'complaints@hotline.example.com',
+    // Schedule targets by catalog id, as CDK passes them (infra/constructs/scheduling.ts).
+    SCHEDULE_TARGET_ARNS: JSON.stringify(
+      Object.fromEntries(functionsTriggeredBy('scheduler').map((id) => [id, localFunctionArn(id)])),
+    ),
+    SUPERVISOR_EMAIL: 'supervisor@hotline.example.com',
+    MANAGER_EMAIL: 'manager@hotline.example.com',
     POWERTOOLS_SERVICE_NAME: 'complaint-hotline',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };

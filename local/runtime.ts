@@ -14,7 +14,7 @@ import { readBody, sendJson, serveApi } from './gateway';
 import { type LocalEndpoints, localHandlerEnv } from './handler-env';
 import { createDevIdentityProvider, type DevIdentityProvider } from './identity';
 import { LambdaHost } from './lambda-host';
-import { portalPlaceholder } from './portal-placeholder';
+import { createPortalRoutes } from './portal';
 import type { SchedulerEmulator } from './scheduler/emulator';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -142,6 +142,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return { status, components } as const;
     };
 
+    const portal = await createPortalRoutes({ repoRoot: REPO_ROOT, log });
+
     ready = (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((error: unknown) => {
         log(`local runtime: request failed: ${(error as Error).message}`);
@@ -178,10 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
       if (path === '/local/clock') return clockRoute(req, res, method);
       if (path.startsWith('/local/phone/') && emulators.phoneRoutes(req, res, path)) return;
-      if ((path === '/' || path === '/index.html') && method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return void res.end(portalPlaceholder(url));
-      }
+      if (portal(req, res, path)) return;
       sendJson(res, 404, { message: 'Not Found' });
     }
 

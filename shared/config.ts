@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DialerPolicy } from '#shared/domain/call-job';
+import { parseCallingHours } from '#shared/domain/calling-hours';
 import { type DeadlinePolicy, defaultDeadlinePolicy, severities } from '#shared/domain/severity';
 
 const csv = (fallback: string) =>
@@ -12,6 +14,21 @@ const csv = (fallback: string) =>
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]{1,40}$/)).min(1));
+
+/** An optional JSON object of strings, e.g. `{"DialerTick":"arn:..."}`; absent = empty. */
+const jsonRecord = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): Readonly<Record<string, string>> => {
+      if (!s) return {};
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(s));
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${name} is not a JSON object of strings: ${String(e)}` });
+        return z.NEVER;
+      }
+    });
 
 const severityDeadlinesSchema = z.strictObject({
   firstContactMinutes: z.number().positive(),
@@ -66,6 +83,55 @@ const envSchema = z.object({
     .default(64 * 1024),
   /** Days an idempotency key is remembered. */
   IDEMPOTENCY_DAYS: z.coerce.number().positive().default(1),
+  // --- outbound dialer, deadlines, survey (issue 5) ---
+  /** Local window in which ordinary outbound calls may ring (emergencies ignore it). */
+  CALLING_HOURS: z
+    .string()
+    .default('08:00-21:00')
+    .transform((s, ctx) => {
+      try {
+        return parseCallingHours(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `CALLING_HOURS: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** Customers' time zone for calling hours; defaults to DESK_TIME_ZONE. */
+  CUSTOMER_TIME_ZONE: z.string().optional(),
+  CALL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Minutes to wait after each unanswered attempt (the last one repeats). */
+  CALL_BACKOFF_MINUTES: z
+    .string()
+    .default('10,30,60')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().positive()).min(1)),
+  CALL_ATTEMPT_LEASE_MINUTES: z.coerce.number().positive().default(15),
+  /** Minutes until a callback after a bad line on our side (the rule: within 3). */
+  BAD_LINE_CALLBACK_MINUTES: z.coerce.number().min(0).max(3).default(1),
+  /** Connect's limits the dialer stays under (defaults: Connect's default quotas). */
+  CONNECT_CALLS_PER_SECOND: z.coerce.number().int().min(1).default(2),
+  CONNECT_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(10),
+  CONNECT_INSTANCE_ID: z.string().optional(),
+  HOTLINE_PHONE_NUMBER: z.string().optional(),
+  /** JSON: contact flow name -> flow id (CDK passes it; locally a flow's id is its name). */
+  CONTACT_FLOW_IDS: jsonRecord('CONTACT_FLOW_IDS'),
+  SCHEDULE_GROUP_NAME: z.string().default('default'),
+  SCHEDULER_ROLE_ARN: z.string().optional(),
+  SCHEDULER_DLQ_ARN: z.string().optional(),
+  /** JSON: function id -> ARN of every schedule target (CDK passes it; locally localFunctionArn(id)). */
+  SCHEDULE_TARGET_ARNS: jsonRecord('SCHEDULE_TARGET_ARNS'),
+  MAIL_FROM: z.string().default('complaints@hotline.example.com'),
+  SUPERVISOR_EMAIL: z.string().default('supervisor@hotline.example.com'),
+  MANAGER_EMAIL: z.string().default('manager@hotline.example.com'),
+  /** Base of the public survey page; the signed token is appended. */
+  SURVEY_LINK_BASE_URL: z.string().default('http://127.0.0.1:3000/survey'),
+  /** Secret signing one-time survey links (set from Secrets Manager when deployed). */
+  SURVEY_LINK_SECRET: z.string().default('local-survey-secret'),
+  SURVEY_LINK_DAYS: z.coerce.number().positive().default(7),
+  /** Days after closing until a complaint is archived and the customer's personal data destroyed. */
+  ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
+  /** Days a finished call job (phone number, e-mail) is kept before DynamoDB TTL removes it. */
+  CALL_JOB_RETENTION_DAYS: z.coerce.number().positive().default(30),
 });
 
 export interface AppConfig {
@@ -80,6 +146,36 @@ export interface AppConfig {
   readonly ticketNumberBlock: number;
   readonly maxBodyBytes: number;
   readonly idempotencyDays: number;
+  readonly dialer: DialerConfig;
+  readonly deadlines: DeadlineConfig;
+}
+
+export interface DialerConfig {
+  readonly policy: DialerPolicy;
+  readonly customerTimeZone: string;
+  readonly badLineCallbackMinutes: number;
+  readonly callsPerSecond: number;
+  readonly concurrentCalls: number;
+  readonly instanceId?: string;
+  readonly sourcePhoneNumber?: string;
+  /** Contact flow name -> id (a name without an entry is its own id, as locally). */
+  readonly flowIds: Readonly<Record<string, string>>;
+}
+
+export interface DeadlineConfig {
+  readonly scheduleGroup: string;
+  readonly schedulerRoleArn?: string;
+  readonly deadLetterArn?: string;
+  /** Function id -> ARN of every schedule target. */
+  readonly targetArns: Readonly<Record<string, string>>;
+  readonly mailFrom: string;
+  readonly supervisorEmail: string;
+  readonly managerEmail: string;
+  readonly surveyLinkBaseUrl: string;
+  readonly surveyLinkSecret: string;
+  readonly surveyLinkDays: number;
+  readonly archiveAfterDays: number;
+  readonly callJobRetentionDays: number;
 }
 
 /** Read and validate the environment once; a missing or bad variable fails with its name. */
@@ -104,5 +200,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ticketNumberBlock: e.TICKET_NUMBER_BLOCK,
     maxBodyBytes: e.MAX_BODY_BYTES,
     idempotencyDays: e.IDEMPOTENCY_DAYS,
+    dialer: {
+      policy: {
+        callingHours: e.CALLING_HOURS,
+        maxAttempts: e.CALL_MAX_ATTEMPTS,
+        backoffMinutes: e.CALL_BACKOFF_MINUTES,
+        attemptLeaseMinutes: e.CALL_ATTEMPT_LEASE_MINUTES,
+      },
+      customerTimeZone: e.CUSTOMER_TIME_ZONE ?? e.DESK_TIME_ZONE,
+      badLineCallbackMinutes: e.BAD_LINE_CALLBACK_MINUTES,
+      callsPerSecond: e.CONNECT_CALLS_PER_SECOND,
+      concurrentCalls: e.CONNECT_CONCURRENT_CALLS,
+      ...(e.CONNECT_INSTANCE_ID ? { instanceId: e.CONNECT_INSTANCE_ID } : {}),
+      ...(e.HOTLINE_PHONE_NUMBER ? { sourcePhoneNumber: e.HOTLINE_PHONE_NUMBER } : {}),
+      flowIds: e.CONTACT_FLOW_IDS,
+    },
+    deadlines: {
+      scheduleGroup: e.SCHEDULE_GROUP_NAME,
+      ...(e.SCHEDULER_ROLE_ARN ? { schedulerRoleArn: e.SCHEDULER_ROLE_ARN } : {}),
+      ...(e.SCHEDULER_DLQ_ARN ? { deadLetterArn: e.SCHEDULER_DLQ_ARN } : {}),
+      targetArns: e.SCHEDULE_TARGET_ARNS,
+      mailFrom: e.MAIL_FROM,
+      supervisorEmail: e.SUPERVISOR_EMAIL,
+      managerEmail: e.MANAGER_EMAIL,
+      surveyLinkBaseUrl: e.SURVEY_LINK_BASE_URL,
+      surveyLinkSecret: e.SURVEY_LINK_SECRET,
+      surveyLinkDays: e.SURVEY_LINK_DAYS,
+      archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
+      callJobRetentionDays: e.CALL_JOB_RETENTION_DAYS,
+    },
   };
 }

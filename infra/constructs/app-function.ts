@@ -5,25 +5,28 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel as EsbuildLogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '#functions/catalog';
+import { functionBundling } from '#infra/bundling';
+import { deskMetrics } from '#infra/desk-metrics';
 import type { StageConfig } from '#infra/stage-config';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { acknowledgeTableIndexGrant } from './nag-acknowledgements';
 
 /** The repository root: catalog entries are relative to it, and it holds package.json and the lock file. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Lambda's own retries of a failed asynchronous invocation before it goes to the function's DLQ. */
+export const asyncRetryAttempts = 2;
 
 /** Service name in every structured log line and trace of this app. */
 export const serviceName = 'complaint-hotline';
 
 /** Node.js major version the functions run on; the bundle targets the same. */
 export const nodeRuntime = Runtime.NODEJS_22_X;
-
-// ESM bundles have no `require`; a few CommonJS dependencies still call it.
-const requireShim =
-  "import { createRequire as __hotlineCreateRequire } from 'node:module'; const require = __hotlineCreateRequire(import.meta.url);";
 
 export interface AppFunctionProps {
   /** The function's entry in `functions/catalog.ts`. */
@@ -33,6 +36,11 @@ export interface AppFunctionProps {
   readonly table: ITable;
   /** Environment for this function only; wins over the common variables. */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Physical name, only for functions whose ARN other functions must know (schedule targets): an ARN
+   * built from a known name references no resource, so a function may even schedule itself.
+   */
+  readonly functionName?: string;
 }
 
 /**
@@ -45,6 +53,8 @@ export class AppFunction extends Construct {
   readonly logGroup: LogGroup;
   readonly role: Role;
   readonly spec: FunctionSpec;
+  /** Failed asynchronous invocations (functions triggered by Scheduler or EventBridge only). */
+  readonly asyncFailures?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
@@ -72,6 +82,7 @@ export class AppFunction extends Construct {
       entry,
       handler: 'handler',
       description: spec.description,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: nodeRuntime,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
@@ -85,6 +96,7 @@ export class AppFunction extends Construct {
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: deskMetrics.namespace,
         LOG_LEVEL: stage.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
         STAGE: stage.name,
@@ -95,10 +107,10 @@ export class AppFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: requireShim,
-        minify: true,
+        target: functionBundling.target,
+        mainFields: [...functionBundling.mainFields],
+        banner: functionBundling.banner,
+        minify: functionBundling.minify,
         sourceMap: true,
         sourcesContent: false,
         // Ship the SDK version the code was tested with instead of the runtime's.
@@ -106,6 +118,18 @@ export class AppFunction extends Construct {
         logLevel: EsbuildLogLevel.WARNING,
       },
     });
+
+    // Scheduler and EventBridge invoke asynchronously: a run that fails after Lambda's retries is kept here.
+    if (spec.triggers?.some((t) => t === 'scheduler' || t === 'connectContactEvents')) {
+      this.asyncFailures = new DeadLetterQueue(this, 'AsyncFailures', {
+        purpose: `${spec.id} async invocations`,
+      });
+      this.function.configureAsyncInvoke({
+        onFailure: new SqsDestination(this.asyncFailures.queue),
+        retryAttempts: asyncRetryAttempts,
+        maxEventAge: Duration.hours(6),
+      });
+    }
 
     switch (spec.table) {
       case 'read':

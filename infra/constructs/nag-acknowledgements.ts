@@ -15,12 +15,21 @@ interface PolicyStatementJson {
  * runs after that and before the validation plugins. Any other wildcard still fails the synth.
  */
 export function acknowledgeTableIndexGrant(role: Role, table: ITable, reason: string): void {
+  acknowledgeWildcardResource(role, `${table.tableArn}/index/*`, reason);
+}
+
+/**
+ * Acknowledge AwsSolutions-IAM5 for exactly one wildcard resource (which may contain tokens) in the
+ * default policy of `role`, once references are resolved (see acknowledgeTableIndexGrant). Any other
+ * wildcard in the policy still fails the synth.
+ */
+export function acknowledgeWildcardResource(role: Role, resourceArn: string, reason: string): void {
   role.node.addValidation({
     validate: () => {
       const policy = role.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
       if (!(policy instanceof CfnPolicy)) return [];
       const stack = Stack.of(policy);
-      const indexArns = JSON.stringify(stack.resolve(`${table.tableArn}/index/*`));
+      const indexArns = JSON.stringify(stack.resolve(resourceArn));
       const document = stack.resolve(policy.policyDocument) as { Statement?: PolicyStatementJson[] };
       for (const statement of document.Statement ?? []) {
         for (const resource of [statement.Resource].flat()) {

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   type CfnStage,
   CorsHttpMethod,
@@ -14,17 +14,35 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { Construct } from 'constructs';
-import { functions, type RouteSpec, routes } from '#functions/catalog';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { type FunctionSpec, functions, type RouteSpec, routes } from '#functions/catalog';
 import { AppFunction } from '#infra/constructs/app-function';
+import { ContactCenter } from '#infra/constructs/contact-center';
+import { ContactEvents } from '#infra/constructs/contact-events';
 import { HttpApiAccessLog } from '#infra/constructs/http-api-access-log';
+import { Mail } from '#infra/constructs/mail';
+import { acknowledgeWildcardResource } from '#infra/constructs/nag-acknowledgements';
+import { Operations } from '#infra/constructs/operations';
+import { Scheduling, scheduleTargetName } from '#infra/constructs/scheduling';
 import type { StageConfig } from '#infra/stage-config';
+import { checkFunctionNeeds, type FunctionNeeds, functionNeeds } from '#infra/wiring';
 
 export interface ApiStackProps extends StackProps {
   readonly stage: StageConfig;
   readonly table: ITable;
   readonly userPool: IUserPool;
   readonly portalClient: IUserPoolClient;
+  /** The Connect instance of the stateful stack (created or imported). */
+  readonly connectInstanceArn: string;
+  /** True when the instance was imported by context rather than created. */
+  readonly importedConnectInstance: boolean;
+  /** The claimed hotline number, when one is claimed. */
+  readonly phoneNumber?: { readonly arn: string; readonly address: string };
+  /** The functions to deploy; default functions/catalog.ts. */
+  readonly functionSpecs?: readonly FunctionSpec[];
+  /** What each function needs; default infra/wiring.ts. */
+  readonly functionNeeds?: Readonly<Record<string, FunctionNeeds>>;
 }
 
 /** `GET /api/tickets/{id}` -> `GetApiTicketsId`: a stable construct id per route. */
@@ -39,22 +57,44 @@ export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
 }
 
 /**
- * The stateless part: one Lambda per catalog function and the HTTP API with the catalog's routes.
- * Staff routes need a user pool JWT; public routes are open but throttled per route.
+ * The stateless part, all of it rebuildable from code: one Lambda per catalog function, the HTTP API with
+ * the catalog's routes (staff routes need a user pool JWT; public routes are open but throttled per route),
+ * the contact centre (hours, queues, flows, Lambda integrations), Scheduler, the Connect contact event rule,
+ * the SES sender, alarms and the dashboard. One stack, because functions and the resources that invoke them
+ * reference each other (flows name Lambda ARNs; the dialer names flow ids).
  */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** Every catalog function, by id, for later constructs (contact flows, schedules) to reference. */
   readonly functions: ReadonlyMap<string, AppFunction>;
+  readonly contactCenter: ContactCenter;
+  readonly scheduling: Scheduling;
+  readonly contactEvents: ContactEvents;
+  readonly mail: Mail;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { stage, table } = props;
 
+    const specs: readonly FunctionSpec[] = props.functionSpecs ?? functions;
+    const needs = props.functionNeeds ?? functionNeeds;
+    checkFunctionNeeds(needs, specs);
     const appFunctions = new Map<string, AppFunction>();
-    for (const spec of functions) {
-      appFunctions.set(spec.id, new AppFunction(this, spec.id, { spec, stage, table }));
+    // Their own scope, so a function id never clashes with a construct of this stack (e.g. ContactEvents).
+    const functionScope = new Construct(this, 'Functions');
+    for (const spec of specs) {
+      const scheduled = spec.triggers?.includes('scheduler') ?? false;
+      appFunctions.set(
+        spec.id,
+        new AppFunction(functionScope, spec.id, {
+          spec,
+          stage,
+          table,
+          ...(scheduled ? { functionName: scheduleTargetName(this, spec.id) } : {}),
+        }),
+      );
     }
     this.functions = appFunctions;
 
@@ -140,5 +180,67 @@ export class ApiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url });
+
+    this.contactCenter = new ContactCenter(this, 'ContactCenter', {
+      stage,
+      instanceArn: props.connectInstanceArn,
+      importedInstance: props.importedConnectInstance,
+      ...(props.phoneNumber ? { phoneNumber: props.phoneNumber } : {}),
+      functions: appFunctions,
+    });
+    this.scheduling = new Scheduling(this, 'Scheduling', { stage, functions: appFunctions, needs });
+    this.contactEvents = new ContactEvents(this, 'ContactEvents', {
+      instanceArn: props.connectInstanceArn,
+      functions: appFunctions,
+    });
+    this.mail = new Mail(this, 'Mail', { senderEmail: stage.senderEmail, functions: appFunctions, needs });
+    this.wireOutboundCalls(props.connectInstanceArn, props.phoneNumber, needs);
+    // Last: it alarms on every dead-letter queue created above.
+    this.operations = new Operations(this, 'Operations', {
+      stage,
+      functions: appFunctions,
+      apiStage: this.apiStage,
+      connectInstanceId: this.contactCenter.instanceId,
+    });
+  }
+
+  /** Functions that dial (infra/wiring.ts `placeCalls`): Connect ids in the environment, calls on this instance. */
+  private wireOutboundCalls(
+    instanceArn: string,
+    phoneNumber: ApiStackProps['phoneNumber'],
+    needs: Readonly<Record<string, FunctionNeeds>>,
+  ): void {
+    // `.../instance/<instance id>/contact-flow/<flow id>` and `.../instance/<id>/queue/<queue id>`
+    const idOf = (arn: string) => Fn.select(3, Fn.split('/', arn));
+    const flowIds = Object.fromEntries(
+      [...this.contactCenter.flows].map(([name, flow]) => [name, idOf(flow.attrContactFlowArn)]),
+    );
+    const queueIds = Object.fromEntries(
+      [...this.contactCenter.queues].map(([name, queue]) => [name, idOf(queue.attrQueueArn)]),
+    );
+    for (const [functionId, fn] of this.functions) {
+      if (!needs[functionId]?.placeCalls) continue;
+      if (fn.spec.triggers?.includes('contactFlow')) {
+        // Its environment would name the flows, and the flows name it: CloudFormation cannot order that.
+        throw new Error(
+          `${functionId} both dials (placeCalls) and is invoked by a contact flow; split it into two functions`,
+        );
+      }
+      fn.function.addEnvironment('CONNECT_INSTANCE_ID', this.contactCenter.instanceId);
+      if (phoneNumber) fn.function.addEnvironment('HOTLINE_PHONE_NUMBER', phoneNumber.address);
+      fn.function.addEnvironment('CONTACT_FLOW_IDS', this.toJsonString(flowIds));
+      fn.function.addEnvironment('CONNECT_QUEUE_IDS', this.toJsonString(queueIds));
+      fn.role.addToPolicy(
+        new PolicyStatement({
+          actions: ['connect:StartOutboundVoiceContact', 'connect:StopContact', 'connect:DescribeContact'],
+          resources: [`${instanceArn}/contact/*`],
+        }),
+      );
+      acknowledgeWildcardResource(
+        fn.role,
+        `${instanceArn}/contact/*`,
+        'Outbound contacts get their ids when started; access stays within the hotline Connect instance.',
+      );
+    }
   }
 }

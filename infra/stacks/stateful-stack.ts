@@ -10,7 +10,9 @@ import {
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
+import { CfnInstance, CfnPhoneNumber } from 'aws-cdk-lib/aws-connect';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StaffRole } from '#functions/catalog';
 import type { StageConfig } from '#infra/stage-config';
@@ -33,11 +35,22 @@ export const staffGroups: readonly {
 ];
 
 /**
- * What must survive a redeploy: the one table and the staff user pool.
- * Stateless stacks receive these by reference; nothing here depends on them.
+ * What must survive a redeploy: the one table, the staff user pool and the Amazon Connect instance
+ * (its phone numbers, users and contact records live there). Stateless stacks receive these by
+ * reference; nothing here depends on them.
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
+  /** ARN of the Connect instance, created here or imported by context `connectInstanceArn`. */
+  readonly connectInstanceArn: string;
+  /** The created instance; `undefined` when it is imported. */
+  readonly connectInstance?: CfnInstance;
+  /**
+   * The hotline number, claimed to the instance (context `phoneCountryCode`, `phoneNumberType`,
+   * `phoneNumberPrefix`; `claimPhoneNumber=false` skips it). Stateful: callers know it, and a released
+   * number cannot be claimed back at will.
+   */
+  readonly phoneNumber?: CfnPhoneNumber;
   readonly userPool: UserPool;
   readonly portalClient: UserPoolClient;
   readonly authDomain: UserPoolDomain;
@@ -133,9 +146,50 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: stage.refreshTokenValidity,
     });
 
+    if (stage.connect.instanceArn) {
+      this.connectInstanceArn = stage.connect.instanceArn;
+    } else {
+      this.connectInstance = new CfnInstance(this, 'ConnectInstance', {
+        identityManagementType: 'CONNECT_MANAGED',
+        instanceAlias: stage.connect.instanceAlias ?? `hotline-${stage.name}-${Aws.ACCOUNT_ID}`,
+        attributes: {
+          inboundCalls: true,
+          outboundCalls: true,
+          // Flow logs are how a failed call is diagnosed; Contact Lens is billed per minute and not needed.
+          contactflowLogs: true,
+          contactLens: false,
+          autoResolveBestVoices: true,
+          earlyMedia: true,
+          useCustomTtsVoices: false,
+        },
+      });
+      this.connectInstance.applyRemovalPolicy(stage.removalPolicy);
+      this.connectInstanceArn = this.connectInstance.attrArn;
+      // Connect writes flow logs to /aws/connect/<alias> and would create that group without retention.
+      new LogGroup(this, 'ContactFlowLogs', {
+        logGroupName: `/aws/connect/${this.connectInstance.instanceAlias}`,
+        retention: stage.logRetention,
+        removalPolicy: stage.removalPolicy,
+      });
+    }
+
+    const claim = stage.connect.phoneNumber;
+    if (claim) {
+      this.phoneNumber = new CfnPhoneNumber(this, 'HotlineNumber', {
+        targetArn: this.connectInstanceArn,
+        countryCode: claim.countryCode,
+        type: claim.type,
+        ...(claim.prefix ? { prefix: claim.prefix } : {}),
+        description: `Complaint hotline (${stage.name})`,
+      });
+      this.phoneNumber.applyRemovalPolicy(stage.removalPolicy);
+      new CfnOutput(this, 'HotlineNumberAddress', { value: this.phoneNumber.attrAddress });
+    }
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PortalClientId', { value: this.portalClient.userPoolClientId });
     new CfnOutput(this, 'AuthBaseUrl', { value: this.authDomain.baseUrl() });
+    new CfnOutput(this, 'ConnectInstanceArn', { value: this.connectInstanceArn });
   }
 }

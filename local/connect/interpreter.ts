@@ -245,7 +245,7 @@ export class ContactFlowSession {
 
   start(flow: FlowDocument): Promise<void> {
     return this.serialized(async () => {
-      this.useFlow(flow);
+      this.switchToFlow(flow);
       this.status = 'running';
       await this.runFrom(flow.StartAction);
     });
@@ -321,7 +321,7 @@ export class ContactFlowSession {
     });
   }
 
-  private useFlow(flow: FlowDocument): void {
+  private switchToFlow(flow: FlowDocument): void {
     this.actions = new Map(flow.Actions.map((action) => [action.Identifier, action]));
   }
 
@@ -486,7 +486,7 @@ export class ContactFlowSession {
         const flow = this.host.findFlow(flowId);
         if (!flow) return this.onError(action, 'NoMatchingError', `no flow "${flowId}" in this instance`);
         this.note(`transferred to flow ${flowId}`);
-        this.useFlow(flow);
+        this.switchToFlow(flow);
         return { kind: 'goto', target: flow.StartAction };
       }
       default:

@@ -1,11 +1,24 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AppConfig, loadConfig } from '#shared/config';
+import type { BroadcastStore } from '#shared/ports/broadcast-store';
+import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { Clock } from '#shared/ports/clock';
 import type { CustomerStore } from '#shared/ports/customer-store';
+import type { OutboundDialer } from '#shared/ports/dialer';
+import type { Mailer } from '#shared/ports/mailer';
 import type { TicketStore } from '#shared/ports/ticket-store';
+import type { Timer } from '#shared/ports/timer';
+import { ConnectDialer } from './connect-dialer';
+import { DynamoBroadcastStore } from './dynamo-broadcast-store';
+import { DynamoCallJobStore } from './dynamo-call-jobs';
 import { DynamoCustomerStore } from './dynamo-customer-store';
 import { DynamoTicketStore } from './dynamo-ticket-store';
+import { SchedulerTimer } from './scheduler-timer';
+import { SesMailer } from './ses-mailer';
 
 /** Everything a handler needs from the outside world, created once per instance from config. */
 export interface Dependencies {
@@ -14,6 +27,14 @@ export interface Dependencies {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tickets: TicketStore;
   readonly customers: CustomerStore;
+  readonly broadcasts: BroadcastStore;
+  /** Outbound call jobs of the one dialer. */
+  readonly callJobs: CallJobStore;
+  /** One-time schedules: deadlines, dialer wake-ups, retries. */
+  readonly timer: Timer;
+  /** Outbound calls through Connect. */
+  readonly dialer: OutboundDialer;
+  readonly mailer: Mailer;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -35,12 +56,38 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
     clock,
     documentClient,
     customers: new DynamoCustomerStore({ client: documentClient, tableName: config.tableName, clock }),
+    broadcasts: new DynamoBroadcastStore({ client: documentClient, tableName: config.tableName }),
     tickets: new DynamoTicketStore({
       client: documentClient,
       tableName: config.tableName,
       clock,
       numberBlock: config.ticketNumberBlock,
+      reportTimeZone: config.deskTimeZone,
       idempotencyDays: config.idempotencyDays,
+    }),
+    callJobs: new DynamoCallJobStore({
+      client: documentClient,
+      tableName: config.tableName,
+      retentionDays: config.deadlines.callJobRetentionDays,
+    }),
+    timer: new SchedulerTimer({
+      // The SDK reads AWS_ENDPOINT_URL_SCHEDULER itself (the local emulator).
+      client: new SchedulerClient({ region: config.region }),
+      groupName: config.deadlines.scheduleGroup,
+      ...(config.deadlines.schedulerRoleArn ? { roleArn: config.deadlines.schedulerRoleArn } : {}),
+      ...(config.deadlines.deadLetterArn ? { deadLetterArn: config.deadlines.deadLetterArn } : {}),
+      targetArns: config.deadlines.targetArns,
+    }),
+    // Connect and SES clients read AWS_ENDPOINT_URL_CONNECT / AWS_ENDPOINT_URL_SESV2 locally.
+    dialer: new ConnectDialer({
+      client: new ConnectClient({ region: config.region }),
+      ...(config.dialer.instanceId ? { instanceId: config.dialer.instanceId } : {}),
+      ...(config.dialer.sourcePhoneNumber ? { sourcePhoneNumber: config.dialer.sourcePhoneNumber } : {}),
+      flowIds: config.dialer.flowIds,
+    }),
+    mailer: new SesMailer({
+      client: new SESv2Client({ region: config.region }),
+      from: config.deadlines.mailFrom,
     }),
   };
 }

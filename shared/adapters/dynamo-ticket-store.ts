@@ -19,6 +19,7 @@ import type {
   TicketFilter,
   TicketStore,
 } from '#shared/ports/ticket-store';
+import { reportCounterWrites } from './dynamo-report-store';
 import type { GlobalIndexName } from './table-schema';
 
 const ticketKey = (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' });
@@ -88,6 +89,8 @@ export interface DynamoTicketStoreOptions {
   /** Ticket numbers reserved per round trip. */
   readonly numberBlock: number;
   readonly idempotencyDays: number;
+  /** Calendar the report buckets follow (config deskTimeZone); see dynamo-report-store.ts. */
+  readonly reportTimeZone?: string;
 }
 
 export class DynamoTicketStore implements TicketStore {
@@ -162,6 +165,8 @@ export class DynamoTicketStore implements TicketStore {
         },
       });
     }
+    // Last, so the cancellation reasons above keep their positions.
+    items.push(...reportCounterWrites(this.table, ticket, [event], this.options.reportTimeZone));
     try {
       await this.options.client.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'created', ticket };
@@ -204,6 +209,7 @@ export class DynamoTicketStore implements TicketStore {
               },
             },
             ...events.map((e) => ({ Put: { TableName: this.table, Item: eventItem(e, this.seq()) } })),
+            ...reportCounterWrites(this.table, ticket, events, this.options.reportTimeZone),
           ],
         }),
       );

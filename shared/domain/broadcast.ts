@@ -140,6 +140,8 @@ export interface Recipient {
   readonly emailedAt?: string;
   readonly callJobId?: string;
   readonly updatedAt: string;
+  /** Optimistic lock: every change adds one. */
+  readonly version: number;
 }
 
 /** The call job of a recipient: the same id for the same broadcast and customer, so sending twice is harmless. */
@@ -160,10 +162,12 @@ export function recipientsFor(broadcastId: string, customers: readonly Customer[
       ...(reachable && c.email ? { email: c.email } : {}),
       address: c.address,
       street: c.area.street,
-      state: reachable ? (phone ? 'calling' : 'not_reached') : 'no_contact',
+      // `calling` until the delivery (calls, or the e-mail for those without a phone) is done.
+      state: reachable ? 'calling' : 'no_contact',
       attempts: [],
       ...(phone ? { callJobId: recipientJobId(broadcastId, c.account) } : {}),
       updatedAt: now,
+      version: 1,
     };
   });
 }
@@ -178,7 +182,7 @@ export function recordAttempt(recipient: Recipient, attempt: RecipientAttempt): 
   if (recipient.attempts.some((a) => a.n === attempt.n)) return recipient;
   const attempts = [...recipient.attempts, attempt].sort((a, b) => a.n - b.n);
   if (attempt.result === 'confirmed') return confirm(recipient, attempt.at, 'outbound', attempts);
-  return { ...recipient, attempts, updatedAt: attempt.at };
+  return { ...recipient, attempts, updatedAt: attempt.at, version: recipient.version + 1 };
 }
 
 function confirm(
@@ -188,7 +192,15 @@ function confirm(
   attempts = recipient.attempts,
 ): Recipient {
   if (recipient.state === 'confirmed') return recipient;
-  return { ...recipient, attempts, state: 'confirmed', confirmedAt: at, confirmedVia: via, updatedAt: at };
+  return {
+    ...recipient,
+    attempts,
+    state: 'confirmed',
+    confirmedAt: at,
+    confirmedVia: via,
+    updatedAt: at,
+    version: recipient.version + 1,
+  };
 }
 
 /** The customer confirmed by calling the hotline: their outbound calls are no longer needed. */
@@ -205,12 +217,13 @@ export function finishUnconfirmed(recipient: Recipient, at: string, emailed: boo
     state: answered ? 'reached_not_confirmed' : 'not_reached',
     ...(emailed ? { emailedAt: at } : {}),
     updatedAt: at,
+    version: recipient.version + 1,
   };
 }
 
 export function cancelRecipient(recipient: Recipient, at: string): Recipient {
   if (finalRecipientStates.includes(recipient.state)) return recipient;
-  return { ...recipient, state: 'cancelled', updatedAt: at };
+  return { ...recipient, state: 'cancelled', updatedAt: at, version: recipient.version + 1 };
 }
 
 // --- report -----------------------------------------------------------------------------------------

@@ -105,7 +105,16 @@ export type TicketEventType =
   | 'reopened'
   | 'extension_requested'
   | 'extension_decided'
-  | 'personal_data_read';
+  | 'personal_data_read'
+  | 'deadline_breached'
+  | 'escalated'
+  | 'progress_notice_queued'
+  | 'callback_requested'
+  | 'survey_queued'
+  | 'survey_answered'
+  | 'survey_not_reached'
+  | 'closed'
+  | 'archived';
 
 /** One append-only record of something that happened to a ticket: who, when, what, why. */
 export interface TicketEvent {

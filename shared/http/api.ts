@@ -1,7 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import type { z } from 'zod';
 import type { Actor, StaffRole } from '#shared/domain/ticket';
 import { staffRoles } from '#shared/domain/ticket';
@@ -22,6 +26,8 @@ export interface ApiRequest {
   readonly rawBody: string | undefined;
   /** The body's bytes as sent (for uploads whose encoding is not UTF-8). */
   readonly rawBytes: Buffer | undefined;
+  /** The Lambda context (remaining time for long work), when invoked by Lambda. */
+  readonly context?: Context;
 }
 
 export interface ApiResponse {
@@ -138,7 +144,7 @@ function toResult(response: ApiResponse, correlationId: string): ApiResult {
  * route key, adds a correlation id, and maps every error through one place.
  */
 export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
-  const core = async (event: ApiEvent): Promise<ApiResult> => {
+  const core = async (event: ApiEvent, context?: Context): Promise<ApiResult> => {
     const headers = lowerCaseKeys(event.headers);
     const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? randomUUID();
     logger.appendKeys({ correlationId, routeKey: event.routeKey });
@@ -158,6 +164,7 @@ export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
         query: event.queryStringParameters ?? {},
         rawBody,
         rawBytes,
+        ...(context ? { context } : {}),
       });
       return toResult(response, correlationId);
     } catch (error) {

@@ -16,6 +16,7 @@ import {
 } from '#shared/domain/ticket';
 import type { Clock } from '#shared/ports/clock';
 import type { Page, TicketFilter, TicketStore } from '#shared/ports/ticket-store';
+import { afterComplaintChanged } from './deadlines';
 
 /** What the complaint use cases need; handlers pass their instance dependencies. */
 export interface ComplaintDeps {
@@ -59,7 +60,11 @@ export async function registerComplaint(
     { number, actor, now: nowIso(deps), policy: deps.config.deadlinePolicy },
   );
   const result = await deps.tickets.create(ticket, event, idempotency);
-  if (result.kind === 'created') return { ticket: result.ticket, replayed: false };
+  if (result.kind === 'created') {
+    // After the commit: deadline timers (a failure is logged; the sweep repairs it).
+    await afterComplaintChanged(deps, result.ticket);
+    return { ticket: result.ticket, replayed: false };
+  }
   if (idempotency && result.fingerprint !== idempotency.fingerprint) {
     throw new ConflictError(
       'This Idempotency-Key was already used for a different complaint',
@@ -93,6 +98,8 @@ export async function changeComplaint(
     departments: deps.config.departments,
   });
   await deps.tickets.update(next, expectedVersion, [event]);
+  // After the commit: deadline timers set/cleared, the survey queued on resolution.
+  await afterComplaintChanged(deps, next, ticket);
   return next;
 }
 

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { resolveStageConfig } from '#infra/stage-config';
+import { placeholderSenderEmail, resolveStageConfig } from '#infra/stage-config';
 
 const contextOf =
   (values: Record<string, unknown>) =>
@@ -21,7 +21,11 @@ describe('stage config from context', () => {
 
   it('keeps prod resources and accepts several portal origins', () => {
     const stage = resolveStageConfig(
-      contextOf({ stage: 'prod', portalOrigin: 'https://portal.hotline.test, https://staff.hotline.test' }),
+      contextOf({
+        stage: 'prod',
+        portalOrigin: 'https://portal.hotline.test, https://staff.hotline.test',
+        senderEmail: 'desk@hotline.test',
+      }),
     );
     expect(stage).toMatchObject({
       name: 'prod',
@@ -41,10 +45,59 @@ describe('stage config from context', () => {
     expect(stage.functionEnvironment).toEqual({ DESK_TIME_ZONE: 'Europe/Berlin' });
   });
 
+  it('creates a Connect instance and claims a US DID number by default; dev may mail from a placeholder', () => {
+    const stage = resolveStageConfig(contextOf({ portalOrigin: 'http://localhost:5173' }));
+    expect(stage.connect).toEqual({ phoneNumber: { countryCode: 'US', type: 'DID' } });
+    expect(stage.senderEmail).toBe(placeholderSenderEmail);
+    expect(stage.alarmEmail).toBeUndefined();
+  });
+
+  it('reads the Connect, phone, mail and alarm context', () => {
+    const instanceArn =
+      'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f';
+    const stage = resolveStageConfig(
+      contextOf({
+        portalOrigin: 'https://a.test',
+        connectInstanceArn: instanceArn,
+        phoneCountryCode: 'GB',
+        phoneNumberType: 'TOLL_FREE',
+        phoneNumberPrefix: '+44800',
+        senderEmail: 'desk@hotline.test',
+        alarmEmail: 'oncall@hotline.test',
+      }),
+    );
+    expect(stage.connect).toEqual({
+      instanceArn,
+      phoneNumber: { countryCode: 'GB', type: 'TOLL_FREE', prefix: '+44800' },
+    });
+    expect(stage).toMatchObject({ senderEmail: 'desk@hotline.test', alarmEmail: 'oncall@hotline.test' });
+    const noNumber = resolveStageConfig(
+      contextOf({ portalOrigin: 'https://a.test', claimPhoneNumber: 'false' }),
+    );
+    expect(noNumber.connect.phoneNumber).toBeUndefined();
+  });
+
+  it.each([
+    [{ stage: 'prod', portalOrigin: 'https://a.test' }, /"senderEmail" is required for stage prod/],
+    [{ stage: 'prod', portalOrigin: 'https://a.test', senderEmail: 'x@example.com' }, /real, verifiable/],
+    [{ portalOrigin: 'https://a.test', senderEmail: 'not-mail' }, /"senderEmail" is not an e-mail/],
+    [{ portalOrigin: 'https://a.test', alarmEmail: 'oncall' }, /"alarmEmail" is not an e-mail/],
+    [{ portalOrigin: 'https://a.test', connectInstanceArn: 'arn:aws:connect:x' }, /"connectInstanceArn"/],
+    [{ portalOrigin: 'https://a.test', phoneCountryCode: 'usa' }, /"phoneCountryCode"/],
+    [{ portalOrigin: 'https://a.test', phoneNumberType: 'SHORT_CODE' }, /"phoneNumberType"/],
+    [{ portalOrigin: 'https://a.test', phoneNumberPrefix: '0800' }, /"phoneNumberPrefix"/],
+    [{ portalOrigin: 'https://a.test', claimPhoneNumber: 'maybe' }, /"claimPhoneNumber"/],
+  ])('refuses Connect/mail context %j', (values, message) => {
+    expect(() => resolveStageConfig(contextOf(values))).toThrow(message);
+  });
+
   it.each([
     [{ stage: 'staging', portalOrigin: 'https://a.test' }, /"stage" must be one of dev, prod/],
     [{ stage: 'prod' }, /"portalOrigin" is required for stage prod/],
-    [{ stage: 'prod', portalOrigin: 'http://localhost:5173' }, /must not be localhost/],
+    [
+      { stage: 'prod', portalOrigin: 'http://localhost:5173', senderEmail: 'a@b.test' },
+      /must not be localhost/,
+    ],
     [{ portalOrigin: 'http://portal.hotline.test' }, /over https/],
     [{ portalOrigin: 'https://portal.hotline.test/app' }, /bare origins/],
     [{ portalOrigin: 'https://a.test', authDomainPrefix: 'Hotline_Dev' }, /"authDomainPrefix"/],

@@ -134,3 +134,55 @@ describe('stateful stack', () => {
     });
   });
 });
+
+describe('stateful stack: Amazon Connect', () => {
+  it('creates the instance with inbound and outbound calls and flow logs, kept in prod', () => {
+    const dev = Template.fromStack(buildTestApp(withoutBundling).stateful);
+    const prodApp = buildTestApp({ ...prodContext, ...withoutBundling });
+    const prod = Template.fromStack(prodApp.stateful);
+    dev.resourceCountIs('AWS::Connect::Instance', 1);
+    dev.hasResourceProperties('AWS::Connect::Instance', {
+      IdentityManagementType: 'CONNECT_MANAGED',
+      Attributes: Match.objectLike({ InboundCalls: true, OutboundCalls: true, ContactflowLogs: true }),
+    });
+    dev.hasResource('AWS::Connect::Instance', { DeletionPolicy: 'Delete' });
+    prod.hasResource('AWS::Connect::Instance', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('claims the hotline number from context, kept in prod', () => {
+    const gb = Template.fromStack(
+      buildTestApp({ ...withoutBundling, phoneCountryCode: 'GB', phoneNumberType: 'TOLL_FREE' }).stateful,
+    );
+    gb.resourceCountIs('AWS::Connect::PhoneNumber', 1);
+    gb.hasResourceProperties('AWS::Connect::PhoneNumber', {
+      CountryCode: 'GB',
+      Type: 'TOLL_FREE',
+      TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConnectInstance'), 'Arn'] },
+    });
+    const prod = Template.fromStack(buildTestApp({ ...prodContext, ...withoutBundling }).stateful);
+    prod.hasResource('AWS::Connect::PhoneNumber', { DeletionPolicy: 'Retain' });
+    prod.hasOutput('HotlineNumberAddress', {});
+  });
+
+  it('imports an instance by context instead of creating one', () => {
+    const arn = 'arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f';
+    const hotline = buildTestApp({ ...withoutBundling, connectInstanceArn: arn });
+    const template = Template.fromStack(hotline.stateful);
+    template.resourceCountIs('AWS::Connect::Instance', 0);
+    template.hasResourceProperties('AWS::Connect::PhoneNumber', { TargetArn: arn });
+    expect(hotline.stateful.connectInstanceArn).toBe(arn);
+  });
+});
+
+describe('stateful stack: contact flow logs', () => {
+  it('gives the log group Connect writes flow logs to a retention, longer in prod', () => {
+    const dev = Template.fromStack(buildTestApp(withoutBundling).stateful);
+    const prod = Template.fromStack(buildTestApp({ ...prodContext, ...withoutBundling }).stateful);
+    const flowLogs = (stage: string) => ({
+      LogGroupName: { 'Fn::Join': ['', [`/aws/connect/hotline-${stage}-`, { Ref: 'AWS::AccountId' }]] },
+    });
+    dev.hasResourceProperties('AWS::Logs::LogGroup', { ...flowLogs('dev'), RetentionInDays: 14 });
+    prod.hasResourceProperties('AWS::Logs::LogGroup', { ...flowLogs('prod'), RetentionInDays: 90 });
+    prod.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+  });
+});

@@ -46,9 +46,17 @@ describe('when DynamoDB fails', () => {
     const res = await invoke(anApiEvent('POST /api/tickets', { body: aComplaint() }));
     expect(res.statusCode).toBe(503);
     expect(res.json.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', correlationId: 'req-1' });
-    // The ticket and its event go in one TransactWriteItems: no separate Put could leave half a complaint.
+    // The ticket, its event and the report counters (week, month, year) go in one TransactWriteItems:
+    // no separate Put could leave half a complaint or a report that counts what was never stored.
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems).toHaveLength(2);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((i) => (i.Put ? `Put ${String(i.Put.Item?.pk).split('#')[0]}` : 'Update'))).toEqual([
+      'Put TICKET',
+      'Put TICKET',
+      'Update',
+      'Update',
+      'Update',
+    ]);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
@@ -74,6 +82,9 @@ describe('when DynamoDB fails', () => {
     expect(res.statusCode).toBe(503);
     const write = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
     expect(write?.TransactItems?.[0]?.Put?.ConditionExpression).toBe('#version = :expected');
-    expect(write?.TransactItems).toHaveLength(2);
+    expect(write?.TransactItems?.filter((i) => i.Put)).toHaveLength(2);
+    expect(
+      write?.TransactItems?.filter((i) => i.Update?.Key?.pk?.toString().startsWith('REPORT#')),
+    ).toHaveLength(3);
   });
 });

@@ -81,7 +81,7 @@ describe('an emergency broadcast', () => {
       ['A-1', 'calling'],
       ['A-2', 'no_contact'],
       ['A-3', 'no_contact'],
-      ['A-4', 'not_reached'],
+      ['A-4', 'calling'],
     ]);
     expect(recipients[0]?.callJobId).toBe(recipientJobId('b1', 'A-1'));
     expect(recipients[2]?.phone).toBeUndefined();

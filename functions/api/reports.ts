@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { dependencies } from '#shared/adapters/dependencies';
+import { DynamoReportStore } from '#shared/adapters/dynamo-report-store';
+import { reportPeriods, reportToCsv } from '#shared/domain/reports';
+import { type ApiRequest, type ApiResponse, actorFromClaims, apiHandler, parseQuery } from '#shared/http/api';
+import { ticketIdParam } from '#shared/http/schemas';
+import { auditEventTypes, auditTrail, managementReport } from '#shared/use-cases/reports';
+
+export const reportQuerySchema = z.strictObject({
+  period: z.enum(reportPeriods).default('month'),
+  at: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const auditQuerySchema = z.strictObject({ ticket: ticketIdParam });
+
+let reportStore: DynamoReportStore | undefined;
+function reports(): DynamoReportStore {
+  const deps = dependencies();
+  reportStore ??= new DynamoReportStore({ client: deps.documentClient, tableName: deps.config.tableName });
+  return reportStore;
+}
+
+async function report(request: ApiRequest): Promise<ApiResponse> {
+  const actor = actorFromClaims(request.event);
+  const query = parseQuery(request, reportQuerySchema);
+  // A bare date means noon of that day, so the desk's time zone cannot move it to the day before.
+  const at = query.at && query.at.length === 10 ? `${query.at}T12:00:00Z` : query.at;
+  const deps = dependencies();
+  const result = await managementReport(
+    { config: deps.config, clock: deps.clock, reports: reports() },
+    actor,
+    {
+      period: query.period,
+      ...(at ? { at } : {}),
+    },
+  );
+  if (query.format === 'csv') {
+    return {
+      statusCode: 200,
+      text: reportToCsv(result),
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="complaints-${result.period}-${result.key}.csv"`,
+      },
+    };
+  }
+  return { statusCode: 200, body: result };
+}
+
+async function audit(request: ApiRequest): Promise<ApiResponse> {
+  const actor = actorFromClaims(request.event);
+  const { ticket } = parseQuery(request, auditQuerySchema);
+  const events = await auditTrail(dependencies(), actor, ticket);
+  return { statusCode: 200, body: { ticket, auditTypes: auditEventTypes, items: events } };
+}
+
+export const handler = apiHandler({
+  'GET /api/reports': report,
+  'GET /api/audit': audit,
+});

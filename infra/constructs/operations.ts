@@ -1,0 +1,199 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IWidget,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { deskMetrics } from '#infra/desk-metrics';
+import type { StageConfig } from '#infra/stage-config';
+import { type AppFunction, serviceName } from './app-function';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+export interface OperationsProps {
+  readonly stage: StageConfig;
+  readonly functions: ReadonlyMap<string, AppFunction>;
+  readonly apiStage: HttpStage;
+  /** The Connect instance id, for the calls widgets of the dashboard. */
+  readonly connectInstanceId: string;
+}
+
+/** A desk metric (infra/desk-metrics.ts), summed over five minutes. */
+export function deskMetric(name: string): Metric {
+  return new Metric({
+    namespace: deskMetrics.namespace,
+    metricName: name,
+    dimensionsMap: { [deskMetrics.serviceDimension]: serviceName },
+    statistic: 'Sum',
+    period: Duration.minutes(5),
+  });
+}
+
+/**
+ * The desk's health, watched: an alarm topic (e-mail subscription from context `alarmEmail`), alarms on
+ * every dead-letter queue of the stack, every function's errors and throttles, API 5xx, deadline breaches
+ * and broadcast failures, and one dashboard showing the same. Created last, it finds the queues itself.
+ */
+export class Operations extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    const { stage } = props;
+    this.topic = new Topic(this, 'AlarmTopic', {
+      displayName: `Complaint hotline alarms (${stage.name})`,
+      enforceSSL: true,
+    });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notices carry no personal data; CloudWatch cannot publish to a topic under the AWS-managed key.',
+    });
+    if (stage.alarmEmail) this.topic.addSubscription(new EmailSubscription(stage.alarmEmail));
+    const action = new SnsAction(this.topic);
+
+    const alarm = (alarmId: string, metric: Metric, description: string, threshold = 1): Alarm => {
+      const created = metric.createAlarm(this, alarmId, {
+        alarmDescription: description,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+
+    const deadLetterQueues = Stack.of(this)
+      .node.findAll()
+      .filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
+    for (const dlq of deadLetterQueues) {
+      alarm(
+        `DeadLetters-${dlq.node.path.replace(/[^A-Za-z0-9]+/g, '-')}`,
+        dlq.queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        `${dlq.purpose} failed for good: a message waits in the dead-letter queue`,
+      );
+    }
+
+    for (const [functionId, fn] of props.functions) {
+      alarm(
+        `Errors-${functionId}`,
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${functionId} failed (Lambda errors) in the last 5 minutes`,
+      );
+      alarm(
+        `Throttles-${functionId}`,
+        fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${functionId} was throttled (concurrency limit) in the last 5 minutes`,
+      );
+    }
+
+    const api5xx = props.apiStage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' });
+    alarm('Api5xx', api5xx, 'The HTTP API answered 5xx in the last 5 minutes');
+    const breaches = deskMetric(deskMetrics.deadlineBreaches);
+    alarm(
+      'DeadlineBreaches',
+      breaches,
+      'A complaint missed a deadline (first contact, dispatch, result ...)',
+    );
+    const broadcastFailures = deskMetric(deskMetrics.broadcastFailures);
+    alarm('BroadcastFailures', broadcastFailures, 'An emergency broadcast could not reach a recipient');
+
+    const connectMetric = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: 'AWS/Connect',
+        metricName,
+        dimensionsMap: { InstanceId: props.connectInstanceId, MetricGroup: 'VoiceCalls' },
+        statistic,
+        period: Duration.minutes(5),
+      });
+
+    const fnList = [...props.functions.values()];
+    const widgets: IWidget[][] = [
+      [
+        new TextWidget({
+          markdown: `# Complaint hotline (${stage.name})\nAlarms go to the SNS topic; runbook: README "Deploy to AWS".`,
+          width: 24,
+          height: 2,
+        }),
+      ],
+      [
+        new SingleValueWidget({
+          title: 'Desk (5 min)',
+          metrics: [breaches, broadcastFailures],
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'API requests and errors',
+          left: [
+            props.apiStage.metricCount({ period: Duration.minutes(5) }),
+            props.apiStage.metricClientError({ period: Duration.minutes(5) }),
+            api5xx,
+          ],
+          right: [props.apiStage.metricLatency({ period: Duration.minutes(5), statistic: 'p99' })],
+          width: 16,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Lambda errors',
+          left: fnList.map((fn) => fn.function.metricErrors({ period: Duration.minutes(5) })),
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Lambda throttles',
+          left: fnList.map((fn) => fn.function.metricThrottles({ period: Duration.minutes(5) })),
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Lambda duration p99',
+          left: fnList.map((fn) =>
+            fn.function.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }),
+          ),
+          width: 8,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Dead-letter queues (messages waiting)',
+          left: deadLetterQueues.map((dlq) =>
+            dlq.queue.metricApproximateNumberOfMessagesVisible({
+              period: Duration.minutes(5),
+              statistic: 'Maximum',
+              label: dlq.purpose,
+            }),
+          ),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Calls (Amazon Connect)',
+          left: [
+            connectMetric('CallsPerInterval', 'Sum'),
+            connectMetric('MissedCalls', 'Sum'),
+            connectMetric('CallsBreachingConcurrencyQuota', 'Sum'),
+            connectMetric('ThrottledCalls', 'Sum'),
+          ],
+          right: [connectMetric('ConcurrentCalls', 'Maximum')],
+          width: 12,
+        }),
+      ],
+    ];
+    this.dashboard = new Dashboard(this, 'Dashboard', { widgets, defaultInterval: Duration.hours(24) });
+  }
+}

@@ -1,0 +1,73 @@
+import type { FlowContext } from './index.ts';
+import { FlowBuilder } from './lib/builder.ts';
+import type { FlowDocument } from './lib/flow-language.ts';
+
+/** Catalog id of the Lambda that records a keypad confirmation of the emergency message. */
+export const BROADCAST_CONFIRM_FUNCTION_ID = 'BroadcastConfirm';
+
+/**
+ * The emergency broadcast call. The message is public safety information, so it is played to whoever
+ * answers (no identity check): press 1 to confirm, 2 to hear it again. Without a confirmation the call
+ * ends politely and the dialer retries it; the confirmation is recorded with its time by a Lambda.
+ */
+export function outboundBroadcastFlow(ctx: FlowContext): FlowDocument {
+  const flow = new FlowBuilder({
+    name: 'Emergency broadcast',
+    description: 'Plays an incident message to whoever answers and records a keypad confirmation',
+  });
+  flow.start('message');
+  flow
+    .say('message', 'This is an emergency message from your gas and water utility. $.Attributes.message')
+    .then('ask');
+  flow.menu('ask', {
+    prompt: 'Press 1 to confirm that you heard this message. Press 2 to hear it again.',
+    timeoutSeconds: 5,
+    keys: { '1': 'confirm', '2': 'repeat' },
+    onTimeout: 'ask-again',
+    onWrongKey: 'ask-again',
+  });
+  flow.say('repeat', 'Here is the message again.').then('message-again');
+  flow.say('message-again', '$.Attributes.message').then('ask-last');
+  flow.menu('ask-again', {
+    prompt: 'Please press 1 to confirm that you heard this message, or 2 to hear it again.',
+    timeoutSeconds: 5,
+    keys: { '1': 'confirm', '2': 'repeat' },
+    onTimeout: 'unconfirmed',
+    onWrongKey: 'unconfirmed',
+  });
+  flow.menu('ask-last', {
+    prompt: 'Press 1 to confirm that you heard this message.',
+    timeoutSeconds: 5,
+    keys: { '1': 'confirm' },
+    onTimeout: 'unconfirmed',
+    onWrongKey: 'unconfirmed',
+  });
+  flow.invokeLambda('confirm', {
+    functionArn: ctx.lambdaArn(BROADCAST_CONFIRM_FUNCTION_ID),
+    params: {
+      jobId: '$.Attributes.jobId',
+      attempt: '$.Attributes.attempt',
+      broadcastId: '$.Attributes.broadcastId',
+      account: '$.Attributes.account',
+    },
+    timeoutSeconds: 4,
+    next: 'was-recorded',
+    onError: 'heard',
+  });
+  flow.compare('was-recorded', '$.External.outcome', { confirmed: 'thanks' }, 'heard');
+  flow
+    .say(
+      'thanks',
+      'Thank you, your confirmation is recorded. Please follow the advice in this message. Goodbye.',
+    )
+    .then('hangup');
+  // The confirmation could not be stored: say nothing untrue; the dialer will call again.
+  flow
+    .say('heard', 'Thank you for listening. Please follow the advice in this message. Goodbye.')
+    .then('hangup');
+  flow
+    .say('unconfirmed', 'We will call you again. You can also call our hotline at any time. Goodbye.')
+    .then('hangup');
+  flow.disconnect('hangup');
+  return flow.render();
+}

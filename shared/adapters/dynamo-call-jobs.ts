@@ -1,0 +1,378 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type CallJob,
+  type CallPriority,
+  callPriorities,
+  isFinalCallJob,
+  priorityRank,
+} from '#shared/domain/call-job';
+import { InvalidInputError } from '#shared/domain/errors';
+import type {
+  CallJobFilter,
+  CallJobStore,
+  ClaimResult,
+  ContactEnd,
+  ContactLink,
+  DialLimits,
+} from '#shared/ports/call-jobs';
+import type { Page } from '#shared/ports/ticket-store';
+import { ttlAttribute } from './table-schema';
+
+const jobKey = (id: string) => ({ pk: `CALLJOB#${id}`, sk: 'CALLJOB' });
+const pendingPartition = (p: CallPriority) => `CALLJOB#PENDING#${priorityRank(p)}${p}`;
+const DIALING_PARTITION = 'CALLJOB#DIALING';
+const ALL_PARTITION = 'CALLJOB';
+const ACTIVE_KEY = { pk: 'DIALER#ACTIVE', sk: 'DIALER' };
+const rateKey = (second: number) => ({ pk: 'DIALER#RATE', sk: String(second) });
+const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'CALLJOB' });
+
+function cancellationCodes(error: unknown): string[] | undefined {
+  if (
+    error instanceof TransactionCanceledException ||
+    (error as Error)?.name === 'TransactionCanceledException'
+  ) {
+    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  }
+  return undefined;
+}
+
+/**
+ * Index use (generic GSI names, see table-schema.ts):
+ * gsi5 (sparse, work queue): pending jobs per priority by next attempt; dialing jobs by lease; final: none.
+ * gsi1: jobs by state; gsi2: all jobs; gsi3: jobs of one complaint.
+ */
+export function callJobItem(job: CallJob, retentionDays = 30): Record<string, unknown> {
+  const created = `${job.createdAt}#${job.id}`;
+  const queue =
+    job.state === 'pending'
+      ? { gsi5pk: pendingPartition(job.priority), gsi5sk: `${job.nextAttemptAt}#${job.id}` }
+      : job.state === 'dialing'
+        ? { gsi5pk: DIALING_PARTITION, gsi5sk: `${job.leaseUntil ?? job.updatedAt}#${job.id}` }
+        : {};
+  return {
+    ...jobKey(job.id),
+    entity: 'callJob',
+    version: job.version,
+    job,
+    gsi1pk: `CALLJOB#STATE#${job.state}`,
+    gsi1sk: created,
+    gsi2pk: ALL_PARTITION,
+    gsi2sk: created,
+    ...(job.ticketId ? { gsi3pk: `CALLJOB#TICKET#${job.ticketId}`, gsi3sk: created } : {}),
+    ...(isFinalCallJob(job) ? {} : queue),
+    // A finished job's phone number and e-mail are expired data after the retention period (TTL, never a timer).
+    ...(isFinalCallJob(job) && job.finishedAt
+      ? { [ttlAttribute]: Math.floor(Date.parse(job.finishedAt) / 1000 + retentionDays * 86_400) }
+      : {}),
+    kind: job.kind,
+  };
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new InvalidInputError('The cursor is not one this API returned', 'cursor');
+}
+
+export class DynamoCallJobStore implements CallJobStore {
+  constructor(
+    private readonly options: { client: DynamoDBDocumentClient; tableName: string; retentionDays?: number },
+  ) {}
+
+  private item(job: CallJob): Record<string, unknown> {
+    return callJobItem(job, this.options.retentionDays);
+  }
+
+  private get table(): string {
+    return this.options.tableName;
+  }
+
+  async create(job: CallJob): Promise<{ created: boolean; job: CallJob }> {
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.item(job),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, job };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const existing = await this.get(job.id);
+      if (!existing) throw error;
+      return { created: false, job: existing };
+    }
+  }
+
+  async get(id: string): Promise<CallJob | undefined> {
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.table, Key: jobKey(id), ConsistentRead: true }),
+    );
+    return out.Item?.job as CallJob | undefined;
+  }
+
+  async save(job: CallJob, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.item(job),
+          ConditionExpression: '#v = :expected',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  private async queryQueue(
+    partition: string,
+    before: string | undefined,
+    limit: number,
+  ): Promise<readonly CallJob[]> {
+    const jobs: CallJob[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: 'gsi5',
+        KeyConditionExpression: before ? 'gsi5pk = :pk AND gsi5sk < :before' : 'gsi5pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
+        Limit: limit - jobs.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      };
+      const out = await this.options.client.send(new QueryCommand(input));
+      for (const item of out.Items ?? []) jobs.push(item.job as CallJob);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && jobs.length < limit);
+    return jobs;
+  }
+
+  due(priority: CallPriority, now: string, limit: number): Promise<readonly CallJob[]> {
+    // '#' sorts before every id character, '~' after: every job due at or before `now`.
+    return this.queryQueue(pendingPartition(priority), `${now}~`, limit);
+  }
+
+  dialing(limit: number): Promise<readonly CallJob[]> {
+    return this.queryQueue(DIALING_PARTITION, undefined, limit);
+  }
+
+  async nextDue(): Promise<string | undefined> {
+    const firsts = await Promise.all(
+      callPriorities.map((p) => this.queryQueue(pendingPartition(p), undefined, 1)),
+    );
+    const times = firsts.flatMap((jobs) => jobs.map((j) => j.nextAttemptAt)).sort();
+    return times[0];
+  }
+
+  async list(filter: CallJobFilter, page: { limit: number; cursor?: string }): Promise<Page<CallJob>> {
+    const [index, partition] = filter.ticketId
+      ? ['gsi3', `CALLJOB#TICKET#${filter.ticketId}`]
+      : filter.state
+        ? ['gsi1', `CALLJOB#STATE#${filter.state}`]
+        : ['gsi2', ALL_PARTITION];
+    const names: Record<string, string> = { '#pk': `${index}pk` };
+    const values: Record<string, unknown> = { ':pk': partition };
+    const filters: string[] = [];
+    if (filter.kind) {
+      names['#kind'] = 'kind';
+      values[':kind'] = filter.kind;
+      filters.push('#kind = :kind');
+    }
+    if (filter.state && index !== 'gsi1') {
+      names['#state'] = 'gsi1pk';
+      values[':state'] = `CALLJOB#STATE#${filter.state}`;
+      filters.push('#state = :state');
+    }
+    const items: CallJob[] = [];
+    let startKey = decodeCursor(page.cursor);
+    for (let round = 0; round < 10; round++) {
+      const out = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: page.limit - items.length,
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) items.push(item.job as CallJob);
+      startKey = out.LastEvaluatedKey;
+      if (!startKey || items.length >= page.limit) break;
+    }
+    const nextCursor = encodeCursor(startKey);
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult> {
+    try {
+      await this.options.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.item(next),
+                ConditionExpression: '#v = :expected',
+                ExpressionAttributeNames: { '#v': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: ACTIVE_KEY,
+                UpdateExpression: 'ADD #n :one',
+                ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+                ExpressionAttributeNames: { '#n': 'active' },
+                ExpressionAttributeValues: { ':one': 1, ':limit': limits.concurrent },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: rateKey(limits.second),
+                UpdateExpression: 'ADD #n :one SET expiresAt = :expires',
+                ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+                ExpressionAttributeNames: { '#n': 'starts' },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':limit': limits.perSecond,
+                  ':expires': limits.second + 3600,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[0] === 'ConditionalCheckFailed') return 'stale';
+      if (codes[1] === 'ConditionalCheckFailed') return 'no_slot';
+      if (codes[2] === 'ConditionalCheckFailed') return 'rate_limited';
+      throw error;
+    }
+  }
+
+  async release(next: CallJob, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.item(next),
+                ConditionExpression: '#v = :expected',
+                ExpressionAttributeNames: { '#v': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: ACTIVE_KEY,
+                UpdateExpression: 'ADD #n :minus',
+                ConditionExpression: '#n > :zero',
+                ExpressionAttributeNames: { '#n': 'active' },
+                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return false;
+      if (codes?.[1] === 'ConditionalCheckFailed') {
+        // The counter is already at zero (repaired meanwhile): the job's change still has to land.
+        return this.save(next, expectedVersion);
+      }
+      throw error;
+    }
+  }
+
+  async activeCalls(): Promise<number> {
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.table, Key: ACTIVE_KEY, ConsistentRead: true }),
+    );
+    return Number(out.Item?.active ?? 0);
+  }
+
+  async startsInSecond(second: number): Promise<number> {
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.table, Key: rateKey(second), ConsistentRead: true }),
+    );
+    return Number(out.Item?.starts ?? 0);
+  }
+
+  async linkContact(contactId: string, jobId: string, attempt: number): Promise<{ ended?: ContactEnd }> {
+    const out = await this.options.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: contactKey(contactId),
+        UpdateExpression: 'SET entity = :entity, jobId = :job, attempt = :attempt, expiresAt = :expires',
+        ExpressionAttributeValues: {
+          ':entity': 'callContact',
+          ':job': jobId,
+          ':attempt': attempt,
+          ':expires': Math.floor(Date.now() / 1000) + 30 * 86400,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const ended = out.Attributes?.ended as ContactEnd | undefined;
+    return ended ? { ended } : {};
+  }
+
+  async recordContactEnd(contactId: string, end: ContactEnd): Promise<ContactLink | undefined> {
+    const out = await this.options.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: contactKey(contactId),
+        UpdateExpression: 'SET entity = :entity, ended = :ended',
+        ExpressionAttributeValues: { ':entity': 'callContact', ':ended': end },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = out.Attributes;
+    return item?.jobId ? { jobId: String(item.jobId), attempt: Number(item.attempt) } : undefined;
+  }
+}

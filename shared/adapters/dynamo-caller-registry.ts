@@ -1,0 +1,125 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type BlockEntry, CALL_LOG_RETENTION_DAYS } from '#shared/domain/caller-screening';
+import type { CallerRegistry, LoggedCall, RepeatCallerFlag } from '#shared/ports/caller-registry';
+import type { Dependencies } from './dependencies';
+
+/**
+ * Items (single table):
+ *   CALLER#<e164> / BLOCK                   the block-list entry
+ *   CALLER#<e164> / CALL#<at>#<contactId>   one logged inbound call, destroyed by TTL after retention
+ *   CALLER#<e164> / FLAG                    the repeat-caller flag; gsi1 REPEAT_CALLER / <flaggedAt>#<e164>
+ */
+const callerPk = (phone: string) => `CALLER#${phone}`;
+const FLAG_PARTITION = 'REPEAT_CALLER';
+
+export class DynamoCallerRegistry implements CallerRegistry {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async blockEntry(phone: string): Promise<BlockEntry | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: callerPk(phone), sk: 'BLOCK' } }),
+    );
+    return out.Item?.entry as BlockEntry | undefined;
+  }
+
+  async block(entry: BlockEntry): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: callerPk(entry.phone), sk: 'BLOCK', entity: 'blockEntry', entry },
+      }),
+    );
+  }
+
+  async unblock(phone: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: callerPk(phone), sk: 'BLOCK' } }),
+    );
+  }
+
+  async logCall(call: LoggedCall, since: string): Promise<{ recentCalls: number; lastFlaggedAt?: string }> {
+    const expiresAt = Math.floor(Date.parse(call.at) / 1000) + CALL_LOG_RETENTION_DAYS * 86_400;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: callerPk(call.phone),
+          sk: `CALL#${call.at}#${call.contactId}`,
+          entity: 'loggedCall',
+          call,
+          expiresAt,
+        },
+      }),
+    );
+    // One query reads the recent calls and the flag: both sort after "CALL#<since>".
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND #sk >= :from',
+        ExpressionAttributeValues: { ':pk': callerPk(call.phone), ':from': `CALL#${since}` },
+        ProjectionExpression: '#sk, #flag',
+        ExpressionAttributeNames: { '#sk': 'sk', '#flag': 'flag' },
+      }),
+    );
+    const items = out.Items ?? [];
+    const contacts = new Set(
+      items
+        .map((item) => String(item.sk))
+        .filter((sk) => sk.startsWith('CALL#'))
+        .map((sk) => sk.slice(sk.lastIndexOf('#') + 1)),
+    );
+    const flag = items.find((item) => item.sk === 'FLAG')?.flag as RepeatCallerFlag | undefined;
+    return { recentCalls: contacts.size, ...(flag ? { lastFlaggedAt: flag.flaggedAt } : {}) };
+  }
+
+  async flagRepeatCaller(flag: RepeatCallerFlag): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: callerPk(flag.phone),
+          sk: 'FLAG',
+          entity: 'repeatCallerFlag',
+          flag,
+          gsi1pk: FLAG_PARTITION,
+          gsi1sk: `${flag.flaggedAt}#${flag.phone}`,
+        },
+      }),
+    );
+  }
+
+  async repeatCallerFlags(since: string, limit: number): Promise<RepeatCallerFlag[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+        ExpressionAttributeValues: { ':pk': FLAG_PARTITION, ':since': since },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => item.flag as RepeatCallerFlag);
+  }
+}
+
+const registries = new WeakMap<Dependencies, CallerRegistry>();
+
+/** The caller registry on the instance's table and client (one per Dependencies). */
+export function callerRegistryOf(deps: Dependencies): CallerRegistry {
+  let registry = registries.get(deps);
+  if (!registry) {
+    registry = new DynamoCallerRegistry(deps.documentClient, deps.config.tableName);
+    registries.set(deps, registry);
+  }
+  return registry;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { incidentSeverities, recipientStates } from '#shared/domain/broadcast';
+import { areaSelectionSchema } from './customer-schemas';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const broadcastIdParam = z
+  .string()
+  .regex(/^[a-z0-9]{6,40}$/, 'A broadcast id is lower-case letters and digits');
+
+export const newBroadcastSchema = z.strictObject({
+  what: text(200),
+  where: text(400),
+  since: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()),
+  severity: z.enum(incidentSeverities),
+  message: text(1000).describe('What the call says to whoever answers; no personal data'),
+  emailSubject: text(200),
+  emailText: text(5000),
+  selection: areaSelectionSchema,
+});
+
+export const recipientsQuerySchema = z.strictObject({
+  state: z.enum(recipientStates).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const reportQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).optional() });
+
+export const broadcastWorkerEventSchema = z.strictObject({
+  kind: z.literal('broadcastFanOut'),
+  broadcastId: broadcastIdParam,
+});

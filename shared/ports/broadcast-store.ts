@@ -1,0 +1,27 @@
+import type { Broadcast, BroadcastCounts, Recipient, RecipientState } from '#shared/domain/broadcast';
+import type { Page } from './ticket-store';
+
+export interface BroadcastView extends Broadcast {
+  /** Live counts per recipient state, kept in step with every recipient change. */
+  readonly counts: Partial<Record<RecipientState, number>>;
+}
+
+export interface BroadcastStore {
+  create(broadcast: Broadcast): Promise<void>;
+  get(id: string): Promise<BroadcastView | undefined>;
+  /** Save if the stored version is still `expectedVersion`; false when someone else changed it first. */
+  save(broadcast: Broadcast, expectedVersion: number): Promise<boolean>;
+  list(page: { limit: number; cursor?: string }): Promise<Page<BroadcastView>>;
+  /** Write recipients not yet written (a repeated send writes nothing twice); returns how many were new. */
+  addRecipients(recipients: readonly Recipient[]): Promise<number>;
+  recipient(broadcastId: string, account: string): Promise<Recipient | undefined>;
+  recipients(broadcastId: string, page: { limit: number; cursor?: string }): Promise<Page<Recipient>>;
+  allRecipients(broadcastId: string): Promise<Recipient[]>;
+  /**
+   * Replace a recipient if it is still at `previous.version`, moving the broadcast's
+   * counters in the same transaction; false when someone else changed it first.
+   */
+  updateRecipient(previous: Recipient, next: Recipient): Promise<boolean>;
+}
+
+export type { BroadcastCounts };

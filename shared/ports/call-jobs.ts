@@ -1,0 +1,64 @@
+import type { CallJob, CallJobKind, CallJobState, CallPriority } from '#shared/domain/call-job';
+import type { Page } from './ticket-store';
+
+export interface CallJobFilter {
+  readonly state?: CallJobState;
+  readonly kind?: CallJobKind;
+  readonly ticketId?: string;
+}
+
+/** Call jobs of the one outbound dialer. Every save is conditional on the version read. */
+export interface CallJobStore {
+  /** Store a new job; a job with the same id already stored is returned instead (creating twice is harmless). */
+  create(job: CallJob): Promise<{ readonly created: boolean; readonly job: CallJob }>;
+  get(id: string): Promise<CallJob | undefined>;
+  /** Save if the stored version is still `expectedVersion`; false when someone else changed it first. */
+  save(job: CallJob, expectedVersion: number): Promise<boolean>;
+  /** Pending jobs of one priority whose next attempt is due at `now`, earliest first. */
+  due(priority: CallPriority, now: string, limit: number): Promise<readonly CallJob[]>;
+  /** Jobs ringing now (state dialing), oldest lease first. */
+  dialing(limit: number): Promise<readonly CallJob[]>;
+  /** Earliest next attempt among pending jobs (to schedule the next dialer tick). */
+  nextDue(): Promise<string | undefined>;
+  list(filter: CallJobFilter, page: { limit: number; cursor?: string }): Promise<Page<CallJob>>;
+
+  /**
+   * Claim an attempt (pending -> dialing) in one conditional transaction that also takes a concurrent-call
+   * slot (only while fewer than `limits.concurrent` are taken) and a start in this clock second (only while
+   * fewer than `limits.perSecond`). Only the claimer calls Connect.
+   */
+  claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult>;
+  /** Save a job leaving `dialing` and give its concurrent-call slot back, atomically. */
+  release(next: CallJob, expectedVersion: number): Promise<boolean>;
+  /** Concurrent-call slots taken now. */
+  activeCalls(): Promise<number>;
+  /** Starts already made in the given clock second (epoch seconds). */
+  startsInSecond(second: number): Promise<number>;
+  /**
+   * Contact events carry only the contact id, and may arrive before the dialer has linked it (the call can
+   * end while StartOutboundVoiceContact is still answering). Both sides write their half of one item and
+   * read the other: whoever writes second gets both and handles the end.
+   */
+  linkContact(contactId: string, jobId: string, attempt: number): Promise<{ readonly ended?: ContactEnd }>;
+  recordContactEnd(contactId: string, end: ContactEnd): Promise<ContactLink | undefined>;
+}
+
+export interface ContactLink {
+  readonly jobId: string;
+  readonly attempt: number;
+}
+
+export interface ContactEnd {
+  readonly reason: string;
+  readonly connected: boolean;
+  readonly at: string;
+}
+
+export interface DialLimits {
+  readonly concurrent: number;
+  readonly perSecond: number;
+  /** Epoch second of the start. */
+  readonly second: number;
+}
+
+export type ClaimResult = 'claimed' | 'stale' | 'no_slot' | 'rate_limited';

@@ -1,0 +1,30 @@
+import type { BlockEntry } from '#shared/domain/caller-screening';
+
+export interface LoggedCall {
+  /** E.164 */
+  readonly phone: string;
+  readonly contactId: string;
+  readonly at: string;
+}
+
+export interface RepeatCallerFlag {
+  /** E.164 */
+  readonly phone: string;
+  readonly flaggedAt: string;
+  /** Calls within the window when the flag was raised. */
+  readonly recentCalls: number;
+  readonly contactId: string;
+}
+
+/** The hotline's memory of callers: the block list, the call log and repeat-caller flags. */
+export interface CallerRegistry {
+  blockEntry(phone: string): Promise<BlockEntry | undefined>;
+  block(entry: BlockEntry): Promise<void>;
+  unblock(phone: string): Promise<void>;
+  /** Log an inbound call (idempotent per contact) and count this number's calls since `since`. */
+  logCall(call: LoggedCall, since: string): Promise<{ recentCalls: number; lastFlaggedAt?: string }>;
+  /** Raise (or refresh) the supervisor's flag on a repeat caller. */
+  flagRepeatCaller(flag: RepeatCallerFlag): Promise<void>;
+  /** Flags raised since `since`, newest first. */
+  repeatCallerFlags(since: string, limit: number): Promise<RepeatCallerFlag[]>;
+}

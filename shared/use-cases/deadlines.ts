@@ -1,0 +1,271 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Dependencies } from '#shared/adapters/dependencies';
+import { type CallJob, newCallJob } from '#shared/domain/call-job';
+import {
+  asTicketEvents,
+  checkDeadline,
+  DEADLINE_CHECK_FUNCTION_ID,
+  type DeadlineTimerInput,
+  type DeskEvent,
+  deadlineTimers,
+  obsoleteDeadlineTimers,
+  overdueDeadlines,
+} from '#shared/domain/deadline-schedules';
+import { ConflictError } from '#shared/domain/errors';
+import { archiveClosedComplaint, archiveDue, retentionTimerName } from '#shared/domain/retention';
+import type { Actor, Ticket } from '#shared/domain/ticket';
+import type { Mail } from '#shared/ports/mailer';
+import { enqueueCallJob, repairDialer } from './dialer';
+import { queueSurvey } from './survey';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
+
+export const SYSTEM_ACTOR: Actor = { kind: 'system', username: 'system:deadlines' };
+
+/** The namespace and name helper I's alarm watches. */
+export const BREACH_METRIC = { namespace: 'ComplaintHotline', name: 'DeadlineBreaches' } as const;
+
+/** One CloudWatch embedded-metric-format line (stdout of a Lambda becomes the metric). */
+export function emitBreachMetric(deadline: string, severity: string, at: Date): void {
+  process.stdout.write(
+    `${JSON.stringify({
+      _aws: {
+        Timestamp: at.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: BREACH_METRIC.namespace,
+            Dimensions: [[]],
+            Metrics: [{ Name: BREACH_METRIC.name, Unit: 'Count' }],
+          },
+        ],
+      },
+      [BREACH_METRIC.name]: 1,
+      deadline,
+      severity,
+    })}\n`,
+  );
+}
+
+/**
+ * Change a ticket as the system, re-reading and re-deciding on a version conflict. `build` returns
+ * undefined when nothing (any more) needs doing.
+ */
+export async function changeTicketAsSystem(
+  deps: Dependencies,
+  ticketId: string,
+  build: (
+    ticket: Ticket,
+    now: string,
+  ) => { ticket: Ticket; event?: DeskEvent; events?: readonly DeskEvent[] } | undefined,
+): Promise<{ before: Ticket; after: Ticket } | undefined> {
+  for (let tries = 0; tries < 5; tries++) {
+    const ticket = await deps.tickets.get(ticketId);
+    if (!ticket) return undefined;
+    const change = build(ticket, deps.clock.now().toISOString());
+    if (!change) return undefined;
+    const events = change.events ?? (change.event ? [change.event] : []);
+    try {
+      await deps.tickets.update(change.ticket, ticket.version, asTicketEvents(events));
+      return { before: ticket, after: change.ticket };
+    } catch (error) {
+      if (error instanceof ConflictError) continue;
+      throw error;
+    }
+  }
+  throw new ConflictError(`Complaint ${ticketId} kept changing`);
+}
+
+/** One timer per running deadline; timers of deadlines met or moved are removed. */
+export async function syncDeadlineTimers(deps: Dependencies, after: Ticket, before?: Ticket): Promise<void> {
+  for (const timer of deadlineTimers(after)) {
+    await deps.timer.setTimer(timer.name, timer.input.due, {
+      functionId: DEADLINE_CHECK_FUNCTION_ID,
+      input: timer.input,
+    });
+  }
+  for (const name of obsoleteDeadlineTimers(before, after)) await deps.timer.clearTimer(name);
+}
+
+/**
+ * Called after a complaint was registered or changed (the transaction has committed). A failure here
+ * must not lose the change: it is logged, and the sweep repairs missing timers.
+ */
+export async function afterComplaintChanged(
+  deps: Partial<Dependencies>,
+  after: Ticket,
+  before?: Ticket,
+): Promise<void> {
+  if (!deps.timer || !deps.callJobs || !deps.config || !deps.clock || !deps.tickets) return;
+  const full = deps as Dependencies;
+  try {
+    await syncDeadlineTimers(full, after, before);
+  } catch (error) {
+    logger.warn('Deadline timers not synchronised; the sweep repairs them', {
+      ticketId: after.id,
+      errorName: (error as Error)?.name,
+    });
+  }
+  if (after.status === 'closed' && before?.status !== 'closed') {
+    try {
+      await full.timer.setTimer(
+        retentionTimerName(after.id),
+        archiveDue(after.updatedAt, full.config.deadlines.archiveAfterDays),
+        { functionId: DEADLINE_CHECK_FUNCTION_ID, input: { kind: 'retention', ticketId: after.id } },
+      );
+    } catch (error) {
+      logger.error('Retention timer not set', { ticketId: after.id, errorName: (error as Error)?.name });
+    }
+  }
+  if (after.status === 'resolved' && before?.status !== 'resolved') {
+    try {
+      await queueSurvey(full, after);
+    } catch (error) {
+      logger.error('Satisfaction survey not queued', {
+        ticketId: after.id,
+        errorName: (error as Error)?.name,
+      });
+    }
+  }
+}
+
+export type DeadlineCheckResult = 'stale' | 'rescheduled' | 'breached' | 'progress_notice';
+
+/** Target of a deadline timer: acts only if the deadline still applies (duplicate deliveries are harmless). */
+export async function runDeadlineCheck(
+  deps: Dependencies,
+  input: DeadlineTimerInput,
+): Promise<DeadlineCheckResult> {
+  let outcome = 'stale' as DeadlineCheckResult;
+  let escalation: { ticket: Ticket; points: number } | undefined;
+  let progress: { ticket: Ticket; occurrence: number } | undefined;
+  const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
+    const check = checkDeadline(ticket, input, now, deps.config.deadlinePolicy, SYSTEM_ACTOR.username);
+    outcome = check.kind === 'early' ? 'rescheduled' : 'stale';
+    if (check.kind === 'breach') {
+      outcome = 'breached';
+      escalation = { ticket: check.ticket, points: check.points };
+      const escalated: DeskEvent = {
+        ...check.event,
+        type: 'escalated',
+        data: { to: 'supervisor', deadline: input.deadline, channel: 'email' },
+      };
+      return { ticket: check.ticket, events: [check.event, escalated] };
+    }
+    if (check.kind === 'progressNotice') {
+      outcome = 'progress_notice';
+      progress = { ticket: check.ticket, occurrence: check.occurrence };
+      return { ticket: check.ticket, event: check.event };
+    }
+    return undefined;
+  });
+  if (outcome === 'rescheduled') {
+    const ticket = await deps.tickets.get(input.ticketId);
+    if (ticket) await syncDeadlineTimers(deps, ticket);
+    return outcome;
+  }
+  if (!changed) return outcome;
+  if (escalation) await escalateBreach(deps, escalation.ticket, input, escalation.points);
+  if (progress) await queueProgressNotice(deps, progress.ticket, progress.occurrence);
+  await syncDeadlineTimers(deps, changed.after, changed.before).catch(() => undefined);
+  return outcome;
+}
+
+async function escalateBreach(
+  deps: Dependencies,
+  ticket: Ticket,
+  input: DeadlineTimerInput,
+  points: number,
+): Promise<void> {
+  emitBreachMetric(input.deadline, ticket.severity, deps.clock.now());
+  logger.warn('Deadline breached', {
+    ticketId: ticket.id,
+    deadline: input.deadline,
+    severity: ticket.severity,
+  });
+  try {
+    await deps.mailer.send({
+      to: deps.config.deadlines.supervisorEmail,
+      subject: `Deadline breached: complaint ${ticket.number} (${input.deadline})`,
+      text:
+        `Complaint ${ticket.number} (${ticket.severity}, ${ticket.category}) missed its ${input.deadline} ` +
+        `deadline, due ${input.due}. Owner: ${ticket.department ?? 'desk'}. Breach points: ${points}.\n` +
+        'The complaint is flagged in the portal; please take it over.',
+    });
+  } catch (error) {
+    logger.error('Escalation e-mail not sent', { ticketId: ticket.id, errorName: (error as Error)?.name });
+  }
+}
+
+/** The customer is told of the progress of a complaint open for another period: a call, else e-mail. */
+async function queueProgressNotice(deps: Dependencies, ticket: Ticket, occurrence: number): Promise<CallJob> {
+  const now = deps.clock.now().toISOString();
+  return enqueueCallJob(
+    deps,
+    newCallJob(
+      {
+        id: `progress-${ticket.id}-${occurrence}`,
+        kind: 'progress',
+        phone: ticket.customer.phone,
+        ...(ticket.customer.email ? { email: ticket.customer.email } : {}),
+        customerName: ticket.customer.name,
+        ticketId: ticket.id,
+        reason: `progress notice ${occurrence}`,
+        timeZone: deps.config.dialer.customerTimeZone,
+        dueAt: now,
+        requestedBy: SYSTEM_ACTOR.username,
+        attributes: { ticketStatus: ticket.status },
+      },
+      now,
+      deps.config.dialer.policy,
+    ),
+  );
+}
+
+export async function progressFallbackMail(deps: Dependencies, job: CallJob, to: string): Promise<Mail> {
+  const ticket = job.ticketId ? await deps.tickets.get(job.ticketId) : undefined;
+  return {
+    to,
+    subject: `Progress of your complaint ${job.ticketId ?? ''}`.trim(),
+    text:
+      `Your complaint ${job.ticketId ?? ''} is still being handled` +
+      `${ticket ? ` (status: ${ticket.status.replace('_', ' ')})` : ''}. ` +
+      'We are sorry it is taking this long; we will tell you again if it is not resolved within a day.',
+  };
+}
+
+/**
+ * The periodic sweep: deadlines past due whose timer was lost are checked now, the timers of the
+ * remaining deadlines of those complaints are set again, and the dialer's leases and wake-ups repaired.
+ */
+export async function sweepDeadlines(deps: Dependencies): Promise<{ checked: number; breached: number }> {
+  const now = deps.clock.now().toISOString();
+  let checked = 0;
+  let breached = 0;
+  let cursor: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const result = await deps.tickets.list({ overdueAt: now }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const ticket of result.items) {
+      for (const overdue of overdueDeadlines(ticket, now)) {
+        checked += 1;
+        if ((await runDeadlineCheck(deps, overdue)) === 'breached') breached += 1;
+      }
+      const fresh = await deps.tickets.get(ticket.id);
+      if (fresh) await syncDeadlineTimers(deps, fresh).catch(() => undefined);
+    }
+    cursor = result.nextCursor;
+    if (!cursor) break;
+  }
+  await repairDialer(deps);
+  return { checked, breached };
+}
+
+/** Target of the retention timer: a closed complaint is archived and its personal data destroyed. */
+export async function runRetention(deps: Dependencies, ticketId: string): Promise<'archived' | 'stale'> {
+  const changed = await changeTicketAsSystem(deps, ticketId, (ticket, now) => {
+    if (ticket.status !== 'closed') return undefined;
+    // Reopened and closed again since: its own, later timer archives it.
+    if (archiveDue(ticket.updatedAt, deps.config.deadlines.archiveAfterDays) > now) return undefined;
+    return archiveClosedComplaint(ticket, now, SYSTEM_ACTOR.username);
+  });
+  return changed ? 'archived' : 'stale';
+}

@@ -1,0 +1,375 @@
+import { createHash } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Dependencies } from '#shared/adapters/dependencies';
+import {
+  type AttemptOutcome,
+  type CallJob,
+  callPriorities,
+  claimAttempt,
+  clientTokenInput,
+  endAttempt,
+  extendLease,
+  fallbackSent,
+  finishNotReached,
+  isDialable,
+  recordAnswer,
+  recordContactStarted,
+  releaseThrottledAttempt,
+} from '#shared/domain/call-job';
+import { NotFoundError } from '#shared/domain/errors';
+import type { ContactEnd } from '#shared/ports/call-jobs';
+import type { Mail } from '#shared/ports/mailer';
+import { broadcastFallbackMail, broadcastJobEnded, broadcastRetryDue } from './broadcasts';
+import { callbackEnded, callbackFallbackMail } from './callbacks';
+import { progressFallbackMail } from './deadlines';
+import { surveyEnded, surveyFallbackMail } from './survey';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
+
+/** Catalog id of the function that rings due call jobs. */
+export const DIALER_FUNCTION_ID = 'DialerTick';
+
+/** Outbound contact flow (infra/flows/index.ts name) of each job kind. */
+export const OUTBOUND_FLOWS = {
+  callback: 'outbound-callback',
+  emergency: 'outbound-callback',
+  survey: 'outbound-survey',
+  progress: 'outbound-progress',
+  broadcast: 'outbound-broadcast',
+} as const satisfies Record<CallJob['kind'], string>;
+
+/** Seconds before a start refused by Connect's limits is tried again. */
+const THROTTLE_RETRY_SECONDS = 1;
+
+/** Timer name for a dialer wake-up at one second: jobs due at the same second share it. */
+export function dialerTimerName(at: string): string {
+  return `dialer-${Math.ceil(Date.parse(at) / 1000)}`;
+}
+
+/** Make sure the dialer runs at `at` (now or later); setting the same wake-up twice is harmless. */
+export async function wakeDialer(deps: Dependencies, at: string): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const when = at < now ? now : at;
+  await deps.timer.setTimer(dialerTimerName(when), when, {
+    functionId: DIALER_FUNCTION_ID,
+    input: { kind: 'dialerTick', at: when },
+  });
+}
+
+/** Store a new job (harmless if it exists) and make sure the dialer wakes for it. */
+export async function enqueueCallJob(deps: Dependencies, job: CallJob): Promise<CallJob> {
+  const { job: stored } = await deps.callJobs.create(job);
+  try {
+    await wakeDialer(deps, stored.nextAttemptAt);
+  } catch (error) {
+    // The job is stored: the sweep wakes the dialer for due jobs it finds.
+    logger.warn('Dialer wake-up not scheduled', { jobId: stored.id, errorName: (error as Error)?.name });
+  }
+  return stored;
+}
+
+export function clientToken(job: Pick<CallJob, 'id' | 'attempt'>): string {
+  return createHash('sha256').update(clientTokenInput(job)).digest('hex');
+}
+
+export interface DialReport {
+  readonly started: number;
+  readonly throttled: number;
+  readonly stoppedBy: 'idle' | 'rate' | 'slots';
+}
+
+async function dueJobs(deps: Dependencies, now: string, limit: number): Promise<CallJob[]> {
+  const out: CallJob[] = [];
+  for (const priority of callPriorities) {
+    if (out.length >= limit) break;
+    out.push(...(await deps.callJobs.due(priority, now, limit - out.length)));
+  }
+  return out;
+}
+
+type DialOne = 'started' | 'ended' | 'stale' | 'no_slot' | 'rate_limited' | 'throttled';
+
+/**
+ * Starts are counted per clock second. A start claimed in the last moments of a second could reach Connect
+ * in the next one and exceed that second's limit there, so those moments are left out.
+ */
+const RATE_GUARD_MS = 100;
+
+/** The clock second a start claimed now counts against, or undefined inside the guard at a second's end. */
+function countingSecond(deps: Dependencies): number | undefined {
+  const ms = deps.clock.now().getTime();
+  return ms % 1000 >= 1000 - RATE_GUARD_MS ? undefined : Math.floor(ms / 1000);
+}
+
+async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
+  const cfg = deps.config.dialer;
+  const now = deps.clock.now().toISOString();
+  if (!isDialable(job, now)) return 'stale';
+  const second = countingSecond(deps);
+  if (second === undefined) return 'rate_limited';
+  const claimed = claimAttempt(job, now, cfg.policy);
+  const claim = await deps.callJobs.claim(claimed, job.version, {
+    concurrent: cfg.concurrentCalls,
+    perSecond: cfg.callsPerSecond,
+    second,
+  });
+  if (claim !== 'claimed') return claim;
+  if (countingSecond(deps) !== second) {
+    // The start was counted against a second that has passed: give it back rather than exceed the next one.
+    await deps.callJobs.release(releaseThrottledAttempt(claimed, now, 0), claimed.version);
+    return 'rate_limited';
+  }
+
+  let result: Awaited<ReturnType<Dependencies['dialer']['startCall']>>;
+  try {
+    result = await deps.dialer.startCall({
+      phone: claimed.phone,
+      flowName: OUTBOUND_FLOWS[claimed.kind],
+      clientToken: clientToken(claimed),
+      attributes: {
+        jobId: claimed.id,
+        attempt: String(claimed.attempt),
+        jobKind: claimed.kind,
+        ...(claimed.ticketId ? { ticketNumber: claimed.ticketId } : {}),
+        addressee: claimed.customerName ?? 'the person who asked us to call this number',
+        ...claimed.attributes,
+      },
+    });
+  } catch (error) {
+    // Unknown failure (network, timeout): the same attempt is tried again with the same ClientToken,
+    // which returns the live contact if the call did start.
+    logger.warn('StartOutboundVoiceContact failed; retrying the attempt', {
+      jobId: claimed.id,
+      errorName: (error as Error)?.name,
+    });
+    result = { kind: 'throttled', reason: 'error' };
+  }
+
+  if (result.kind === 'throttled') {
+    const back = releaseThrottledAttempt(claimed, now, THROTTLE_RETRY_SECONDS);
+    if (!(await deps.callJobs.release(back, claimed.version))) {
+      logger.error('Throttled attempt could not be given back', { jobId: claimed.id });
+    }
+    return 'throttled';
+  }
+  if (result.kind === 'rejected') {
+    logger.warn('Connect refused the call', { jobId: claimed.id, reason: result.reason });
+    await finishAttempt(deps, claimed, claimed.attempt, 'failed');
+    return 'ended';
+  }
+  const started = recordContactStarted(claimed, result.contactId, now);
+  if (!(await deps.callJobs.save(started, claimed.version))) {
+    logger.warn('Job changed while its call started', { jobId: claimed.id });
+  }
+  const { ended } = await deps.callJobs.linkContact(result.contactId, claimed.id, claimed.attempt);
+  // The call ended before we linked it: the contact event left its end for us.
+  if (ended) await finishAttempt(deps, started, claimed.attempt, lineOutcome(ended));
+  return 'started';
+}
+
+/**
+ * Ring every due job the limits allow now, highest priority first, then arrange the next run: the next
+ * second while the rate limit holds work back, the next due time when idle. Ended calls free slots and
+ * run this again from the contact event.
+ */
+export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
+  const cfg = deps.config.dialer;
+  let started = 0;
+  let throttled = 0;
+  let stoppedBy: DialReport['stoppedBy'] = 'idle';
+  for (let round = 0; round < 50; round++) {
+    const now = deps.clock.now();
+    const second = Math.floor(now.getTime() / 1000);
+    const [active, used] = await Promise.all([
+      deps.callJobs.activeCalls(),
+      deps.callJobs.startsInSecond(second),
+    ]);
+    if (active >= cfg.concurrentCalls) {
+      stoppedBy = 'slots';
+      break;
+    }
+    const room = Math.min(cfg.concurrentCalls - active, cfg.callsPerSecond - used);
+    if (room <= 0) {
+      stoppedBy = 'rate';
+      break;
+    }
+    const batch = await dueJobs(deps, now.toISOString(), room);
+    if (batch.length === 0) break;
+    let progressed = false;
+    let stop: DialReport['stoppedBy'] | undefined;
+    for (const job of batch) {
+      const r = await dialOne(deps, job);
+      if (r === 'started' || r === 'ended') {
+        started += r === 'started' ? 1 : 0;
+        progressed = true;
+      } else if (r === 'no_slot') {
+        stop = 'slots';
+        break;
+      } else if (r === 'rate_limited' || r === 'throttled') {
+        throttled += r === 'throttled' ? 1 : 0;
+        stop = 'rate';
+        break;
+      }
+    }
+    if (stop) {
+      stoppedBy = stop;
+      break;
+    }
+    if (!progressed) break;
+  }
+  const now = deps.clock.now();
+  if (stoppedBy === 'rate') {
+    await wakeDialer(deps, new Date(Math.floor(now.getTime() / 1000 + 1) * 1000).toISOString());
+  } else if (stoppedBy === 'idle') {
+    const next = await deps.callJobs.nextDue();
+    if (next) await wakeDialer(deps, next);
+  }
+  return { started, throttled, stoppedBy };
+}
+
+function lineOutcome(end: Pick<ContactEnd, 'reason' | 'connected'>): Exclude<AttemptOutcome, 'reached'> {
+  if (end.reason === 'TELECOM_BUSY') return 'busy';
+  if (!end.connected) return 'no_answer';
+  return 'hung_up';
+}
+
+/**
+ * End the current attempt of a job: release its Connect slot, then retry later, finish as reached, or
+ * (attempts used up) send the e-mail fallback and finish as not reached. A duplicate end changes nothing.
+ */
+export async function finishAttempt(
+  deps: Dependencies,
+  job: CallJob,
+  attempt: number,
+  outcome: Exclude<AttemptOutcome, 'reached'>,
+): Promise<CallJob | undefined> {
+  const now = deps.clock.now().toISOString();
+  const policy = deps.config.dialer.policy;
+  for (let tries = 0; tries < 3; tries++) {
+    const current = tries === 0 ? job : await deps.callJobs.get(job.id);
+    if (!current) return undefined;
+    const decision = endAttempt(current, attempt, outcome, now, policy);
+    if (decision.kind === 'ignored') return undefined;
+    const fallbackMail = decision.kind === 'exhausted' ? await fallbackMailFor(deps, current) : undefined;
+    const next =
+      decision.kind === 'exhausted'
+        ? finishNotReached(decision.job, now, fallbackMail !== undefined)
+        : decision.job;
+    if (!(await deps.callJobs.release(next, current.version))) continue;
+    if (decision.kind === 'retry') {
+      if (next.kind === 'broadcast') await broadcastRetryDue(deps, next);
+      await wakeDialer(deps, next.nextAttemptAt).catch(() => undefined);
+      return next;
+    }
+    let final = next;
+    if (fallbackMail) final = await sendFallback(deps, next, fallbackMail);
+    await jobEnded(deps, final);
+    return final;
+  }
+  return undefined;
+}
+
+async function sendFallback(deps: Dependencies, job: CallJob, mail: Mail): Promise<CallJob> {
+  try {
+    await deps.mailer.send(mail);
+  } catch (error) {
+    logger.error('Fallback e-mail not sent', { jobId: job.id, errorName: (error as Error)?.name });
+    return job;
+  }
+  const sent = fallbackSent(job, deps.clock.now().toISOString());
+  return (await deps.callJobs.save(sent, job.version)) ? sent : job;
+}
+
+async function fallbackMailFor(deps: Dependencies, job: CallJob): Promise<Mail | undefined> {
+  if (!job.email) return undefined;
+  switch (job.kind) {
+    case 'survey':
+      return surveyFallbackMail(deps, job, job.email);
+    case 'progress':
+      return progressFallbackMail(deps, job, job.email);
+    case 'callback':
+    case 'emergency':
+      return callbackFallbackMail(deps, job, job.email);
+    case 'broadcast':
+      return broadcastFallbackMail(deps, job, job.email);
+  }
+}
+
+/** What a finished job means for its complaint. Failures are logged: the job's own state is already final. */
+async function jobEnded(deps: Dependencies, job: CallJob): Promise<void> {
+  try {
+    if (job.kind === 'broadcast') await broadcastJobEnded(deps, job);
+    else if (job.kind === 'survey') await surveyEnded(deps, job);
+    else if (job.kind === 'callback' || job.kind === 'emergency') await callbackEnded(deps, job);
+  } catch (error) {
+    logger.error('Complaint not updated after a call', { jobId: job.id, errorName: (error as Error)?.name });
+  }
+}
+
+/** A Connect contact event: only DISCONNECTED matters (the call is over, its slot is free). */
+export async function handleContactEnd(
+  deps: Dependencies,
+  contactId: string,
+  end: ContactEnd,
+): Promise<CallJob | undefined> {
+  const link = await deps.callJobs.recordContactEnd(contactId, end);
+  // Not linked yet: the dialer finds the end when it links the contact (or not one of our calls).
+  if (!link) return undefined;
+  const job = await deps.callJobs.get(link.jobId);
+  if (!job) return undefined;
+  const result = await finishAttempt(deps, job, link.attempt, lineOutcome(end));
+  // A slot is free again: ring the next due job now rather than at the next wake-up.
+  await dialDueJobs(deps);
+  return result;
+}
+
+/** The outbound flow heard the customer (or someone else). Returns the job for the flow's next step. */
+export async function recordCallAnswer(
+  deps: Dependencies,
+  input: {
+    jobId: string;
+    attempt: number;
+    reached: boolean;
+    data?: Readonly<Record<string, string>>;
+  },
+): Promise<CallJob> {
+  for (let tries = 0; tries < 3; tries++) {
+    const job = await deps.callJobs.get(input.jobId);
+    if (!job) throw new NotFoundError(`No call job ${input.jobId}`);
+    const next = recordAnswer(
+      job,
+      input.attempt,
+      { reached: input.reached, ...(input.data ? { data: input.data } : {}) },
+      deps.clock.now().toISOString(),
+    );
+    if (!next) return job;
+    if (await deps.callJobs.save(next, job.version)) return next;
+  }
+  throw new Error(`Call job ${input.jobId} kept changing`);
+}
+
+/**
+ * Repairs for the sweep: attempts whose call end never arrived (lease passed) are ended as lost, and due
+ * jobs whose wake-up was lost are rung now.
+ */
+export async function repairDialer(deps: Dependencies): Promise<{ lost: number; stillLive: number }> {
+  const now = deps.clock.now().toISOString();
+  let lost = 0;
+  let stillLive = 0;
+  for (const job of await deps.callJobs.dialing(100)) {
+    if ((job.leaseUntil ?? job.updatedAt) >= now) break;
+    const contactId = job.attempts.find((a) => a.n === job.attempt)?.contactId;
+    const status = contactId ? await deps.dialer.contactStatus(contactId) : { kind: 'unknown' as const };
+    if (status.kind === 'live') {
+      // A long call (e.g. with an agent): its slot is really taken; look again after another lease.
+      stillLive += 1;
+      await deps.callJobs.save(extendLease(job, now, deps.config.dialer.policy), job.version);
+    } else if (status.kind === 'ended') {
+      await finishAttempt(deps, job, job.attempt, lineOutcome(status));
+    } else if (await finishAttempt(deps, job, job.attempt, 'lost')) {
+      lost += 1;
+    }
+  }
+  await dialDueJobs(deps);
+  return { lost, stillLive };
+}

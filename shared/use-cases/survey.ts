@@ -1,0 +1,197 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Dependencies } from '#shared/adapters/dependencies';
+import { type CallJob, newCallJob } from '#shared/domain/call-job';
+import { asTicketEvents, type DeskEvent } from '#shared/domain/deadline-schedules';
+import { ConflictError, NotFoundError } from '#shared/domain/errors';
+import {
+  parseRating,
+  signSurveyToken,
+  surveyJobId,
+  surveyOutcome,
+  verifySurveyToken,
+} from '#shared/domain/survey';
+import { applyAction, type Ticket } from '#shared/domain/ticket';
+import type { Mail } from '#shared/ports/mailer';
+import { afterComplaintChanged, changeTicketAsSystem } from './deadlines';
+import { enqueueCallJob, recordCallAnswer } from './dialer';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
+
+const SURVEY_ACTOR = { kind: 'system', username: 'system:survey' } as const;
+
+/** On resolution: the satisfaction call of this resolution (queueing it twice is harmless). */
+export async function queueSurvey(deps: Dependencies, ticket: Ticket): Promise<CallJob> {
+  const now = deps.clock.now().toISOString();
+  const job = await enqueueCallJob(
+    deps,
+    newCallJob(
+      {
+        id: surveyJobId(ticket),
+        kind: 'survey',
+        phone: ticket.customer.phone,
+        ...(ticket.customer.email ? { email: ticket.customer.email } : {}),
+        customerName: ticket.customer.name,
+        ticketId: ticket.id,
+        timeZone: deps.config.dialer.customerTimeZone,
+        dueAt: now,
+        requestedBy: SURVEY_ACTOR.username,
+      },
+      now,
+      deps.config.dialer.policy,
+    ),
+  );
+  await appendDeskEvent(deps, {
+    ticketId: ticket.id,
+    type: 'survey_queued',
+    at: now,
+    actor: SURVEY_ACTOR.username,
+    version: ticket.version,
+    data: { jobId: job.id, dueAt: job.nextAttemptAt },
+  }).catch(() => undefined);
+  return job;
+}
+
+async function appendDeskEvent(deps: Dependencies, event: DeskEvent): Promise<void> {
+  const [stored] = asTicketEvents([event]);
+  if (stored) await deps.tickets.appendEvent(stored);
+}
+
+export type RatingEffect = 'reopened' | 'closed' | 'stale';
+
+/**
+ * A rating from the phone or the link: 1-2 reopens the complaint and escalates it to the manager,
+ * 3-5 closes it. Only a complaint still resolved changes, so a repeated answer has one effect.
+ */
+export async function applySurveyRating(
+  deps: Dependencies,
+  ticketId: string,
+  rating: number,
+  via: 'phone' | 'link',
+): Promise<RatingEffect> {
+  let effect = 'stale' as RatingEffect;
+  const changed = await changeTicketAsSystem(deps, ticketId, (ticket, now) => {
+    const outcome = surveyOutcome(ticket, rating, now, SURVEY_ACTOR.username);
+    const answered = (version: number): DeskEvent => ({
+      ticketId,
+      type: 'survey_answered',
+      at: now,
+      actor: SURVEY_ACTOR.username,
+      version,
+      data: { rating, via },
+    });
+    if (outcome.kind === 'stale') return undefined;
+    if (outcome.kind === 'close') {
+      effect = 'closed';
+      return { ticket: outcome.ticket, events: [answered(outcome.ticket.version), outcome.event] };
+    }
+    effect = 'reopened';
+    const reopened = applyAction(
+      ticket,
+      { type: 'reopen', reason: `Satisfaction survey rating ${rating}` },
+      { actor: SURVEY_ACTOR, now, policy: deps.config.deadlinePolicy },
+    );
+    const escalated: DeskEvent = {
+      ticketId,
+      type: 'escalated',
+      at: now,
+      actor: SURVEY_ACTOR.username,
+      version: reopened.ticket.version,
+      data: { to: 'manager', reason: 'low satisfaction rating', rating },
+    };
+    return {
+      ticket: reopened.ticket,
+      events: [answered(reopened.ticket.version), reopened.event, escalated],
+    };
+  });
+  if (!changed) return 'stale';
+  if (effect === 'reopened') {
+    try {
+      await deps.mailer.send({
+        to: deps.config.deadlines.managerEmail,
+        subject: `Complaint ${changed.after.number} reopened: satisfaction rating ${rating}`,
+        text:
+          `The customer rated the handling of complaint ${changed.after.number} ${rating} of 5. ` +
+          'The complaint is reopened for your review.',
+      });
+    } catch (error) {
+      logger.error('Manager escalation e-mail not sent', { ticketId, errorName: (error as Error)?.name });
+    }
+  }
+  // New deadlines of a reopened complaint get their timers; a closed one loses its own.
+  await afterComplaintChanged(deps, changed.after, changed.before);
+  return effect;
+}
+
+/** The outbound survey flow's answer: the keypad rating of one attempt. */
+export async function recordSurveyAnswer(
+  deps: Dependencies,
+  input: { jobId: string; attempt: number; digits: string },
+): Promise<RatingEffect> {
+  const rating = parseRating(input.digits);
+  const job = await recordCallAnswer(deps, {
+    jobId: input.jobId,
+    attempt: input.attempt,
+    reached: true,
+    data: { rating: String(rating), via: 'phone' },
+  });
+  if (!job.ticketId) return 'stale';
+  return applySurveyRating(deps, job.ticketId, rating, 'phone');
+}
+
+/** A survey that reached nobody: recorded on the complaint (with or without the e-mailed link). */
+export async function surveyEnded(deps: Dependencies, job: CallJob): Promise<void> {
+  if (job.state !== 'not_reached' || !job.ticketId) return;
+  const ticket = await deps.tickets.get(job.ticketId);
+  await appendDeskEvent(deps, {
+    ticketId: job.ticketId,
+    type: 'survey_not_reached',
+    at: deps.clock.now().toISOString(),
+    actor: SURVEY_ACTOR.username,
+    version: ticket?.version ?? 0,
+    data: { jobId: job.id, attempts: job.attempt, emailed: job.fallback?.channel === 'email' },
+  });
+}
+
+export function surveyLink(deps: Dependencies, job: CallJob): string {
+  const cfg = deps.config.deadlines;
+  const exp = Math.floor(deps.clock.now().getTime() / 1000 + cfg.surveyLinkDays * 86400);
+  const token = signSurveyToken({ t: job.ticketId ?? '', j: job.id, exp }, cfg.surveyLinkSecret);
+  return `${cfg.surveyLinkBaseUrl}/${token}`;
+}
+
+export function surveyFallbackMail(deps: Dependencies, job: CallJob, to: string): Mail {
+  return {
+    to,
+    subject: `How did we handle your complaint ${job.ticketId ?? ''}?`.trim(),
+    text:
+      'We tried to call you to ask how satisfied you are with the handling of your complaint. ' +
+      `Please rate it from 1 to 5 here (the link works once): ${surveyLink(deps, job)}`,
+  };
+}
+
+/** The public survey page: a signed one-time link and a rating. */
+export async function answerSurveyByLink(
+  deps: Dependencies,
+  token: string,
+  digits: string,
+): Promise<RatingEffect> {
+  const claims = verifySurveyToken(
+    token,
+    deps.config.deadlines.surveyLinkSecret,
+    Math.floor(deps.clock.now().getTime() / 1000),
+  );
+  const rating = parseRating(digits);
+  const job = await deps.callJobs.get(claims.j);
+  if (!job || job.ticketId !== claims.t) throw new NotFoundError('This survey no longer exists');
+  if (job.result?.rating) throw new ConflictError('This survey has already been answered');
+  const answered: CallJob = {
+    ...job,
+    result: { ...job.result, rating: String(rating), via: 'link' },
+    updatedAt: deps.clock.now().toISOString(),
+    version: job.version + 1,
+  };
+  if (!(await deps.callJobs.save(answered, job.version))) {
+    throw new ConflictError('This survey has already been answered');
+  }
+  return applySurveyRating(deps, claims.t, rating, 'link');
+}

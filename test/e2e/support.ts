@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createPortalRoutes } from '#local/portal';
+import { type LocalRuntime, REPO_ROOT, startLocalRuntime } from '#local/runtime';
+
+export const SCREENSHOTS = join(REPO_ROOT, 'test-results/screenshots');
+
+/** The local runtime with the portal in front: the runtime's own mount when it has one. */
+export interface PortalSystem {
+  readonly url: string;
+  readonly runtime: LocalRuntime;
+  stop(): Promise<void>;
+}
+
+export async function startPortalSystem(): Promise<PortalSystem> {
+  const runtime = await startLocalRuntime({ port: 0 });
+  try {
+    const mounted = await fetch(`${runtime.url}/config.json`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (mounted) return { url: runtime.url, runtime, stop: () => runtime.stop() };
+    // Not mounted in local/runtime.ts yet: serve the portal here and pass the rest to the runtime.
+    const portal = await createPortalRoutes({ repoRoot: REPO_ROOT, log: () => undefined });
+    const target = new URL(runtime.url);
+    const server: Server = createServer((req, res) => {
+      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      if (portal(req, res, pathname)) return;
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      url,
+      runtime,
+      stop: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        await runtime.stop();
+      },
+    };
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+}
+
+/** Wait until the portal bundle is served (it may be building in the background on first start). */
+export async function waitForPortal(url: string, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const res = await fetch(url).catch(() => undefined);
+    const html = (await res?.text()) ?? '';
+    if (res?.ok && html.includes('/assets/') && !html.includes('portal-status')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('The portal was not built in time');
+}
+
+export interface Browser {
+  readonly context: BrowserContext;
+  newPage(width?: number, height?: number): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium through playwright-core, with a fresh profile each run. */
+export async function launchChromium(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1366, height: 900 },
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    context,
+    newPage: async (width = 1366, height = 900) => {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      return page;
+    },
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Sign in through the portal's local sign-in form. */
+export async function signIn(page: Page, url: string, username: string, role: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${username}`).waitFor();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Username').waitFor();
+}

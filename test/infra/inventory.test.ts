@@ -1,0 +1,70 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildWiredTestApp } from './support';
+
+/** Every kind of resource each stack may hold: a new kind is a deliberate change, reviewed here. */
+const expectedTypes = {
+  stateful: [
+    'AWS::Cognito::UserPool',
+    'AWS::Cognito::UserPoolClient',
+    'AWS::Cognito::UserPoolDomain',
+    'AWS::Cognito::UserPoolGroup',
+    'AWS::Connect::Instance',
+    'AWS::Connect::PhoneNumber',
+    'AWS::DynamoDB::Table',
+    'AWS::Logs::LogGroup',
+  ],
+  api: [
+    'AWS::ApiGatewayV2::Api',
+    'AWS::ApiGatewayV2::Authorizer',
+    'AWS::ApiGatewayV2::Integration',
+    'AWS::ApiGatewayV2::Route',
+    'AWS::ApiGatewayV2::Stage',
+    'AWS::CloudWatch::Alarm',
+    'AWS::CloudWatch::Dashboard',
+    'AWS::Connect::ContactFlow',
+    'AWS::Connect::HoursOfOperation',
+    'AWS::Connect::IntegrationAssociation',
+    'AWS::Connect::Queue',
+    'AWS::Events::Rule',
+    'AWS::IAM::Policy',
+    'AWS::IAM::Role',
+    'AWS::Lambda::EventInvokeConfig',
+    'AWS::Lambda::Function',
+    'AWS::Lambda::Permission',
+    'AWS::Logs::LogGroup',
+    'AWS::SES::EmailIdentity',
+    'AWS::SNS::Topic',
+    'AWS::SNS::TopicPolicy',
+    'AWS::SQS::Queue',
+    'AWS::SQS::QueuePolicy',
+    'AWS::Scheduler::Schedule',
+    'AWS::Scheduler::ScheduleGroup',
+    'Custom::AWS',
+  ],
+};
+
+describe('resource inventory (catalog + functions that schedule, dial and mail)', () => {
+  const hotline = buildWiredTestApp();
+  const typesOf = (template: Template) =>
+    [
+      ...new Set(
+        Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type),
+      ),
+    ]
+      .filter((t) => t !== 'AWS::CDK::Metadata')
+      .sort();
+
+  it('stateful stack: table, user pool, Connect instance, number, flow logs', () => {
+    expect(typesOf(Template.fromStack(hotline.stateful))).toEqual(expectedTypes.stateful);
+  });
+
+  it('stateless stack: functions, API, contact centre, Scheduler, events, SES, operations', () => {
+    expect(typesOf(Template.fromStack(hotline.api))).toEqual(expectedTypes.api);
+  });
+
+  it('keeps the stateless stack well under the CloudFormation limit of 500 resources', () => {
+    const count = Object.keys(Template.fromStack(hotline.api).toJSON().Resources).length;
+    expect(count).toBeLessThan(400);
+  });
+});

@@ -1,0 +1,142 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HotlineApp } from '#infra/build-app';
+import { DeadLetterQueue } from '#infra/constructs/dead-letter-queue';
+import { deskMetrics } from '#infra/desk-metrics';
+import { buildWiredTestApp } from './support';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+describe('operations', () => {
+  let hotline: HotlineApp;
+  let template: Template;
+  let alarms: Resource[];
+
+  beforeAll(() => {
+    hotline = buildWiredTestApp({ alarmEmail: 'oncall@hotline.test' });
+    template = Template.fromStack(hotline.api);
+    alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+  });
+
+  const topicId = () => hotline.api.getLogicalId(hotline.api.operations.topic.node.defaultChild as never);
+  const alarmsOn = (metricName: string, namespace: string) =>
+    alarms.filter((a) => a.Properties.MetricName === metricName && a.Properties.Namespace === namespace);
+
+  it('sends every alarm to the alarm topic, which mails the on-call address over TLS only', () => {
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@hotline.test',
+      TopicArn: { Ref: topicId() },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms as soon as any dead-letter queue of the stack holds a message', () => {
+    const queues = hotline.api.node.findAll().filter((c) => c instanceof DeadLetterQueue);
+    expect(queues.length).toBeGreaterThanOrEqual(4);
+    const dlqAlarms = alarmsOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS');
+    expect(dlqAlarms).toHaveLength(queues.length);
+    for (const queue of queues) {
+      const queueId = hotline.api.getLogicalId(queue.queue.node.defaultChild as never);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('alarms on errors and throttles of every function', () => {
+    const count = hotline.api.functions.size;
+    expect(alarmsOn('Errors', 'AWS/Lambda')).toHaveLength(count);
+    expect(alarmsOn('Throttles', 'AWS/Lambda')).toHaveLength(count);
+    for (const fn of hotline.api.functions.values()) {
+      const fnId = hotline.api.getLogicalId(fn.function.node.defaultChild as never);
+      for (const metric of ['Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+        });
+      }
+    }
+  });
+
+  it('alarms on API 5xx, deadline breaches and broadcast failures', () => {
+    expect(alarmsOn('5xx', 'AWS/ApiGateway')).toHaveLength(1);
+    for (const name of [deskMetrics.deadlineBreaches, deskMetrics.broadcastFailures]) {
+      const [alarm, ...more] = alarmsOn(name, deskMetrics.namespace);
+      expect(more).toEqual([]);
+      expect(alarm?.Properties).toMatchObject({
+        Dimensions: [{ Name: 'service', Value: 'complaint-hotline' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    expect(deskMetrics).toMatchObject({
+      namespace: 'ComplaintHotline',
+      deadlineBreaches: 'DeadlineBreaches',
+      broadcastFailures: 'BroadcastFailures',
+    });
+  });
+
+  it('has no other alarm', () => {
+    const expected =
+      hotline.api.functions.size * 2 + 3 + alarmsOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS').length;
+    expect(alarms).toHaveLength(expected);
+  });
+
+  it('shows the desk on one dashboard: desk metrics, API, functions, dead letters, calls', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const text of [
+      'DeadlineBreaches',
+      'BroadcastFailures',
+      'API requests and errors',
+      'Lambda errors',
+      'Dead-letter queues',
+      'AWS/Connect',
+    ]) {
+      expect(body).toContain(text);
+    }
+  });
+
+  it('tells every function the metric namespace, and traces and logs each with retention', () => {
+    const resources = template.toJSON().Resources as Record<string, Resource>;
+    for (const fn of hotline.api.functions.values()) {
+      const props = resources[hotline.api.getLogicalId(fn.function.node.defaultChild as never)]?.Properties;
+      expect(props?.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(
+        (props?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables,
+      ).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: 'ComplaintHotline',
+      });
+      const logGroupId = hotline.api.getLogicalId(fn.logGroup.node.defaultChild as never);
+      expect(props?.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: logGroupId } });
+      expect(resources[logGroupId]?.Properties.RetentionInDays).toBe(14);
+    }
+  });
+});
+
+describe('operations without an alarm address', () => {
+  it('still creates the topic, with no subscription', () => {
+    const template = Template.fromStack(buildWiredTestApp().api);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});

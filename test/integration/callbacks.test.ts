@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalApi } from '#test/support/local-api';
+
+let api: LocalApi | undefined;
+
+afterEach(async () => {
+  await api?.stop();
+  api = undefined;
+});
+
+/** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (so tests need no day of advancing). */
+function zoneWhereHourIs(hour: number, now: Date): string {
+  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12; // local = UTC + offset, in [-12, 11]
+  if (offset === 0) return 'Etc/GMT';
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+function localTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+/** Seconds from now until the wall clock in `timeZone` next shows hh:00:00. */
+function secondsUntil(hour: number, now: Date, timeZone: string): number {
+  for (let s = 1; s <= 48 * 3600; s++) {
+    const t = new Date(Math.ceil(now.getTime() / 1000) * 1000 + s * 1000);
+    if (
+      localTime(t.toISOString(), timeZone) === `${String(hour).padStart(2, '0')}:00` &&
+      t.getUTCSeconds() === 0
+    ) {
+      return (t.getTime() - now.getTime()) / 1000;
+    }
+  }
+  throw new Error('no such time');
+}
+
+describe('callbacks through the one dialer', () => {
+  it('a callback asked for at 22:00 rings at 08:00 the next morning', async () => {
+    const zone = zoneWhereHourIs(21, new Date());
+    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
+    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
+    const live = api;
+    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    const runtime = api.runtime;
+    const staff = await api.tokenFor('alice', ['agent']);
+    const phone = '+15551239876';
+    runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });
+
+    await runtime.clock.advance(secondsUntil(22, runtime.clock.now(), zone));
+    expect(localTime(runtime.clock.now().toISOString(), zone)).toBe('22:00');
+
+    const booked = await api.request<{ jobId: string; dueAt: string }>('POST', '/api/callbacks', {
+      token: staff,
+      body: { phone, reason: 'caller_request' },
+    });
+    expect(booked.status).toBe(201);
+    expect(localTime(booked.body.dueAt, zone)).toBe('08:00');
+    // The local clock also moves with real time, by a few milliseconds here.
+    expect(
+      Math.abs(Date.parse(booked.body.dueAt) - runtime.clock.now().getTime() - 10 * 3600_000),
+    ).toBeLessThan(5000);
+
+    const ringsTo = () =>
+      runtime.connect.callLog.filter((c) => c.destination === phone && c.result === 'started');
+    await runtime.clock.advance(10 * 3600 - 120);
+    expect(ringsTo()).toHaveLength(0);
+
+    await runtime.clock.advance(150);
+    const rings = ringsTo();
+    expect(rings).toHaveLength(1);
+    expect(localTime(rings[0]?.at ?? '', zone)).toBe('08:00');
+
+    const job = await api.request<{ state: string; attempt: number; attempts: { contactId?: string }[] }>(
+      'GET',
+      `/api/call-jobs/${booked.body.jobId}`,
+      { token: staff },
+    );
+    expect(job.body.attempt).toBe(1);
+    expect(job.body.attempts[0]?.contactId).toBe(rings[0]?.contactId);
+    // The customer confirmed who they are and waits for an agent in the queue.
+    const call = runtime.connect.getCall(rings[0]?.contactId ?? '');
+    expect(call?.transcript.map((l) => l.text).join(' ')).toContain('connecting you to an agent');
+  });
+
+  it('staff see and cancel a waiting callback; a cancelled job never rings', async () => {
+    const zone = zoneWhereHourIs(22, new Date());
+    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
+    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
+    const live = api;
+    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    const staff = await api.tokenFor('alice', ['agent']);
+    const phone = '+15551239877';
+    const booked = await api.request<{ jobId: string }>('POST', '/api/callbacks', {
+      token: staff,
+      body: { phone, reason: 'after_hours' },
+    });
+    const listed = await api.request<{ items: { id: string; state: string }[] }>(
+      'GET',
+      '/api/call-jobs?kind=callback&state=pending',
+      { token: staff },
+    );
+    expect(listed.body.items.map((j) => j.id)).toContain(booked.body.jobId);
+
+    const cancelled = await api.request<{ state: string }>(
+      'POST',
+      `/api/call-jobs/${booked.body.jobId}/cancel`,
+      {
+        token: staff,
+      },
+    );
+    expect(cancelled.body.state).toBe('cancelled');
+    const again = await api.request('POST', `/api/call-jobs/${booked.body.jobId}/cancel`, { token: staff });
+    expect(again.status).toBe(409);
+
+    await api.runtime.clock.advance(12 * 3600);
+    expect(api.runtime.connect.callLog.filter((c) => c.destination === phone)).toHaveLength(0);
+  });
+
+  it('a bad line on our side is called back within 3 minutes, even after hours', async () => {
+    const zone = zoneWhereHourIs(23, new Date());
+    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
+    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
+    const live = api;
+    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    const staff = await api.tokenFor('alice', ['agent']);
+    const phone = '+15551239878';
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });
+    const asked = api.runtime.clock.now().getTime();
+    const booked = await api.request<{ dueAt: string }>('POST', '/api/callbacks', {
+      token: staff,
+      body: { phone, reason: 'bad_line' },
+    });
+    expect(Date.parse(booked.body.dueAt) - asked).toBeLessThanOrEqual(3 * 60_000);
+
+    await api.runtime.clock.advance(3 * 60);
+    const rings = api.runtime.connect.callLog.filter(
+      (c) => c.destination === phone && c.result === 'started',
+    );
+    expect(rings).toHaveLength(1);
+    expect(Date.parse(rings[0]?.at ?? '') - asked).toBeLessThanOrEqual(3 * 60_000);
+  });
+
+  it("the hotline's callback Lambda books a real call job with the dialer", async () => {
+    const zone = zoneWhereHourIs(22, new Date());
+    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
+    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
+    const live = api;
+    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    const staff = await api.tokenFor('alice', ['agent']);
+    const answer = await api.runtime.lambdas.invoke<Record<string, string>>('PhoneRequestCallback', {
+      Name: 'ContactFlowEvent',
+      Details: {
+        ContactData: {
+          ContactId: 'c0ffee00-0000-4000-8000-000000000001',
+          Channel: 'VOICE',
+          InstanceARN: `arn:aws:connect:eu-west-1:000000000000:instance/${api.runtime.connect.instanceId}`,
+          InitiationMethod: 'INBOUND',
+          CustomerEndpoint: { Address: '+15551239879', Type: 'TELEPHONE_NUMBER' },
+          Attributes: {},
+        },
+        Parameters: { reason: 'after_hours', priority: 'callback', ticketNumber: '' },
+      },
+    });
+    expect(answer.outcome).toBe('booked');
+    expect(localTime(answer.dueAt ?? '', zone)).toBe('08:00');
+    const job = await api.request<{ kind: string; state: string; reason: string; requestedBy: string }>(
+      'GET',
+      `/api/call-jobs/${answer.jobId}`,
+      { token: staff },
+    );
+    expect(job.body).toMatchObject({ kind: 'callback', state: 'pending', reason: 'after_hours' });
+  });
+});

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dependencies } from '#shared/adapters/dependencies';
+import { type CallJob, claimAttempt, newCallJob } from '#shared/domain/call-job';
+import { enqueueCallJob } from '#shared/use-cases/dialer';
+import { LocalApi } from '#test/support/local-api';
+
+let api: LocalApi;
+
+beforeAll(async () => {
+  // The local Connect emulator has Connect's default quotas (2 calls/s, burst 5, 10 live calls); so does
+  // the dialer's configuration by default.
+  api = await LocalApi.start({
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
+  });
+  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
+  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+function zoneWhereHourIs(hour: number, now: Date): string {
+  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
+  if (offset === 0) return 'Etc/GMT';
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+describe('the one outbound dialer on the local Connect emulator', () => {
+  it('stays within Connect limits, rings emergencies first, retries the busy and finishes every job', async () => {
+    const deps = dependencies();
+    const connect = api.runtime.connect;
+    const now = api.runtime.clock.now().toISOString();
+    const job = (i: number, kind: CallJob['kind']): CallJob =>
+      newCallJob(
+        {
+          id: `${kind}-dialer-test-${i}`,
+          kind,
+          phone: `+1555600${String(i).padStart(4, '0')}`,
+          timeZone: deps.config.dialer.customerTimeZone,
+          dueAt: now,
+          requestedBy: 'test',
+        },
+        now,
+        deps.config.dialer.policy,
+      );
+    const progress = Array.from({ length: 24 }, (_, i) => job(i, 'progress'));
+    const emergencies = [job(90, 'emergency'), job(91, 'emergency')];
+    for (const [i, j] of progress.entries()) {
+      connect.setNumberBehaviour(
+        j.phone,
+        i % 8 === 7 ? { answer: 'busy', ringSeconds: 1 } : { answer: 'answer', keys: '1', ringSeconds: 2 },
+      );
+    }
+    for (const j of emergencies) connect.setNumberBehaviour(j.phone, { answer: 'answer', keys: '1' });
+
+    // Queued before the emergencies, yet the emergencies ring first.
+    for (const j of progress) await deps.callJobs.create(j);
+    for (const j of emergencies) await enqueueCallJob(deps, j);
+
+    await api.runtime.clock.advance(120);
+    const starts = () => connect.callLog.filter((e) => e.result === 'started');
+    expect(
+      starts()
+        .slice(0, 2)
+        .map((e) => e.destination)
+        .sort(),
+    ).toEqual(emergencies.map((j) => j.phone).sort());
+
+    const states = async (jobs: CallJob[]) =>
+      Promise.all(jobs.map(async (j) => (await deps.callJobs.get(j.id))?.state));
+    const answered = progress.filter((_, i) => i % 8 !== 7);
+    const busy = progress.filter((_, i) => i % 8 === 7);
+    expect(new Set(await states(answered))).toEqual(new Set(['reached']));
+    expect(new Set(await states(busy))).toEqual(new Set(['pending']));
+
+    // Busy lines are tried again after 10 and 30 minutes, then recorded as not reached.
+    for (let m = 0; m < 45; m += 10) await api.runtime.clock.advance(600);
+    expect(new Set(await states(busy))).toEqual(new Set(['not_reached']));
+    for (const j of busy) {
+      const stored = await deps.callJobs.get(j.id);
+      expect(stored?.attempts.map((a) => a.outcome)).toEqual(['busy', 'busy', 'busy']);
+    }
+
+    // From the emulator's own log: never more than 2 starts in a second or 10 live calls, none refused.
+    const perSecond = new Map<number, number>();
+    for (const e of starts()) {
+      const s = Math.floor(Date.parse(e.at) / 1000);
+      perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    }
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(2);
+    expect(Math.max(...connect.callLog.map((e) => e.activeCallsAfter))).toBeLessThanOrEqual(10);
+    expect(connect.stats().throttled + connect.stats().limitExceeded).toBe(0);
+    // One ring per attempt: 21 answered + 3 x 3 busy + 2 emergencies, each with its own ClientToken.
+    expect(starts()).toHaveLength(21 + 9 + 2);
+    expect(new Set(starts().map((e) => e.clientToken)).size).toBe(starts().length);
+  });
+
+  it('an attempt whose call end never arrived is ended as lost by the sweep, and its slot freed', async () => {
+    const deps = dependencies();
+    const now = api.runtime.clock.now().toISOString();
+    const job = newCallJob(
+      {
+        id: 'callback-dialer-test-stuck',
+        kind: 'callback',
+        phone: '+15556009999',
+        timeZone: deps.config.dialer.customerTimeZone,
+        dueAt: now,
+        requestedBy: 'test',
+      },
+      now,
+      deps.config.dialer.policy,
+    );
+    await deps.callJobs.create(job);
+    // Claimed (slot taken), then the dialer "crashed" before Connect was called: no contact, no event.
+    const stuck = claimAttempt(job, now, deps.config.dialer.policy);
+    const second = Math.floor(Date.parse(now) / 1000) - 3600;
+    expect(await deps.callJobs.claim(stuck, job.version, { concurrent: 100, perSecond: 100, second })).toBe(
+      'claimed',
+    );
+    const slots = await deps.callJobs.activeCalls();
+
+    await api.runtime.clock.advance(deps.config.dialer.policy.attemptLeaseMinutes * 60 + 60);
+    await api.runtime.lambdas.invoke('DeadlineSweep', {});
+
+    const repaired = await deps.callJobs.get(job.id);
+    expect(repaired?.state).toBe('pending');
+    expect(repaired?.attempts[0]?.outcome).toBe('lost');
+    expect(await deps.callJobs.activeCalls()).toBe(slots - 1);
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CallJob,
+  cancelCallJob,
+  claimAttempt,
+  defaultDialerPolicy,
+  endAttempt,
+  finishNotReached,
+  isDialable,
+  newCallJob,
+  recordAnswer,
+  releaseThrottledAttempt,
+} from '#shared/domain/call-job';
+
+const policy = defaultDialerPolicy;
+const NY = 'America/New_York';
+const NOON = '2026-01-15T17:00:00.000Z'; // 12:00 in New York
+
+function aJob(overrides: Partial<Parameters<typeof newCallJob>[0]> = {}, now = NOON): CallJob {
+  return newCallJob(
+    {
+      id: 'callback-1',
+      kind: 'callback',
+      phone: '+15551230001',
+      timeZone: NY,
+      dueAt: now,
+      requestedBy: 'alice',
+      ...overrides,
+    },
+    now,
+    policy,
+  );
+}
+
+const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+describe('call jobs of the one dialer', () => {
+  it('priorities: emergency jobs ignore calling hours, others are deferred, never dropped', () => {
+    const night = '2026-01-16T03:00:00.000Z'; // 22:00 in New York
+    expect(aJob({}, night).nextAttemptAt).toBe('2026-01-16T13:00:00.000Z');
+    const emergency = aJob({ kind: 'emergency' }, night);
+    expect(emergency.priority).toBe('emergency');
+    expect(emergency.nextAttemptAt).toBe(night);
+    expect(aJob({ kind: 'survey' }).priority).toBe('survey');
+  });
+
+  it('refuses a phone number that is not E.164', () => {
+    expect(() => aJob({ phone: '5551230001' })).toThrow(/E\.164/);
+  });
+
+  it('an attempt is claimed once: pending -> dialing, attempt n+1', () => {
+    const job = aJob();
+    expect(isDialable(job, NOON)).toBe(true);
+    const claimed = claimAttempt(job, NOON, policy);
+    expect(claimed).toMatchObject({ state: 'dialing', attempt: 1, version: 2 });
+    expect(() => claimAttempt(claimed, NOON, policy)).toThrow(/not due/);
+  });
+
+  it('a throttled start gives the attempt back and retries shortly', () => {
+    const claimed = claimAttempt(aJob(), NOON, policy);
+    const back = releaseThrottledAttempt(claimed, NOON, 1);
+    expect(back).toMatchObject({ state: 'pending', attempt: 0, attempts: [] });
+    expect(back.nextAttemptAt).toBe('2026-01-15T17:00:01.000Z');
+  });
+
+  it('not reached -> retry after back-off -> attempts used up -> final with e-mail owed', () => {
+    let job = claimAttempt(aJob({ email: 'jane@example.com' }), NOON, policy);
+    const first = endAttempt(job, 1, 'no_answer', plus(NOON, 1), policy);
+    expect(first.kind).toBe('retry');
+    expect(first.job.nextAttemptAt).toBe(plus(NOON, 11));
+    job = claimAttempt(first.job, plus(NOON, 11), policy);
+    const second = endAttempt(job, 2, 'busy', plus(NOON, 12), policy);
+    expect(second.job.nextAttemptAt).toBe(plus(NOON, 42));
+    job = claimAttempt(second.job, plus(NOON, 42), policy);
+    const third = endAttempt(job, 3, 'no_answer', plus(NOON, 43), policy);
+    expect(third.kind).toBe('exhausted');
+    const final = finishNotReached(third.job, plus(NOON, 43), true);
+    expect(final).toMatchObject({ state: 'not_reached', fallback: { channel: 'email' } });
+    expect(final.attempts.map((a) => a.outcome)).toEqual(['no_answer', 'busy', 'no_answer']);
+  });
+
+  it('a retry that would fall after 21:00 waits for the morning', () => {
+    const evening = '2026-01-16T01:55:00.000Z'; // 20:55 in New York
+    const claimed = claimAttempt(aJob({}, evening), evening, policy);
+    const retry = endAttempt(claimed, 1, 'no_answer', evening, policy);
+    expect(retry.job.nextAttemptAt).toBe('2026-01-16T13:00:00.000Z');
+  });
+
+  it('an answer from the flow makes the attempt reached; duplicate ends are ignored', () => {
+    const claimed = claimAttempt(aJob({ kind: 'survey' }), NOON, policy);
+    const answered = recordAnswer(claimed, 1, { reached: true, data: { rating: '4' } }, NOON);
+    expect(answered?.result).toEqual({ rating: '4' });
+    const ended = endAttempt(answered as CallJob, 1, 'hung_up', plus(NOON, 1), policy);
+    expect(ended.kind).toBe('reached');
+    expect(ended.job.state).toBe('reached');
+    expect(endAttempt(ended.job, 1, 'hung_up', plus(NOON, 2), policy).kind).toBe('ignored');
+    expect(recordAnswer(ended.job, 1, { reached: true }, NOON)).toBeUndefined();
+  });
+
+  it('someone else answering counts as not reached', () => {
+    const claimed = claimAttempt(aJob(), NOON, policy);
+    const wrong = recordAnswer(claimed, 1, { reached: false }, NOON) as CallJob;
+    const ended = endAttempt(wrong, 1, 'hung_up', NOON, policy);
+    expect(ended.kind).toBe('retry');
+    expect(ended.job.attempts[0]?.outcome).toBe('wrong_person');
+  });
+
+  it('a waiting job can be cancelled; a ringing or finished one cannot', () => {
+    expect(cancelCallJob(aJob(), NOON).state).toBe('cancelled');
+    expect(() => cancelCallJob(claimAttempt(aJob(), NOON, policy), NOON)).toThrow(/ringing/);
+    expect(() => cancelCallJob(cancelCallJob(aJob(), NOON), NOON)).toThrow(/ended/);
+  });
+});

@@ -1,0 +1,226 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { severities } from '#shared/domain/severity';
+import { ticketStatuses } from '#shared/domain/ticket';
+import { formatDuration, useApp, useNow } from '../app-context';
+import { t } from '../i18n';
+import { Alert, Field, Link, PageTitle } from '../ui';
+
+export interface TicketSummary {
+  id: string;
+  number: string;
+  status: string;
+  severity: string;
+  category: string;
+  department: string | null;
+  createdAt: string;
+  customer: { initials: string; phoneLast4: string };
+  overdue: boolean;
+  nextDeadline: { kind: string; due: string } | null;
+}
+
+interface Filters {
+  status: string;
+  severity: string;
+  department: string;
+  overdue: boolean;
+}
+
+function filtersFromUrl(): Filters {
+  const q = new URLSearchParams(location.search);
+  return {
+    status: q.get('status') ?? '',
+    severity: q.get('severity') ?? '',
+    department: q.get('department') ?? '',
+    overdue: q.get('overdue') === 'true',
+  };
+}
+
+function query(filters: Filters, cursor?: string): string {
+  const q = new URLSearchParams();
+  if (filters.status) q.set('status', filters.status);
+  if (filters.severity) q.set('severity', filters.severity);
+  if (filters.department) q.set('department', filters.department);
+  if (filters.overdue) q.set('overdue', 'true');
+  if (cursor) q.set('cursor', cursor);
+  return q.toString();
+}
+
+export function Countdown({
+  deadline,
+  overdue,
+}: {
+  deadline: TicketSummary['nextDeadline'];
+  overdue: boolean;
+}) {
+  const now = useNow();
+  if (!deadline) return <span>{t.common.none}</span>;
+  const left = Date.parse(deadline.due) - now;
+  const late = left < 0 || overdue;
+  return (
+    <span className={`countdown${late ? ' late' : left < 5 * 60_000 ? ' soon' : ''}`} data-testid="countdown">
+      {t.deadlines[deadline.kind] ?? deadline.kind}:{' '}
+      {late ? t.queue.overdueBy(formatDuration(left)) : t.queue.dueIn(formatDuration(left))}
+    </span>
+  );
+}
+
+export function QueuePage() {
+  const { api, config, navigate, refreshClock } = useApp();
+  const [filters, setFilters] = useState<Filters>(filtersFromUrl);
+  const [draft, setDraft] = useState<Filters>(filters);
+  const [items, setItems] = useState<TicketSummary[]>();
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>();
+
+  const load = useCallback(
+    async (f: Filters, after?: string) => {
+      setError(undefined);
+      try {
+        await refreshClock();
+        const page = await api.get<{ items: TicketSummary[]; nextCursor: string | null }>(
+          `/api/tickets?${query(f, after)}&limit=50`,
+        );
+        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
+        setCursor(page.nextCursor);
+      } catch (err) {
+        setError(err);
+      }
+    },
+    [api, refreshClock],
+  );
+
+  useEffect(() => {
+    void load(filters);
+  }, [filters, load]);
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    history.replaceState(null, '', `/?${query(draft)}`);
+    setFilters(draft);
+  };
+
+  return (
+    <>
+      <PageTitle>{t.queue.title}</PageTitle>
+      <form className="filters card" onSubmit={apply} aria-label={t.queue.filters}>
+        <Field id="filter-status" label={t.fields.status}>
+          {(aria) => (
+            <select
+              {...aria}
+              value={draft.status}
+              onChange={(e) => setDraft({ ...draft, status: e.target.value })}
+            >
+              <option value="">{t.common.any}</option>
+              {ticketStatuses.map((s) => (
+                <option key={s} value={s}>
+                  {t.statuses[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="filter-severity" label={t.fields.severity}>
+          {(aria) => (
+            <select
+              {...aria}
+              value={draft.severity}
+              onChange={(e) => setDraft({ ...draft, severity: e.target.value })}
+            >
+              <option value="">{t.common.any}</option>
+              {severities.map((s) => (
+                <option key={s} value={s}>
+                  {t.severities[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="filter-department" label={t.fields.department}>
+          {(aria) => (
+            <select
+              {...aria}
+              value={draft.department}
+              onChange={(e) => setDraft({ ...draft, department: e.target.value })}
+            >
+              <option value="">{t.common.any}</option>
+              {config.departments.map((d) => (
+                <option key={d} value={d}>
+                  {d.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="field checkbox">
+          <input
+            id="filter-overdue"
+            type="checkbox"
+            checked={draft.overdue}
+            onChange={(e) => setDraft({ ...draft, overdue: e.target.checked })}
+          />
+          <label htmlFor="filter-overdue">{t.fields.overdueOnly}</label>
+        </div>
+        <div className="filter-buttons">
+          <button type="submit">{t.common.apply}</button>
+          <button type="button" className="secondary" onClick={() => void load(filters)}>
+            {t.common.reload}
+          </button>
+        </div>
+      </form>
+      <Alert error={error} />
+      {items === undefined ? (
+        <p className="loading">{t.common.loading}</p>
+      ) : items.length === 0 ? (
+        <p>{t.queue.empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="queue">
+            <caption>{t.queue.count(items.length)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.queue.number}</th>
+                <th scope="col">{t.fields.severity}</th>
+                <th scope="col">{t.fields.status}</th>
+                <th scope="col">{t.fields.category}</th>
+                <th scope="col">{t.fields.department}</th>
+                <th scope="col">{t.queue.customer}</th>
+                <th scope="col">{t.queue.next}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id} className={item.overdue ? 'overdue' : ''} data-ticket={item.number}>
+                  <td>
+                    <Link to={`/complaints/${item.id}`} navigate={navigate}>
+                      {item.number}
+                    </Link>
+                    {item.overdue ? <span className="badge badge-breach">{t.queue.breach}</span> : null}
+                  </td>
+                  <td>
+                    <span className={`severity severity-${item.severity}`}>
+                      {t.severities[item.severity]}
+                    </span>
+                  </td>
+                  <td>{t.statuses[item.status]}</td>
+                  <td>{item.category.replace(/_/g, ' ')}</td>
+                  <td>{item.department?.replace(/_/g, ' ') ?? t.common.none}</td>
+                  <td>
+                    {item.customer.initials} ···{item.customer.phoneLast4}
+                  </td>
+                  <td>
+                    <Countdown deadline={item.nextDeadline} overdue={item.overdue} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor ? (
+        <button type="button" className="secondary" onClick={() => void load(filters, cursor)}>
+          {t.queue.more}
+        </button>
+      ) : null}
+    </>
+  );
+}

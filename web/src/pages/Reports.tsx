@@ -1,0 +1,263 @@
+import {
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  DoughnutController,
+  Legend,
+  LinearScale,
+  Tooltip,
+} from 'chart.js';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import type { ManagementReport } from '#shared/domain/reports';
+import { useApp } from '../app-context';
+import { hasRole } from '../auth';
+import { t } from '../i18n';
+import { Alert, Field, PageTitle } from '../ui';
+
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  DoughnutController,
+  ArcElement,
+  Tooltip,
+  Legend,
+);
+
+const palette = ['#1f6feb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#be185d', '#4b5563'];
+
+/** One chart with its figures also as a table (the table is what assistive technology reads). */
+function BreakdownChart(props: {
+  id: string;
+  title: string;
+  values: Record<string, number>;
+  labels?: Record<string, string>;
+  kind?: 'bar' | 'doughnut';
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const entries = Object.entries(props.values).sort((a, b) => b[1] - a[1]);
+  const label = (k: string) => props.labels?.[k] ?? k.replace(/_/g, ' ');
+  useEffect(() => {
+    if (!canvas.current) return;
+    const chart = new Chart(canvas.current, {
+      type: props.kind ?? 'bar',
+      data: {
+        labels: entries.map(([k]) => label(k)),
+        datasets: [
+          {
+            label: props.title,
+            data: entries.map(([, v]) => v),
+            backgroundColor: entries.map((_, i) => palette[i % palette.length] as string),
+          },
+        ],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: props.kind === 'doughnut' } },
+        ...(props.kind === 'doughnut'
+          ? {}
+          : { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }),
+      },
+    });
+    return () => chart.destroy();
+  });
+  return (
+    <section className="card chart" aria-labelledby={`${props.id}-title`}>
+      <h2 id={`${props.id}-title`}>{props.title}</h2>
+      <div className="chart-box">
+        <canvas ref={canvas} role="img" aria-label={props.title} />
+      </div>
+      <table className="compact" data-testid={props.id}>
+        <tbody>
+          {entries.map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row">{label(k)}</th>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Figure({ id, label, value }: { id: string; label: string; value: string | number }) {
+  return (
+    <div className="figure" data-testid={id}>
+      <span className="figure-value">{value}</span>
+      <span className="figure-label">{label}</span>
+    </div>
+  );
+}
+
+export default function ReportsPage() {
+  const { api, session } = useApp();
+  const [period, setPeriod] = useState('week');
+  // Empty: the period that holds the desk's current time (the API decides, in the desk's time zone).
+  const [at, setAt] = useState('');
+  const [report, setReport] = useState<ManagementReport>();
+  const [error, setError] = useState<unknown>();
+
+  const load = useCallback(async () => {
+    setError(undefined);
+    try {
+      setReport(await api.get<ManagementReport>(`/api/reports?period=${period}${at ? `&at=${at}` : ''}`));
+    } catch (err) {
+      setError(err);
+    }
+  }, [api, period, at]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: load once on arrival; later loads are asked for
+  useEffect(() => {
+    if (hasRole(session, 'supervisor')) void load();
+  }, []);
+
+  if (!hasRole(session, 'supervisor')) {
+    return (
+      <>
+        <PageTitle>{t.reports.title}</PageTitle>
+        <p role="alert" className="alert alert-error">
+          {t.reports.supervisorsOnly}
+        </p>
+      </>
+    );
+  }
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void load();
+  };
+
+  const downloadCsv = async () => {
+    try {
+      const blob = await api.download(`/api/reports?period=${period}${at ? `&at=${at}` : ''}&format=csv`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `complaints-${report?.key ?? period}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>{t.reports.title}</PageTitle>
+      <form className="card inline-form" onSubmit={submit}>
+        <Field id="report-period" label={t.fields.period}>
+          {(aria) => (
+            <select {...aria} value={period} onChange={(e) => setPeriod(e.target.value)}>
+              {Object.entries(t.reports.periods).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="report-at" label={t.fields.at}>
+          {(aria) => <input {...aria} type="date" value={at} onChange={(e) => setAt(e.target.value)} />}
+        </Field>
+        <button type="submit">{t.reports.show}</button>
+        <button type="button" className="secondary" onClick={() => void downloadCsv()}>
+          {t.reports.csv}
+        </button>
+      </form>
+      <Alert error={error} />
+      {report ? (
+        <>
+          <h2 className="report-key">
+            {t.reports.periods[report.period]} {report.key}
+          </h2>
+          <div className="figures">
+            <Figure id="fig-registered" label={t.reports.registered} value={report.registered} />
+            <Figure id="fig-resolved" label={t.reports.resolved} value={report.resolution.count} />
+            <Figure
+              id="fig-first-contact"
+              label={t.reports.firstContactAvg}
+              value={t.reports.minutes(report.firstContact.averageMinutes)}
+            />
+            <Figure
+              id="fig-first-contact-on-time"
+              label={t.reports.firstContactOnTime}
+              value={t.reports.percent(report.firstContact.onTimeRate)}
+            />
+            <Figure
+              id="fig-resolution"
+              label={t.reports.resolutionAvg}
+              value={t.reports.minutes(report.resolution.averageMinutes)}
+            />
+            <Figure
+              id="fig-resolution-on-time"
+              label={t.reports.resolutionOnTime}
+              value={t.reports.percent(report.resolution.withinTargetRate)}
+            />
+            <Figure id="fig-breaches" label={t.reports.breaches} value={report.breaches.total} />
+            <Figure id="fig-breach-points" label={t.reports.breachPoints} value={report.breaches.points} />
+            <Figure
+              id="fig-satisfaction"
+              label={t.reports.satisfaction}
+              value={report.satisfaction.average ?? t.common.none}
+            />
+            <Figure
+              id="fig-reopen"
+              label={t.reports.reopenRate}
+              value={t.reports.percent(report.reopenRate)}
+            />
+          </div>
+          <div className="charts">
+            <BreakdownChart id="by-category" title={t.reports.byCategory} values={report.byCategory} />
+            <BreakdownChart
+              id="by-channel"
+              title={t.reports.byChannel}
+              values={report.byChannel}
+              labels={t.channels}
+              kind="doughnut"
+            />
+            <BreakdownChart
+              id="by-severity"
+              title={t.reports.bySeverity}
+              values={report.bySeverity}
+              labels={t.severities}
+            />
+            <BreakdownChart id="by-department" title={t.reports.byDepartment} values={report.byDepartment} />
+            <BreakdownChart
+              id="breaches-by-deadline"
+              title={t.reports.breaches}
+              values={report.breaches.byDeadline}
+              labels={t.deadlines}
+            />
+          </div>
+          <section className="card" aria-labelledby="owners-title">
+            <h2 id="owners-title">{t.reports.byOwner}</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.reports.owner}</th>
+                  <th scope="col">{t.reports.count}</th>
+                  <th scope="col">{t.reports.points}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.breaches.byOwner.map((o) => (
+                  <tr key={o.owner}>
+                    <td>{o.owner}</td>
+                    <td>{o.breaches}</td>
+                    <td>{o.points}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      ) : null}
+    </>
+  );
+}
