@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DialerPolicy } from '#shared/domain/call-job';
 import { parseCallingHours } from '#shared/domain/calling-hours';
 import { type DeadlinePolicy, defaultDeadlinePolicy, severities } from '#shared/domain/severity';

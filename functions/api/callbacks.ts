@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { callbackReasons, callJobKinds, callJobStates } from '#shared/domain/call-job';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { DynamoReportStore } from '#shared/adapters/dynamo-report-store';
 import { reportPeriods, reportToCsv } from '#shared/domain/reports';

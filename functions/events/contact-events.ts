@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { handleContactEnd } from '#shared/use-cases/dialer';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { confirmFromCall } from '#shared/use-cases/broadcasts';
 import { recordCallAnswer } from '#shared/use-cases/dialer';
 import { contactFlowHandler } from './contact-flow';

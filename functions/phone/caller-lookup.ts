@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultRepeatCallPolicy } from '#shared/domain/caller-screening';
 import { screenAndRecogniseCaller } from '#shared/use-cases/hotline';
 import { contactFlowHandler } from './contact-flow';

@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Dependencies, dependencies } from '#shared/adapters/dependencies';
 import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
 import { DomainError } from '#shared/domain/errors';

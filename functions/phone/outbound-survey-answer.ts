@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordSurveyAnswer } from '#shared/use-cases/survey';
 import { contactFlowHandler } from './contact-flow';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { callbackBookedMessage } from '#shared/domain/caller-speech';
 import { requestCallback } from '#shared/use-cases/callbacks';
 import { HOTLINE_ACTOR } from '#shared/use-cases/hotline';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { deadlineKinds } from '#shared/domain/severity';
 import { runDeadlineCheck, runRetention } from '#shared/use-cases/deadlines';

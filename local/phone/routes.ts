@@ -4,7 +4,7 @@
  * outbound destination behaves. Mounted by the local runtime's gateway.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ConnectEmulator, PhoneSimulatorError } from '#local/connect/emulator';
 
 export type PhoneRouter = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;

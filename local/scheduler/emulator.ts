@@ -26,7 +26,7 @@ import type {
   UpdateScheduleInput,
   UpdateScheduleOutput,
 } from '@aws-sdk/client-scheduler';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '#shared/ports/clock';
 import { conflict, notFound, validationError } from './errors';
 import {

@@ -1,5 +1,7 @@
 /** Input shapes and constraints of the Scheduler API model (scheduler-2021-06-30), as zod schemas. */
-import { type ZodType, z } from 'zod';
+
+import type { ZodType } from 'zod';
+import * as z from 'zod';
 import { validationError } from './errors';
 
 const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;

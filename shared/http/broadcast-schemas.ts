@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { incidentSeverities, recipientStates } from '#shared/domain/broadcast';
 import { areaSelectionSchema } from './customer-schemas';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deadlineKinds, severities } from '#shared/domain/severity';
 import { channels, ticketStatuses } from '#shared/domain/ticket';
 

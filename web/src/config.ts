@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the portal needs to know about where it runs: served as /config.json next to the bundle. */
 const configSchema = z.object({
