@@ -20,7 +20,13 @@ import {
   recipientsFor,
   recordAttempt,
 } from '#shared/domain/broadcast';
-import { type CallJob, cancelCallJob, isFinalCallJob, newCallJob } from '#shared/domain/call-job';
+import {
+  type CallJob,
+  cancelCallJob,
+  fallbackSent,
+  isFinalCallJob,
+  newCallJob,
+} from '#shared/domain/call-job';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { BroadcastView } from '#shared/ports/broadcast-store';
@@ -199,7 +205,10 @@ const PAUSED_UNTIL = '9999-12-31T00:00:00.000Z';
 async function ensureDelivery(deps: Dependencies, broadcast: Broadcast, recipient: Recipient): Promise<void> {
   const now = deps.clock.now().toISOString();
   if (recipient.phone) {
-    await deps.callJobs.create(broadcastJob(deps, broadcast, recipient, now));
+    const { job } = await deps.callJobs.create(broadcastJob(deps, broadcast, recipient, now));
+    // Calls are over but the fallback e-mail failed earlier (SES down): send it now.
+    if (job.state === 'not_reached' && job.fallback && !job.fallback.sentAt)
+      await sendOwedFallback(deps, broadcast, job);
     return;
   }
   // Reachable by e-mail only: the e-mail is the delivery.
@@ -218,15 +227,7 @@ async function ensureDelivery(deps: Dependencies, broadcast: Broadcast, recipien
         broadcastId: broadcast.id,
         errorName: (error as Error)?.name,
       });
-      const at = new Date(deps.clock.now().getTime() + 60_000);
-      await deps.timer.setTimer(
-        `broadcast-${broadcast.id}-mail-${Math.floor(at.getTime() / 60_000)}`,
-        at.toISOString(),
-        {
-          functionId: BROADCAST_WORKER_FUNCTION_ID,
-          input: { kind: 'broadcastFanOut', broadcastId: broadcast.id },
-        },
-      );
+      await retryFanOutLater(deps, broadcast.id);
       return;
     }
     await updateRecipient(deps, broadcast.id, recipient.account, (r) => finishUnconfirmed(r, now, true));
@@ -378,9 +379,43 @@ export async function broadcastJobEnded(deps: Dependencies, job: CallJob): Promi
       next = recordAttempt(next, { n: a.n, at: a.endedAt ?? a.claimedAt, result: attemptResult(a.outcome) });
     if (job.state === 'cancelled') return cancelRecipient(next, at);
     if (job.state === 'reached') return next;
+    // The fallback e-mail is owed but SES failed: the recipient stays open until it is sent.
+    if (job.fallback && !job.fallback.sentAt) return next;
     return finishUnconfirmed(next, at, Boolean(job.fallback?.sentAt));
   });
+  if (job.fallback && !job.fallback.sentAt) await retryFanOutLater(deps, broadcastId);
   await completeIfDone(deps, broadcastId);
+}
+
+async function retryFanOutLater(deps: Dependencies, broadcastId: string): Promise<void> {
+  const at = new Date(deps.clock.now().getTime() + 60_000);
+  await deps.timer.setTimer(
+    `broadcast-${broadcastId}-retry-${Math.floor(at.getTime() / 60_000)}`,
+    at.toISOString(),
+    {
+      functionId: BROADCAST_WORKER_FUNCTION_ID,
+      input: { kind: 'broadcastFanOut', broadcastId },
+    },
+  );
+}
+
+/** Sends a broadcast job's owed fallback e-mail, marks it sent on the job and finishes the recipient. */
+async function sendOwedFallback(deps: Dependencies, broadcast: Broadcast, job: CallJob): Promise<void> {
+  if (!job.email) return;
+  try {
+    await deps.mailer.send({ to: job.email, subject: broadcast.emailSubject, text: broadcast.emailText });
+  } catch (error) {
+    logger.warn('Broadcast fallback e-mail not sent; retrying', {
+      jobId: job.id,
+      errorName: (error as Error)?.name,
+    });
+    await retryFanOutLater(deps, broadcast.id);
+    return;
+  }
+  const now = deps.clock.now().toISOString();
+  const sent = fallbackSent(job, now);
+  await deps.callJobs.save(sent, job.version);
+  await broadcastJobEnded(deps, sent);
 }
 
 /** The e-mail for a recipient the calls did not get a confirmation from: the incident's own text. */
