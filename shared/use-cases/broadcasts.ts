@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
+import { emitDeskMetric } from '#shared/adapters/desk-metrics';
 import {
   applyBroadcastAction,
   type Broadcast,
@@ -223,6 +224,7 @@ async function ensureDelivery(deps: Dependencies, broadcast: Broadcast, recipien
       });
     } catch (error) {
       // SES refused or is down: the recipient stays open and the fan-out runs again in a minute.
+      emitDeskMetric('BroadcastFailures', deps.clock.now(), { broadcastId: broadcast.id, step: 'email' });
       logger.warn('Broadcast e-mail not sent; retrying', {
         broadcastId: broadcast.id,
         errorName: (error as Error)?.name,
@@ -405,6 +407,10 @@ async function sendOwedFallback(deps: Dependencies, broadcast: Broadcast, job: C
   try {
     await deps.mailer.send({ to: job.email, subject: broadcast.emailSubject, text: broadcast.emailText });
   } catch (error) {
+    emitDeskMetric('BroadcastFailures', deps.clock.now(), {
+      broadcastId: broadcast.id,
+      step: 'fallback-email',
+    });
     logger.warn('Broadcast fallback e-mail not sent; retrying', {
       jobId: job.id,
       errorName: (error as Error)?.name,

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
+import { emitDeskMetric } from '#shared/adapters/desk-metrics';
 import { type CallJob, newCallJob } from '#shared/domain/call-job';
 import {
   asTicketEvents,
@@ -25,25 +26,9 @@ export const SYSTEM_ACTOR: Actor = { kind: 'system', username: 'system:deadlines
 /** The namespace and name helper I's alarm watches. */
 export const BREACH_METRIC = { namespace: 'ComplaintHotline', name: 'DeadlineBreaches' } as const;
 
-/** One CloudWatch embedded-metric-format line (stdout of a Lambda becomes the metric). */
+/** One CloudWatch embedded-metric-format line per breach (stdout of a Lambda becomes the metric). */
 export function emitBreachMetric(deadline: string, severity: string, at: Date): void {
-  process.stdout.write(
-    `${JSON.stringify({
-      _aws: {
-        Timestamp: at.getTime(),
-        CloudWatchMetrics: [
-          {
-            Namespace: BREACH_METRIC.namespace,
-            Dimensions: [[]],
-            Metrics: [{ Name: BREACH_METRIC.name, Unit: 'Count' }],
-          },
-        ],
-      },
-      [BREACH_METRIC.name]: 1,
-      deadline,
-      severity,
-    })}\n`,
-  );
+  emitDeskMetric(BREACH_METRIC.name, at, { deadline, severity });
 }
 
 /**

@@ -1,0 +1,29 @@
+import { deskMetrics } from '#infra/desk-metrics';
+
+export type DeskMetricName = typeof deskMetrics.deadlineBreaches | typeof deskMetrics.broadcastFailures;
+
+/**
+ * One CloudWatch embedded-metric-format line on stdout (Lambda turns it into the metric): namespace
+ * ComplaintHotline, the single dimension `service`, unit Count, as the stateless stack's alarms expect.
+ * `context` adds searchable fields to the log line; never personal data.
+ */
+export function emitDeskMetric(name: DeskMetricName, at: Date, context: Record<string, string> = {}): void {
+  const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline';
+  process.stdout.write(
+    `${JSON.stringify({
+      _aws: {
+        Timestamp: at.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? deskMetrics.namespace,
+            Dimensions: [[deskMetrics.serviceDimension]],
+            Metrics: [{ Name: name, Unit: 'Count' }],
+          },
+        ],
+      },
+      [deskMetrics.serviceDimension]: service,
+      [name]: 1,
+      ...context,
+    })}\n`,
+  );
+}
