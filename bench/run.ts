@@ -1,4 +1,5 @@
 import { type BenchRow, printTable } from './stats';
+import { broadcastBench } from './suites/broadcast';
 import { bundlesBench } from './suites/bundles';
 import { coldStartBench } from './suites/cold-start';
 import { dialerBench } from './suites/dialer';
@@ -8,6 +9,7 @@ import { reportsBench } from './suites/reports';
 
 /** `npm run bench [suite...]`: every performance target of the hotline, printed as one table. */
 const suites: Record<string, () => Promise<BenchRow[]>> = {
+  broadcast: broadcastBench,
   bundles: bundlesBench,
   'cold-start': coldStartBench,
   dialer: dialerBench,

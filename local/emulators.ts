@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sesEmulatorModule from 'aws-ses-v2-local';
 import { functionsTriggeredBy } from '#functions/catalog';
 import type { Clock } from '#shared/ports/clock';
-import { type ConnectEmulator, createConnectEmulator } from './connect/emulator';
+import { type ConnectEmulator, type ConnectLimits, createConnectEmulator } from './connect/emulator';
 import { startConnectServer } from './connect/server';
 import { configureLocalHotline } from './hotline';
 import { functionIdFromArn, type LambdaHost, LOCAL_ACCOUNT, localFunctionArn } from './lambda-host';
@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   readonly lambdas: LambdaHost;
   readonly dataDir?: string;
   readonly log: (line: string) => void;
+  /** Connect's quotas for this instance (default: Connect's defaults, 2 calls/s, 10 concurrent). */
+  readonly connectLimits?: Partial<ConnectLimits>;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<string> {
@@ -107,6 +109,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     const contactEventTargets = functionsTriggeredBy('connectContactEvents');
     const connect = createConnectEmulator({
       clock,
+      ...(options.connectLimits ? { limits: options.connectLimits } : {}),
       invokeLambda: (arn, event) => lambdas.invoke(functionIdFromArn(arn), event),
       emitContactEvent: async (event) => {
         for (const functionId of contactEventTargets) {

@@ -7,7 +7,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
 import { loadConfig } from '#shared/config';
 import { LocalClock } from './clock';
-import type { ConnectEmulator } from './connect/emulator';
+import type { ConnectEmulator, ConnectLimits } from './connect/emulator';
 import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
 import { startEmulators } from './emulators';
 import { readBody, sendJson, serveApi } from './gateway';
@@ -27,6 +27,8 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** Extra environment for the handlers (configuration overrides). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Quotas of the emulated Connect instance (benchmarks, fault tests). */
+  readonly connectLimits?: Partial<ConnectLimits>;
   readonly log?: (line: string) => void;
 }
 
@@ -97,6 +99,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clock,
       lambdas,
       ...(dataDir ? { dataDir } : {}),
+      ...(options.connectLimits ? { connectLimits: options.connectLimits } : {}),
       log,
     });
     stops.unshift(() => emulators.stop());

@@ -8,29 +8,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Broadcast, Recipient } from '#shared/domain/broadcast';
-import { InvalidInputError } from '#shared/domain/errors';
 import type { BroadcastStore, BroadcastView } from '#shared/ports/broadcast-store';
 import type { Page } from '#shared/ports/ticket-store';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const partition = (id: string) => `BROADCAST#${id}`;
 const broadcastKey = (id: string) => ({ pk: partition(id), sk: 'BROADCAST' });
 const recipientKey = (id: string, account: string) => ({ pk: partition(id), sk: `RECIPIENT#${account}` });
 const ALL_BROADCASTS = 'BROADCASTS';
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError('The cursor is not one this API gave out', 'cursor');
-}
 
 function toView(item: Record<string, unknown>): BroadcastView {
   return { ...(item.broadcast as Broadcast), counts: (item.counts as BroadcastView['counts']) ?? {} };

@@ -15,7 +15,6 @@ import {
   isFinalCallJob,
   priorityRank,
 } from '#shared/domain/call-job';
-import { InvalidInputError } from '#shared/domain/errors';
 import type {
   CallJobFilter,
   CallJobStore,
@@ -25,6 +24,7 @@ import type {
   DialLimits,
 } from '#shared/ports/call-jobs';
 import type { Page } from '#shared/ports/ticket-store';
+import { decodeCursor, encodeCursor } from './cursor';
 import { ttlAttribute } from './table-schema';
 
 const jobKey = (id: string) => ({ pk: `CALLJOB#${id}`, sk: 'CALLJOB' });
@@ -82,21 +82,6 @@ function isConditionFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     (error as Error)?.name === 'ConditionalCheckFailedException'
   );
-}
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError('The cursor is not one this API returned', 'cursor');
 }
 
 export class DynamoCallJobStore implements CallJobStore {

@@ -16,10 +16,10 @@ import {
   matchesSelection,
   sameCustomer,
 } from '#shared/domain/customer';
-import { InvalidInputError } from '#shared/domain/errors';
 import type { Clock } from '#shared/ports/clock';
 import type { CustomerAccess, CustomerStore, SaveOutcome } from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const customerKey = (account: string) => ({ pk: `CUSTOMER#${account}`, sk: 'CUSTOMER' });
 const ALL_CUSTOMERS = 'CUSTOMERS';
@@ -53,21 +53,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError('The cursor is not one this API gave out', 'cursor');
-}
 
 export class DynamoCustomerStore implements CustomerStore {
   constructor(

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, InvalidInputError } from '#shared/domain/errors';
+import { ConflictError } from '#shared/domain/errors';
 import { isOpen, nextDeadline, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import { FIRST_TICKET_SEQUENCE, ticketNumberFromSequence } from '#shared/domain/ticket-number';
 import type { Clock } from '#shared/ports/clock';
@@ -19,6 +19,7 @@ import type {
   TicketFilter,
   TicketStore,
 } from '#shared/ports/ticket-store';
+import { decodeCursor, encodeCursor } from './cursor';
 import { reportCounterWrites } from './dynamo-report-store';
 import type { GlobalIndexName } from './table-schema';
 
@@ -55,21 +56,6 @@ export function eventItem(event: TicketEvent, seq: string): Record<string, unkno
     entity: 'event',
     event,
   };
-}
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidInputError('The cursor is not one this API returned', 'cursor');
 }
 
 function cancellationCodes(error: unknown): string[] | undefined {

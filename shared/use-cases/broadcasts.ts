@@ -13,7 +13,6 @@ import {
   draftBroadcast,
   finalRecipientStates,
   finishUnconfirmed,
-  isBroadcastDone,
   type NewBroadcast,
   type Recipient,
   type RecipientAttempt,
@@ -28,7 +27,12 @@ import {
   isFinalCallJob,
   newCallJob,
 } from '#shared/domain/call-job';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/domain/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TransitionNotAllowedError,
+} from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { BroadcastView } from '#shared/ports/broadcast-store';
 import type { Mail } from '#shared/ports/mailer';
@@ -239,12 +243,14 @@ async function ensureDelivery(deps: Dependencies, broadcast: Broadcast, recipien
 async function completeIfDone(deps: Dependencies, id: string): Promise<void> {
   const broadcast = await requireBroadcast(deps, id);
   if (broadcast.state !== 'sending') return;
-  const recipients = await deps.broadcasts.allRecipients(id);
-  if (recipients.length >= (broadcast.recipientCount ?? 0) && isBroadcastDone(recipients)) {
-    await transition(deps, id, 'complete', 'system').catch((error: unknown) => {
-      logger.warn('Broadcast not marked complete', { broadcastId: id, errorName: (error as Error)?.name });
-    });
-  }
+  // The live counters move with every recipient change, so "nobody left" is one read, not a scan.
+  const counted = Object.values(broadcast.counts).reduce((sum, n) => sum + (n ?? 0), 0);
+  if (counted < (broadcast.recipientCount ?? 0) || (broadcast.counts.calling ?? 0) > 0) return;
+  await transition(deps, id, 'complete', 'system').catch((error: unknown) => {
+    // Another call's end completed it a moment earlier.
+    if (error instanceof TransitionNotAllowedError) return;
+    logger.warn('Broadcast not marked complete', { broadcastId: id, errorName: (error as Error)?.name });
+  });
 }
 
 /** Pause holds every waiting call; resume brings them back. Calls ringing now finish. */

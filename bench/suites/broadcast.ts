@@ -1,0 +1,178 @@
+import { startLocalRuntime } from '#local/runtime';
+import type { BenchRow } from '../stats';
+
+const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
+
+/**
+ * An emergency broadcast end to end on the local runtime: customers imported over the API, the broadcast
+ * sent, every call through the Connect emulator (limits 10 calls/s and 100 concurrent, as configured on both
+ * sides), the outbound flow and its Lambda, contact events, retries and e-mail fallback, until the report
+ * is final. Answer mix: 60 % answer and confirm, 15 % answer without confirming, 20 % no answer, 5 % busy.
+ */
+const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 10_000);
+const RATE = 10;
+const CONCURRENT = 100;
+const RING_SECONDS = 3;
+const HEADER = 'account,name,phone,email,address,district,street,segment,language,no_contact';
+
+type Behaviour = 'confirm' | 'silent' | 'no-answer' | 'busy';
+const behaviourOf = (i: number): Behaviour => {
+  const slot = i % 20;
+  if (slot < 12) return 'confirm';
+  if (slot < 15) return 'silent';
+  if (slot < 19) return 'no-answer';
+  return 'busy';
+};
+const phoneOf = (i: number) => `+1202${String(5_000_000 + i).padStart(7, '0')}`;
+
+export async function broadcastBench(): Promise<BenchRow[]> {
+  const runtime = await startLocalRuntime({
+    port: 0,
+    connectLimits: { callsPerSecond: RATE, burst: RATE, maxConcurrentCalls: CONCURRENT },
+    env: { CONNECT_CALLS_PER_SECOND: String(RATE), CONNECT_CONCURRENT_CALLS: String(CONCURRENT) },
+  });
+  try {
+    const token = await runtime.token('bench', ['supervisor']);
+    const api = async (method: string, path: string, body?: string, type = 'application/json') => {
+      const res = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        ...(body === undefined ? {} : { body }),
+      });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const rows = Array.from(
+      { length: RECIPIENTS },
+      (_, i) => `BC-${i},Customer ${i},${phoneOf(i)},c${i}@example.com,${i} Main St,Centre,Main St,M1,en,no`,
+    );
+    await api('POST', '/api/customers/import', [HEADER, ...rows].join('\n'), 'text/csv');
+    for (let i = 0; i < RECIPIENTS; i++) {
+      const b = behaviourOf(i);
+      runtime.connect.setNumberBehaviour(
+        phoneOf(i),
+        b === 'confirm'
+          ? { answer: 'answer', keys: '1', ringSeconds: RING_SECONDS }
+          : b === 'silent'
+            ? { answer: 'answer', ringSeconds: RING_SECONDS }
+            : b === 'busy'
+              ? { answer: 'busy', ringSeconds: 1 }
+              : { answer: 'no-answer' },
+      );
+    }
+    const draft = await api(
+      'POST',
+      '/api/broadcasts',
+      JSON.stringify({
+        what: 'Gas leak',
+        where: 'Main Street',
+        since: runtime.clock.now().toISOString(),
+        severity: 'crisis',
+        message: 'A gas leak has been reported on Main Street. Do not use open flames or switches.',
+        emailSubject: 'Gas leak on Main Street',
+        emailText: 'Do not use open flames or switches.',
+        selection: { streets: ['Main St'] },
+      }),
+    );
+    const id = draft.id as string;
+
+    const sentAt = runtime.clock.now().getTime();
+    const wallStart = performance.now();
+    let peakRss = process.memoryUsage().rss;
+    await api('POST', `/api/broadcasts/${id}/send`);
+    let state = '';
+    const maxSimulated = 6 * 3600;
+    for (let elapsed = 0; elapsed < maxSimulated; elapsed += 30) {
+      await runtime.clock.advance(30);
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      state = (await api('GET', `/api/broadcasts/${id}`)).state as string;
+      if (state === 'completed') break;
+    }
+    const doneAt = runtime.clock.now().getTime();
+    const wallMs = performance.now() - wallStart;
+    const report = await api('GET', `/api/broadcasts/${id}/report`);
+    const recipients = report.recipients as unknown as { state: string; attempts: { n: number }[] }[];
+
+    // From the emulator's own log: starts per second, first call, one ring per job attempt.
+    const started = runtime.connect.callLog.filter((e) => e.result === 'started');
+    const firstCallMs = started.length ? Date.parse(started[0]?.at as string) - sentAt : Number.NaN;
+    const perSecond = new Map<number, number>();
+    for (const e of started) {
+      const s = Math.floor(Date.parse(e.at) / 1000);
+      perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    }
+    const rings = new Map<string, number>();
+    for (const call of runtime.connect.listCalls({ direction: 'outbound' })) {
+      const key = `${call.attributes.jobId}#${call.attributes.attempt}`;
+      rings.set(key, (rings.get(key) ?? 0) + 1);
+    }
+    const duplicates = [...rings.values()].filter((n) => n > 1).length;
+    const dropped =
+      recipients.filter(
+        (r) => !['confirmed', 'reached_not_confirmed', 'not_reached', 'no_contact'].includes(r.state),
+      ).length +
+      (RECIPIENTS - recipients.length);
+
+    // Theoretical bound: each pass of attempts can go no faster than the rate (and the concurrency over
+    // the call durations), and a retry waits for its back-off (10, then 30 minutes).
+    const attemptsByPass = [0, 0, 0];
+    for (const r of recipients)
+      for (const a of r.attempts) attemptsByPass[a.n - 1] = (attemptsByPass[a.n - 1] ?? 0) + 1;
+    const backoffs = [0, 600, 1800];
+    const callSeconds = 20; // a generous average live time of one call in this mix (ring + message + prompts)
+    let bound = 0;
+    attemptsByPass.forEach((n, pass) => {
+      if (n > 0) bound += (backoffs[pass] ?? 0) + Math.max(n / RATE, (n * callSeconds) / CONCURRENT);
+    });
+    const simulated = (doneAt - sentAt) / 1000;
+    const counts = report.counts as Record<string, number>;
+    const maxStarts = Math.max(0, ...perSecond.values());
+    const stats = runtime.connect.stats();
+    const label = `broadcast ${RECIPIENTS}`;
+    return [
+      {
+        benchmark: label,
+        metric: 'time to the first call (simulated)',
+        value: ms(firstCallMs),
+        target: '',
+        pass: undefined,
+      },
+      {
+        benchmark: label,
+        metric: 'all attempts done (simulated) / theoretical bound',
+        value: `${simulated.toFixed(0)} s / ${bound.toFixed(0)} s (x${(simulated / bound).toFixed(2)})`,
+        target: '<= x1.10',
+        pass: state === 'completed' && simulated <= bound * 1.1,
+      },
+      {
+        benchmark: label,
+        metric: 'most starts in one second / peak live calls',
+        value: `${maxStarts} / ${stats.peakActiveCalls}`,
+        target: `<= ${RATE} / ${CONCURRENT}`,
+        pass: maxStarts <= RATE && stats.peakActiveCalls <= CONCURRENT,
+      },
+      {
+        benchmark: label,
+        metric: 'rung twice for one attempt / dropped',
+        value: `${duplicates} / ${dropped}`,
+        target: '0 / 0',
+        pass: duplicates === 0 && dropped === 0,
+      },
+      {
+        benchmark: label,
+        metric: 'confirmed / reached not confirmed / not reached / emailed',
+        value: `${counts.confirmed ?? 0} / ${counts.reached_not_confirmed ?? 0} / ${counts.not_reached ?? 0} / ${counts.emailed ?? 0}`,
+        target: '',
+        pass: undefined,
+      },
+      {
+        benchmark: label,
+        metric: 'peak memory (RSS, runtime in process) / wall time',
+        value: `${(peakRss / 2 ** 20).toFixed(0)} MiB / ${(wallMs / 1000).toFixed(0)} s`,
+        target: '',
+        pass: undefined,
+      },
+    ];
+  } finally {
+    await runtime.stop();
+  }
+}
