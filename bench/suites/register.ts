@@ -1,6 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalRuntime } from '#local/runtime';
 import { createDocumentClient } from '#shared/adapters/dependencies';
+import { reportCounterWrites } from '#shared/adapters/dynamo-report-store';
 import { eventItem, ticketItem } from '#shared/adapters/dynamo-ticket-store';
 import { loadConfig } from '#shared/config';
 import { aComplaint, aTicket } from '#test/fixtures/tickets';
@@ -34,6 +35,15 @@ export async function registerBench(): Promise<BenchRow[]> {
     const bare = async () => {
       const number = String(seq++);
       const ticket = aTicket({}, new Date().toISOString(), number);
+      const event = {
+        ticketId: number,
+        type: 'registered' as const,
+        at: ticket.createdAt,
+        actor: 'bench',
+        version: 1,
+        data: {},
+      };
+      // The same items the store writes: the ticket, its event and the report counters (week, month, year).
       await client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -44,22 +54,8 @@ export async function registerBench(): Promise<BenchRow[]> {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            {
-              Put: {
-                TableName: runtime.tableName,
-                Item: eventItem(
-                  {
-                    ticketId: number,
-                    type: 'registered',
-                    at: ticket.createdAt,
-                    actor: 'bench',
-                    version: 1,
-                    data: {},
-                  },
-                  'b',
-                ),
-              },
-            },
+            { Put: { TableName: runtime.tableName, Item: eventItem(event, 'b') } },
+            ...reportCounterWrites(runtime.tableName, ticket, [event], 'America/New_York'),
           ],
         }),
       );
