@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { FunctionSpec } from '#functions/catalog';
@@ -15,6 +17,15 @@ export interface BuildAppOptions {
   readonly functionSpecs?: readonly FunctionSpec[];
   /** Needs instead of infra/wiring.ts (tests of the generic wiring). */
   readonly functionNeeds?: Readonly<Record<string, FunctionNeeds>>;
+}
+
+/** The built portal (`npx vite build`); context `portalDist` (a path, relative to the working directory) overrides. */
+export const defaultPortalDist = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+function readPortalDist(value: unknown): string {
+  if (value === undefined || value === null || value === '') return defaultPortalDist;
+  if (typeof value !== 'string') throw new Error('Context "portalDist" must be a path');
+  return path.resolve(value);
 }
 
 export interface HotlineApp {
@@ -69,6 +80,12 @@ export function buildApp(options: BuildAppOptions = {}): HotlineApp {
     table: stateful.table,
     userPool: stateful.userPool,
     portalClient: stateful.portalClient,
+    portal: {
+      bucket: stateful.portal.bucket,
+      distribution: stateful.portal.distribution,
+      origin: stateful.portal.origin,
+      distDir: readPortalDist(app.node.tryGetContext('portalDist')),
+    },
     connectInstanceArn: stateful.connectInstanceArn,
     ...(options.functionSpecs ? { functionSpecs: options.functionSpecs } : {}),
     ...(options.functionNeeds ? { functionNeeds: options.functionNeeds } : {}),

@@ -22,7 +22,10 @@ export interface StageConfig {
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
   readonly logLevel: LogLevel;
-  /** Origins of the staff portal: CORS of the API and OAuth redirect targets of the user pool client. */
+  /**
+   * Extra origins of the staff portal (custom domain, local Vite server) besides its CloudFront distribution:
+   * CORS of the API and OAuth redirect targets of the user pool client. Empty when context `portalOrigin` is unset.
+   */
   readonly portalOrigins: readonly string[];
   /** Prefix of the Cognito hosted domain; default derived from stage and account. */
   readonly authDomainPrefix?: string;
@@ -100,7 +103,7 @@ export type ContextLookup = (key: string) => unknown;
 
 /**
  * Resolve the stage configuration from CDK context (`cdk.json` or `-c key=value`).
- * Keys: `stage` (dev | prod, default dev), `portalOrigin` (comma-separated origins; required),
+ * Keys: `stage` (dev | prod, default dev), `portalOrigin` (comma-separated extra portal origins),
  * `authDomainPrefix`, `functionEnvironment` (object of strings), `connectInstanceArn`, `connectInstanceAlias`,
  * `claimPhoneNumber`, `phoneCountryCode`, `phoneNumberType`, `phoneNumberPrefix`, `senderEmail`, `alarmEmail`.
  * A bad value fails with its key.
@@ -204,11 +207,8 @@ function readOptionalString(value: unknown, key: string): string | undefined {
 
 function readPortalOrigins(value: unknown, stage: StageName): string[] {
   const raw = readOptionalString(value, 'portalOrigin');
-  if (raw === undefined) {
-    throw new Error(
-      `Context "portalOrigin" is required for stage ${stage} (e.g. -c portalOrigin=https://portal.example.org)`,
-    );
-  }
+  // The portal's CloudFront distribution is always an origin; these are extra ones (custom domain, local Vite).
+  if (raw === undefined) return [];
   const origins = raw
     .split(',')
     .map((s) => s.trim())

@@ -12,9 +12,11 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type FunctionSpec, functions, type RouteSpec, routes } from '#functions/catalog';
 import { AppFunction } from '#infra/constructs/app-function';
@@ -24,6 +26,7 @@ import { HttpApiAccessLog } from '#infra/constructs/http-api-access-log';
 import { Mail } from '#infra/constructs/mail';
 import { acknowledgeWildcardResource } from '#infra/constructs/nag-acknowledgements';
 import { Operations } from '#infra/constructs/operations';
+import { PortalDeployment } from '#infra/constructs/portal-deployment';
 import { Scheduling, scheduleTargetName } from '#infra/constructs/scheduling';
 import type { StageConfig } from '#infra/stage-config';
 import { checkFunctionNeeds, type FunctionNeeds, functionNeeds } from '#infra/wiring';
@@ -33,6 +36,15 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly userPool: IUserPool;
   readonly portalClient: IUserPoolClient;
+  /** The staff portal's hosting (stateful stack): the API lets its origin call, and the built portal goes there. */
+  readonly portal: {
+    readonly bucket: IBucket;
+    readonly distribution: IDistribution;
+    /** `https://<distribution domain>`. */
+    readonly origin: string;
+    /** The built portal (web/dist); not deployed when it does not exist at synth time. */
+    readonly distDir: string;
+  };
   /** The Connect instance of the stateful stack (created or imported). */
   readonly connectInstanceArn: string;
   /** True when the instance was imported by context rather than created. */
@@ -73,6 +85,7 @@ export class ApiStack extends Stack {
   readonly contactEvents: ContactEvents;
   readonly mail: Mail;
   readonly operations: Operations;
+  readonly portalDeployment: PortalDeployment;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -102,7 +115,7 @@ export class ApiStack extends Stack {
       description: `Complaint hotline API (${stage.name})`,
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [...stage.portalOrigins],
+        allowOrigins: [props.portal.origin, ...stage.portalOrigins],
         allowMethods: [
           CorsHttpMethod.GET,
           CorsHttpMethod.POST,
@@ -180,6 +193,18 @@ export class ApiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url });
+
+    this.portalDeployment = new PortalDeployment(this, 'PortalDeployment', {
+      stage,
+      distDir: props.portal.distDir,
+      bucket: props.portal.bucket,
+      distribution: props.portal.distribution,
+      portalOrigin: props.portal.origin,
+      // `https://<id>.execute-api.<region>.amazonaws.com/`: the portal appends `/api/...`.
+      apiBase: `https://${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
+      userPoolId: props.userPool.userPoolId,
+      clientId: props.portalClient.userPoolClientId,
+    });
 
     this.contactCenter = new ContactCenter(this, 'ContactCenter', {
       stage,

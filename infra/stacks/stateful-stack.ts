@@ -15,6 +15,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StaffRole } from '#functions/catalog';
+import { PortalHosting } from '#infra/constructs/portal-hosting';
 import type { StageConfig } from '#infra/stage-config';
 import { portalCallbackPath } from '#infra/stage-config';
 import { globalIndexes, tableKeys, ttlAttribute } from '#shared/adapters/table-schema';
@@ -54,6 +55,8 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly portalClient: UserPoolClient;
   readonly authDomain: UserPoolDomain;
+  /** The staff portal's bucket and CloudFront distribution (its URL is the OAuth callback). */
+  readonly portal: PortalHosting;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -128,6 +131,10 @@ export class StatefulStack extends Stack {
       cognitoDomain: { domainPrefix: stage.authDomainPrefix ?? `hotline-${stage.name}-${Aws.ACCOUNT_ID}` },
     });
 
+    this.portal = new PortalHosting(this, 'Portal', { stage, authBaseUrl: this.authDomain.baseUrl() });
+    // The deployed portal, and any origin of context `portalOrigin` (a custom domain, the local Vite server).
+    const portalOrigins = [this.portal.origin, ...stage.portalOrigins];
+
     this.portalClient = this.userPool.addClient('PortalClient', {
       // A browser app cannot keep a secret: public client, authorization code flow with PKCE.
       generateSecret: false,
@@ -135,8 +142,8 @@ export class StatefulStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: stage.portalOrigins.map((origin) => `${origin}${portalCallbackPath}`),
-        logoutUrls: stage.portalOrigins.map((origin) => `${origin}/`),
+        callbackUrls: portalOrigins.map((origin) => `${origin}${portalCallbackPath}`),
+        logoutUrls: portalOrigins.map((origin) => `${origin}/`),
       },
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
@@ -190,6 +197,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PortalClientId', { value: this.portalClient.userPoolClientId });
     new CfnOutput(this, 'AuthBaseUrl', { value: this.authDomain.baseUrl() });
+    new CfnOutput(this, 'PortalUrl', { value: `${this.portal.origin}/` });
+    new CfnOutput(this, 'PortalBucketName', { value: this.portal.bucket.bucketName });
     new CfnOutput(this, 'ConnectInstanceArn', { value: this.connectInstanceArn });
   }
 }

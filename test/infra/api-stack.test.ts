@@ -225,11 +225,26 @@ describe('api stack', () => {
       expect(settings.Format).not.toContain('$context.path');
     });
 
-    it('allows cross-origin calls from the portal origin only', () => {
+    it('allows cross-origin calls from the portal origins only (its distribution, context portalOrigin)', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
         ProtocolType: 'HTTP',
         CorsConfiguration: Match.objectLike({
-          AllowOrigins: [cdkJsonContext.portalOrigin],
+          AllowOrigins: [
+            {
+              'Fn::Join': [
+                '',
+                [
+                  'https://',
+                  {
+                    'Fn::GetStackOutput': Match.objectLike({
+                      OutputName: Match.stringLikeRegexp('PortalDistribution.*DomainName'),
+                    }),
+                  },
+                ],
+              ],
+            },
+            cdkJsonContext.portalOrigin,
+          ],
           AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key', 'if-match']),
           ExposeHeaders: Match.arrayWith(['etag', 'location', 'x-correlation-id']),
           AllowCredentials: false,

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineApp } from '#infra/build-app';
 import { buildTestApp, buildWiredTestApp, prodContext, withoutBundling } from './support';
 
@@ -32,11 +33,17 @@ function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
 /** Every acknowledged cdk-nag rule, by kind; a new kind must be added here on purpose. */
 const expectedKinds = [
   'AwsSolutions-APIG4',
+  // Portal distribution: no geo restriction, no WAF, default certificate (portal-hosting.ts).
+  'AwsSolutions-CFR1',
+  'AwsSolutions-CFR2',
+  'AwsSolutions-CFR4',
   'AwsSolutions-COG2',
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
   'AwsSolutions-IAM5[Resource::*]',
   'AwsSolutions-IAM5[Resource::<table>/index/*]',
   'AwsSolutions-L1',
+  // The portal's access log bucket does not log itself.
+  'AwsSolutions-S1',
   'AwsSolutions-SNS2',
   'AwsSolutions-SQS3',
 ];
@@ -50,7 +57,24 @@ const kindOf = (id: string) =>
   id
     .replace(/^(AwsSolutions-IAM5\[Resource::).+\/index\/\*\]$/, '$1<table>/index/*]')
     .replace(/^(AwsSolutions-IAM5\[Resource::).+\/contact\/\*\]$/, '$1<instance>/contact/*]')
-    .replace(/^(AwsSolutions-IAM5\[Resource::).+:schedule\/.+\/\*\]$/, '$1<schedule group>/*]');
+    .replace(/^(AwsSolutions-IAM5\[Resource::).+:schedule\/.+\/\*\]$/, '$1<schedule group>/*]')
+    .replace(/^(AwsSolutions-IAM5\[Resource::).+PortalBucket.+\/\*\]$/, '$1<portal bucket>/*]')
+    .replace(
+      /^(AwsSolutions-IAM5\[Resource::)arn:(?:<AWS::Partition>|[\w-]+):s3:::cdk-\w+-assets-.+\/\*\]$/,
+      '$1<cdk assets>/*]',
+    );
+
+/** With a built portal, the CDK BucketDeployment handler (portal-deployment.ts) and its grants. */
+const expectedPortalKinds = [
+  ...expectedWiredKinds,
+  'AwsSolutions-IAM5[Action::s3:Abort*]',
+  'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+  'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+  'AwsSolutions-IAM5[Action::s3:GetObject*]',
+  'AwsSolutions-IAM5[Action::s3:List*]',
+  'AwsSolutions-IAM5[Resource::<cdk assets>/*]',
+  'AwsSolutions-IAM5[Resource::<portal bucket>/*]',
+].sort();
 
 describe.each([
   ['dev', {}],
@@ -102,6 +126,34 @@ describe.each([
     expect(report.pluginReports).toEqual([]);
     const acknowledgements = acknowledgementsIn(hotline.app);
     expect([...new Set(acknowledgements.map((a) => kindOf(a.id)))].sort()).toEqual(expectedWiredKinds);
+    for (const acknowledgement of acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(20);
+  });
+});
+
+describe.each([
+  ['dev', {}, {}],
+  ['prod', prodContext, {}],
+  // Under the CDK CLI with a profile: account and region are concrete in the ARNs.
+  ['dev', {}, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-east-1' }],
+])('cdk-nag AwsSolutions on the %s stage with a built portal (env %o)', (_stage, context, env) => {
+  let distDir: string;
+  const saved = { ...process.env };
+  afterAll(() => {
+    rmSync(distDir, { recursive: true, force: true });
+    process.env = saved;
+  });
+
+  it('synthesizes with no finding and only the deployment handler acknowledged besides', () => {
+    distDir = mkdtempSync(path.join(tmpdir(), 'portal-dist-'));
+    writeFileSync(path.join(distDir, 'index.html'), '<!doctype html>');
+    Object.assign(process.env, env);
+    const hotline = buildTestApp({ ...context, ...withoutBundling, portalDist: distDir });
+    const report = JSON.parse(
+      readFileSync(path.join(hotline.app.synth().directory, 'validation-report.json'), 'utf8'),
+    ) as { pluginReports: unknown[] };
+    expect(report.pluginReports).toEqual([]);
+    const acknowledgements = acknowledgementsIn(hotline.app);
+    expect([...new Set(acknowledgements.map((a) => kindOf(a.id)))].sort()).toEqual(expectedPortalKinds);
     for (const acknowledgement of acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(20);
   });
 });

@@ -5,6 +5,9 @@ import { buildWiredTestApp } from './support';
 /** Every kind of resource each stack may hold: a new kind is a deliberate change, reviewed here. */
 const expectedTypes = {
   stateful: [
+    'AWS::CloudFront::Distribution',
+    'AWS::CloudFront::OriginAccessControl',
+    'AWS::CloudFront::ResponseHeadersPolicy',
     'AWS::Cognito::UserPool',
     'AWS::Cognito::UserPoolClient',
     'AWS::Cognito::UserPoolDomain',
@@ -12,7 +15,13 @@ const expectedTypes = {
     'AWS::Connect::Instance',
     'AWS::Connect::PhoneNumber',
     'AWS::DynamoDB::Table',
+    // The custom resource that empties the dev portal buckets on stack deletion (aws-cdk-lib's).
+    'AWS::IAM::Role',
+    'AWS::Lambda::Function',
     'AWS::Logs::LogGroup',
+    'AWS::S3::Bucket',
+    'AWS::S3::BucketPolicy',
+    'Custom::S3AutoDeleteObjects',
   ],
   api: [
     'AWS::ApiGatewayV2::Api',
@@ -55,7 +64,7 @@ describe('resource inventory (catalog + functions that schedule, dial and mail)'
       .filter((t) => t !== 'AWS::CDK::Metadata')
       .sort();
 
-  it('stateful stack: table, user pool, Connect instance, number, flow logs', () => {
+  it('stateful stack: table, user pool, Connect instance, number, flow logs, portal hosting', () => {
     expect(typesOf(Template.fromStack(hotline.stateful))).toEqual(expectedTypes.stateful);
   });
 

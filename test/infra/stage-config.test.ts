@@ -91,9 +91,15 @@ describe('stage config from context', () => {
     expect(() => resolveStageConfig(contextOf(values))).toThrow(message);
   });
 
+  it('needs no portalOrigin: the distribution is the portal origin, the context adds others', () => {
+    expect(
+      resolveStageConfig(contextOf({ stage: 'prod', senderEmail: 'desk@hotline.test' })).portalOrigins,
+    ).toEqual([]);
+  });
+
   it.each([
     [{ stage: 'staging', portalOrigin: 'https://a.test' }, /"stage" must be one of dev, prod/],
-    [{ stage: 'prod' }, /"portalOrigin" is required for stage prod/],
+    [{ portalOrigin: ' , ' }, /"portalOrigin" lists no origin/],
     [
       { stage: 'prod', portalOrigin: 'http://localhost:5173', senderEmail: 'a@b.test' },
       /must not be localhost/,

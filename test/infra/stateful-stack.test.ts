@@ -3,6 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { globalIndexes, tableKeys, ttlAttribute } from '#shared/adapters/table-schema';
 import { buildTestApp, prodContext, withoutBundling } from './support';
 
+/** `https://<portal distribution domain><path>` as the stateful stack renders it. */
+const portalUrl = (path: string) => ({
+  'Fn::Join': [
+    '',
+    ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^PortalDistribution'), 'DomainName'] }, path],
+  ],
+});
+
 describe('stateful stack', () => {
   let dev: Template;
   let prod: Template;
@@ -119,13 +127,13 @@ describe('stateful stack', () => {
         AllowedOAuthFlows: ['code'],
         AllowedOAuthFlowsUserPoolClient: true,
         AllowedOAuthScopes: Match.arrayWith(['openid']),
-        CallbackURLs: ['http://localhost:5173/auth/callback'],
+        CallbackURLs: [portalUrl('/auth/callback'), 'http://localhost:5173/auth/callback'],
         SupportedIdentityProviders: ['COGNITO'],
         PreventUserExistenceErrors: 'ENABLED',
       });
       prod.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-        CallbackURLs: [`${prodContext.portalOrigin}/auth/callback`],
-        LogoutURLs: [`${prodContext.portalOrigin}/`],
+        CallbackURLs: [portalUrl('/auth/callback'), `${prodContext.portalOrigin}/auth/callback`],
+        LogoutURLs: [portalUrl('/'), `${prodContext.portalOrigin}/`],
       });
     });
 

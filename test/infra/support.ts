@@ -17,9 +17,15 @@ export const prodContext = {
 /** Skips esbuild for tests that only look at templates (the function code becomes a placeholder). */
 export const withoutBundling = { 'aws:cdk:bundling-stacks': [] } as const;
 
+/**
+ * Where tests look for the built portal: nowhere, unless a test passes `portalDist`, so the templates do not
+ * depend on whether web/dist happens to be built in this checkout.
+ */
+export const noPortalBuild = { portalDist: 'test/infra/no-portal-build' } as const;
+
 /** Build the app as the CDK CLI would from cdk.json, with context overrides. */
 export function buildTestApp(context: Record<string, unknown> = {}): HotlineApp {
-  return buildApp({ context: { ...cdkJsonContext, ...context } });
+  return buildApp({ context: { ...cdkJsonContext, ...noPortalBuild, ...context } });
 }
 
 /**
@@ -65,5 +71,8 @@ export const wiringFixture = {
 
 /** The app with the catalog plus `wiringFixture`, templates only. */
 export function buildWiredTestApp(context: Record<string, unknown> = {}): HotlineApp {
-  return buildApp({ context: { ...cdkJsonContext, ...withoutBundling, ...context }, ...wiringFixture });
+  return buildApp({
+    context: { ...cdkJsonContext, ...noPortalBuild, ...withoutBundling, ...context },
+    ...wiringFixture,
+  });
 }
