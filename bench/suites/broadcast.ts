@@ -145,6 +145,13 @@ export async function broadcastBench(): Promise<BenchRow[]> {
       },
       {
         benchmark: label,
+        metric: 'starts refused by Connect: rate (throttled) / concurrency',
+        value: `${stats.throttled} / ${stats.limitExceeded}`,
+        target: '0 / 0',
+        pass: stats.throttled === 0 && stats.limitExceeded === 0,
+      },
+      {
+        benchmark: label,
         metric: 'most starts in one second / peak live calls',
         value: `${maxStarts} / ${stats.peakActiveCalls}`,
         target: `<= ${RATE} / ${CONCURRENT}`,
