@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   readonly lambdas: LambdaHost;
   readonly dataDir?: string;
   readonly log: (line: string) => void;
+  /** Create the periodic sweep schedules CDK deploys (default true; a bench of bulk-loaded data turns it off). */
+  readonly periodicSweep?: boolean;
   /** Connect's quotas for this instance (default: Connect's defaults, 2 calls/s, 10 concurrent). */
   readonly connectLimits?: Partial<ConnectLimits>;
 }
@@ -86,7 +88,8 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     const schedulerServer = createServer(createSchedulerHttpHandler(scheduler));
     const schedulerUrl = await listen(schedulerServer, options.ports.scheduler, host);
     // What CDK deploys besides the one-time schedules: a periodic sweep for each `*Sweep` function.
-    for (const functionId of functionsTriggeredBy('scheduler').filter((id) => id.includes('Sweep'))) {
+    const sweeps = options.periodicSweep === false ? [] : functionsTriggeredBy('scheduler');
+    for (const functionId of sweeps.filter((id) => id.includes('Sweep'))) {
       const name = `periodic-${functionId}`;
       try {
         scheduler.getSchedule({ Name: name });

@@ -27,6 +27,8 @@ export interface LocalRuntimeOptions {
   readonly dataDir?: string;
   /** Extra environment for the handlers (configuration overrides). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Run the periodic deadline sweep as deployed (default true). */
+  readonly periodicSweep?: boolean;
   /** Quotas of the emulated Connect instance (benchmarks, fault tests). */
   readonly connectLimits?: Partial<ConnectLimits>;
   readonly log?: (line: string) => void;
@@ -100,6 +102,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       lambdas,
       ...(dataDir ? { dataDir } : {}),
       ...(options.connectLimits ? { connectLimits: options.connectLimits } : {}),
+      ...(options.periodicSweep === false ? { periodicSweep: false } : {}),
       log,
     });
     stops.unshift(() => emulators.stop());

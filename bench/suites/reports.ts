@@ -115,7 +115,8 @@ async function portalFirstLoad(): Promise<BenchRow> {
  */
 export async function reportsBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [await portalFirstLoad()];
-  const runtime = await startLocalRuntime({ port: 0 });
+  // A year of complaints written straight into the table: the deadline sweep must not start handling them.
+  const runtime = await startLocalRuntime({ port: 0, periodicSweep: false });
   try {
     const config = loadConfig(process.env);
     const client = createDocumentClient(config);
