@@ -124,15 +124,7 @@ export class DynamoCallJobStore implements CallJobStore {
 
   async save(job: CallJob, expectedVersion: number): Promise<boolean> {
     try {
-      await this.options.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.item(job),
-          ConditionExpression: '#v = :expected',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
+      await this.options.client.send(new PutCommand(this.versionedPut(job, expectedVersion)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -223,19 +215,24 @@ export class DynamoCallJobStore implements CallJobStore {
     return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
 
+  /** The job written only if the stored one is still at `expectedVersion` (optimistic lock). */
+  private versionedPut(job: CallJob, expectedVersion: number) {
+    return {
+      TableName: this.table,
+      Item: this.item(job),
+      ConditionExpression: '#v = :expected',
+      ExpressionAttributeNames: { '#v': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
+  }
+
   async claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult> {
     try {
       await this.options.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
-              Put: {
-                TableName: this.table,
-                Item: this.item(next),
-                ConditionExpression: '#v = :expected',
-                ExpressionAttributeNames: { '#v': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              },
+              Put: this.versionedPut(next, expectedVersion),
             },
             {
               Update: {
@@ -281,13 +278,7 @@ export class DynamoCallJobStore implements CallJobStore {
         new TransactWriteCommand({
           TransactItems: [
             {
-              Put: {
-                TableName: this.table,
-                Item: this.item(next),
-                ConditionExpression: '#v = :expected',
-                ExpressionAttributeNames: { '#v': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              },
+              Put: this.versionedPut(next, expectedVersion),
             },
             {
               Update: {
