@@ -3,6 +3,7 @@ import { broadcastBench } from './suites/broadcast';
 import { bundlesBench } from './suites/bundles';
 import { coldStartBench } from './suites/cold-start';
 import { dialerBench } from './suites/dialer';
+import { incidentHotlineBench } from './suites/incident-hotline';
 import { phoneBench } from './suites/phone';
 import { registerBench } from './suites/register';
 import { reportsBench } from './suites/reports';
@@ -13,6 +14,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   bundles: bundlesBench,
   'cold-start': coldStartBench,
   dialer: dialerBench,
+  'incident-hotline': incidentHotlineBench,
   phone: phoneBench,
   register: registerBench,
   reports: reportsBench,

@@ -24,6 +24,43 @@ export interface FunctionSpec {
    * for "Amazon Connect Contact Event"). Infra grants and wires these; the local runtime routes them.
    */
   readonly triggers?: readonly FunctionTrigger[];
+  /**
+   * Recurring EventBridge Scheduler schedules that invoke it (trigger `scheduler` required). Infra
+   * (infra/constructs/scheduling.ts) and the local runtime (local/emulators.ts) both create them from here.
+   */
+  readonly schedules?: readonly RecurringSchedule[];
+}
+
+/** A recurring schedule of a function: what the desk wants to happen on a calendar, e.g. the weekly report. */
+export interface RecurringSchedule {
+  /** Unique within its function (construct id, local schedule name). */
+  readonly name: string;
+  /** EventBridge Scheduler expression: `cron(minutes hours day-of-month month day-of-week year)` or `rate(...)`. */
+  readonly expression: string;
+  /** IANA time zone of a cron, or `desk`: the desk's time zone (DESK_TIME_ZONE). Default UTC. */
+  readonly timeZone?: string;
+  /** The event the function gets (the schedule target's Input, as JSON). */
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly description: string;
+}
+
+/** DESK_TIME_ZONE's default (shared/config.ts). */
+export const DEFAULT_DESK_TIME_ZONE = 'America/New_York';
+
+/** The IANA zone of a recurring schedule: `desk` is the configured desk time zone. */
+export function scheduleTimeZone(
+  schedule: Pick<RecurringSchedule, 'timeZone'>,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string | undefined {
+  if (schedule.timeZone !== 'desk') return schedule.timeZone;
+  return env.DESK_TIME_ZONE || DEFAULT_DESK_TIME_ZONE;
+}
+
+/** Every recurring schedule of the catalog, with the function it invokes. */
+export function recurringSchedules(
+  specs: readonly FunctionSpec[] = functions,
+): { readonly functionId: string; readonly schedule: RecurringSchedule }[] {
+  return specs.flatMap((f) => (f.schedules ?? []).map((schedule) => ({ functionId: f.id, schedule })));
 }
 
 export type FunctionTrigger = 'contactFlow' | 'scheduler' | 'connectContactEvents';
@@ -83,6 +120,51 @@ export const functions = [
     memoryMb: 512,
     triggers: ['contactFlow'],
   },
+  // Issue 11: incidents meet complaints (notice first on the hotline, linked complaints, public status).
+  {
+    id: 'IncidentsApi',
+    entry: 'functions/api/incidents.ts',
+    description:
+      'Incidents: updates, linked complaints, notify complainants, close with all clear; public status',
+    table: 'readWrite',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    id: 'PhoneIncidentNotice',
+    entry: 'functions/phone/incident-notice.ts',
+    description: "Hotline: the open incident covering the caller's area, its latest update, before the menu",
+    table: 'read',
+    timeoutSeconds: 6,
+    memoryMb: 512,
+    triggers: ['contactFlow'],
+  },
+  {
+    id: 'PhoneIncidentConfirm',
+    entry: 'functions/phone/incident-confirm.ts',
+    description: 'Hotline: the caller confirmed the incident notice; their broadcast call is cancelled',
+    table: 'readWrite',
+    timeoutSeconds: 8,
+    memoryMb: 512,
+    triggers: ['contactFlow'],
+  },
+  {
+    id: 'IncidentCallHeard',
+    entry: 'functions/phone/incident-call-heard.ts',
+    description: 'Broadcast follow-up calls (disregard, all clear, incident update): the message was heard',
+    table: 'readWrite',
+    timeoutSeconds: 8,
+    memoryMb: 512,
+    triggers: ['contactFlow'],
+  },
+  {
+    id: 'BlockListApi',
+    entry: 'functions/api/block-list.ts',
+    description: 'Hotline block list: agents read it, supervisors block and unblock numbers (audited)',
+    table: 'readWrite',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
   {
     id: 'PublicApi',
     entry: 'functions/api/public.ts',
@@ -98,6 +180,47 @@ export const functions = [
     table: 'read',
     timeoutSeconds: 10,
     memoryMb: 512,
+  },
+  // Issue 10: the reports by e-mail on schedule, to recipients an admin manages.
+  {
+    id: 'ReportRecipientsApi',
+    entry: 'functions/api/report-recipients.ts',
+    description: 'Who gets the scheduled report e-mails: general and department managers (admins)',
+    table: 'readWrite',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  {
+    id: 'ReportMail',
+    entry: 'functions/schedule/report-mail.ts',
+    description: "Weekly, monthly, yearly: the previous period's report e-mailed to managers, with its CSV",
+    table: 'readWrite',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    triggers: ['scheduler'],
+    schedules: [
+      {
+        name: 'Weekly',
+        expression: 'cron(0 8 ? * MON *)',
+        timeZone: 'desk',
+        input: { kind: 'reportMail', period: 'week' },
+        description: "Monday 08:00 (desk time): last week's report",
+      },
+      {
+        name: 'Monthly',
+        expression: 'cron(0 8 1 * ? *)',
+        timeZone: 'desk',
+        input: { kind: 'reportMail', period: 'month' },
+        description: "The 1st, 08:00 (desk time): last month's report",
+      },
+      {
+        name: 'Yearly',
+        expression: 'cron(0 8 1 1 ? *)',
+        timeZone: 'desk',
+        input: { kind: 'reportMail', period: 'year' },
+        description: "1 January, 08:00 (desk time): last year's report",
+      },
+    ],
   },
   // Phone Lambdas: invoked by the hotline's contact flows (Connect waits at most 8 s for each).
   {
@@ -200,6 +323,24 @@ export const functions = [
     memoryMb: 512,
     triggers: ['contactFlow'],
   },
+  // Issue 10: the remedy, its approval, the customer's answer, department actions.
+  {
+    id: 'RemediesApi',
+    entry: 'functions/api/remedies.ts',
+    description: "Staff API: propose, approve, offer a remedy, record the customer's answer, actions done",
+    table: 'readWrite',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  {
+    id: 'RemedyActionCheck',
+    entry: 'functions/schedule/remedy-action-check.ts',
+    description: 'Remedy action timer target: a late department action is escalated to the supervisor',
+    table: 'readWrite',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    triggers: ['scheduler'],
+  },
   {
     id: 'CallbacksApi',
     entry: 'functions/api/callbacks.ts',
@@ -207,6 +348,24 @@ export const functions = [
     table: 'readWrite',
     timeoutSeconds: 10,
     memoryMb: 512,
+  },
+  // Issue 10: "within half an hour" (a promised answer) and the promised call's status message.
+  {
+    id: 'AnswerPromisesApi',
+    entry: 'functions/api/answer-promises.ts',
+    description: 'Staff API: promise an answer within half an hour (a callback due then)',
+    table: 'readWrite',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  {
+    id: 'OutboundPromiseStatus',
+    entry: 'functions/phone/outbound-promise-status.ts',
+    description: 'Outbound callback flow: the status a promised call tells the confirmed customer',
+    table: 'read',
+    timeoutSeconds: 8,
+    memoryMb: 512,
+    triggers: ['contactFlow'],
   },
 ] as const satisfies readonly FunctionSpec[];
 
@@ -282,6 +441,83 @@ export const routes = [
     functionId: 'BroadcastsApi',
     auth: 'jwt',
     summary: 'The final report (JSON or CSV)',
+  },
+  {
+    method: 'GET',
+    path: '/api/incidents',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'List incidents, open first, with their latest update',
+  },
+  {
+    method: 'GET',
+    path: '/api/incidents/{id}',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'An incident with its updates, linked complaints (counts by category) and events',
+  },
+  {
+    method: 'POST',
+    path: '/api/incidents/{id}/updates',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'Post a new version of what is known (optionally sent to linked complainants)',
+  },
+  {
+    method: 'POST',
+    path: '/api/incidents/{id}/notify',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'Send an update to every linked complainant, once each',
+  },
+  {
+    method: 'POST',
+    path: '/api/incidents/{id}/complaints',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'Link a complaint to the incident by hand',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/incidents/{id}/complaints/{ticketId}',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'Unlink a complaint from the incident',
+  },
+  {
+    method: 'POST',
+    path: '/api/incidents/{id}/close',
+    functionId: 'IncidentsApi',
+    auth: 'jwt',
+    summary: 'Close with the all clear (all-clear calls, complainants told, caused complaints resolved)',
+  },
+  {
+    method: 'GET',
+    path: '/api/status/incidents/{id}',
+    functionId: 'IncidentsApi',
+    auth: 'public',
+    summary: 'Public status of an incident: state, area, since when, latest update; no personal data',
+  },
+  {
+    method: 'GET',
+    path: '/api/block-list',
+    functionId: 'BlockListApi',
+    auth: 'jwt',
+    summary: 'The hotline block list, most recently blocked first (staff)',
+  },
+  {
+    method: 'PUT',
+    path: '/api/block-list/{phone}',
+    functionId: 'BlockListApi',
+    auth: 'jwt',
+    summary: 'Block a number, with the reason (supervisor)',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/block-list/{phone}',
+    functionId: 'BlockListApi',
+    auth: 'jwt',
+    summary: 'Take a number off the block list (supervisor)',
   },
   {
     method: 'POST',
@@ -393,7 +629,7 @@ export const routes = [
     path: '/api/tickets/{id}/resolve',
     functionId: 'TicketsApi',
     auth: 'jwt',
-    summary: 'Resolve a complaint',
+    summary: 'Resolve a complaint (a supervisor may override open remedy actions with a reason)',
   },
   {
     method: 'POST',
@@ -415,6 +651,48 @@ export const routes = [
     functionId: 'TicketsApi',
     auth: 'jwt',
     summary: 'Approve or reject a deadline extension',
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/assign',
+    functionId: 'TicketsApi',
+    auth: 'jwt',
+    summary: 'Assign a complaint to a staff member (supervisor; an agent may take it for themselves)',
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/remedies',
+    functionId: 'RemediesApi',
+    auth: 'jwt',
+    summary: 'Propose a remedy (kind, amount, description, department actions)',
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/remedies/{remedyId}/decision',
+    functionId: 'RemediesApi',
+    auth: 'jwt',
+    summary: "Approve or reject a remedy (supervisor, not the proposer's own)",
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/remedies/{remedyId}/offer',
+    functionId: 'RemediesApi',
+    auth: 'jwt',
+    summary: 'Offer a remedy to the customer (approved, or needing no approval)',
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/remedies/{remedyId}/answer',
+    functionId: 'RemediesApi',
+    auth: 'jwt',
+    summary: "Record the customer's agreement or refusal (who, when, how)",
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/remedies/{remedyId}/actions/{actionId}/done',
+    functionId: 'RemediesApi',
+    auth: 'jwt',
+    summary: "Report a department's remedy action done",
   },
   {
     method: 'GET',
@@ -443,6 +721,34 @@ export const routes = [
     functionId: 'ReportsApi',
     auth: 'jwt',
     summary: 'Audit trail of one complaint (admins)',
+  },
+  {
+    method: 'GET',
+    path: '/api/reports/accountability',
+    functionId: 'ReportsApi',
+    auth: 'jwt',
+    summary: 'Who missed deadlines: breaches and points per department and owner (JSON or CSV)',
+  },
+  {
+    method: 'GET',
+    path: '/api/report-recipients',
+    functionId: 'ReportRecipientsApi',
+    auth: 'jwt',
+    summary: 'Recipients of the scheduled report e-mails (admin)',
+  },
+  {
+    method: 'PUT',
+    path: '/api/report-recipients/{email}',
+    functionId: 'ReportRecipientsApi',
+    auth: 'jwt',
+    summary: 'Add or change a report recipient: general manager, or a department manager (admin)',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/report-recipients/{email}',
+    functionId: 'ReportRecipientsApi',
+    auth: 'jwt',
+    summary: 'Remove a report recipient (admin)',
   },
   // Issue 5: callbacks, call jobs, survey links.
   {
@@ -479,6 +785,13 @@ export const routes = [
     functionId: 'CallbacksApi',
     auth: 'public',
     summary: 'Answer a satisfaction survey through its one-time e-mailed link',
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/promise',
+    functionId: 'AnswerPromisesApi',
+    auth: 'jwt',
+    summary: 'Promise an answer within half an hour: a callback due then that tells the status',
   },
 ] as const satisfies readonly RouteSpec[];
 

@@ -13,28 +13,43 @@ import { functions as catalogFunctions, type FunctionSpec } from '#functions/cat
  *   Env: CONNECT_INSTANCE_ID, HOTLINE_PHONE_NUMBER, CONTACT_FLOW_IDS (JSON: flow name -> id),
  *   CONNECT_QUEUE_IDS (JSON: queue name -> id).
  * - `sendEmail`: ses:SendEmail from the sender identity. Env: MAIL_FROM.
+ * - `surveyLinkSecret`: signs or verifies one-time survey links. Env: SURVEY_LINK_SECRET_ARN (the CDK-generated
+ *   Secrets Manager secret, read once per instance). Grants: secretsmanager:GetSecretValue / DescribeSecret on
+ *   that secret only.
  */
 export interface FunctionNeeds {
   readonly manageSchedules?: boolean;
   readonly placeCalls?: boolean;
   readonly sendEmail?: boolean;
+  readonly surveyLinkSecret?: boolean;
 }
 
 /** Function id (functions/catalog.ts) -> what it needs. Ids must exist in the catalog. */
 export const functionNeeds: Readonly<Record<string, FunctionNeeds>> = {
   DeadlineCheck: { manageSchedules: true, sendEmail: true, placeCalls: true },
-  DeadlineSweep: { manageSchedules: true, sendEmail: true, placeCalls: true },
-  DialerTick: { manageSchedules: true, sendEmail: true, placeCalls: true },
-  ContactEvents: { manageSchedules: true, sendEmail: true, placeCalls: true },
+  // These three end survey calls and e-mail the signed survey link to a customer not reached.
+  DeadlineSweep: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },
+  DialerTick: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },
+  ContactEvents: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },
   OutboundSurveyAnswer: { manageSchedules: true, sendEmail: true },
-  CallbacksApi: { manageSchedules: true, sendEmail: true },
+  // The public survey page verifies the signed link.
+  CallbacksApi: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
+  // A promised answer is a call job that wakes the dialer.
+  AnswerPromisesApi: { manageSchedules: true },
   TicketsApi: { manageSchedules: true },
+  // Remedy actions get a timer at their due time; a late one is escalated by e-mail.
+  RemediesApi: { manageSchedules: true },
+  RemedyActionCheck: { manageSchedules: true, sendEmail: true },
   PhoneFileComplaint: { manageSchedules: true },
   PhoneEmergency: { manageSchedules: true },
   PhoneRequestCallback: { manageSchedules: true },
   // A broadcast fans out into call jobs and wakes the dialer; recipients without a phone are e-mailed.
   BroadcastsApi: { manageSchedules: true, sendEmail: true },
   BroadcastWorker: { manageSchedules: true, sendEmail: true },
+  // The scheduled report e-mails (with the CSV attached).
+  ReportMail: { sendEmail: true },
+  // Incident updates and follow-ups e-mail complainants and queue calls (the dialer wakes by schedule).
+  IncidentsApi: { manageSchedules: true, sendEmail: true },
 };
 
 /** Every `functionNeeds` key must name a catalog function. */

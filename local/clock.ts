@@ -10,6 +10,7 @@ type Listener = () => Promise<void> | void;
 export class LocalClock implements Clock {
   private offsetMs = 0;
   private readonly listeners: Listener[] = [];
+  private readonly quiet: Listener[] = [];
 
   constructor(private readonly stateFile?: string) {
     if (stateFile && existsSync(stateFile)) {
@@ -28,6 +29,15 @@ export class LocalClock implements Clock {
   }
 
   /**
+   * Awaited before every step: work in flight (a handler between two AWS calls) finishes at the time it
+   * started in, so no step lands in the middle of it (a call counted against one second must not reach
+   * Connect in the next).
+   */
+  beforeStep(hook: Listener): void {
+    this.quiet.push(hook);
+  }
+
+  /**
    * Moves time forward in steps (1 s for short moves, 15 s for long ones), letting the listeners act at
    * each step, so a ring, an input time limit or a schedule happens at its own moment, not all at the end.
    */
@@ -36,6 +46,7 @@ export class LocalClock implements Clock {
     const stepMs = seconds <= 600 ? 1000 : 15_000;
     let remainingMs = seconds * 1000;
     do {
+      for (const hook of this.quiet) await hook();
       const moveMs = Math.min(stepMs, remainingMs);
       this.offsetMs += moveMs;
       remainingMs -= moveMs;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sesEmulatorModule from 'aws-ses-v2-local';
-import { functionsTriggeredBy } from '#functions/catalog';
+import { functionsTriggeredBy, recurringSchedules, scheduleTimeZone } from '#functions/catalog';
 import type { Clock } from '#shared/ports/clock';
 import { type ConnectEmulator, type ConnectLimits, createConnectEmulator } from './connect/emulator';
 import { startConnectServer } from './connect/server';
@@ -42,6 +42,11 @@ export interface EmulatorOptions {
   readonly log: (line: string) => void;
   /** Create the periodic sweep schedules CDK deploys (default true; a bench of bulk-loaded data turns it off). */
   readonly periodicSweep?: boolean;
+  /**
+   * The desk's time zone for the catalog's recurring schedules that say `desk` (report e-mails); default
+   * DESK_TIME_ZONE of this process, else the config default.
+   */
+  readonly deskTimeZone?: string;
   /** Connect's quotas for this instance (default: Connect's defaults, 2 calls/s, 10 concurrent). */
   readonly connectLimits?: Partial<ConnectLimits>;
 }
@@ -100,6 +105,38 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
           FlexibleTimeWindow: { Mode: 'OFF' },
           Target: { Arn: localFunctionArn(functionId), RoleArn: LOCAL_SCHEDULER_ROLE, Input: '{}' },
         });
+      }
+    }
+    // The calendar schedules of the catalog (weekly, monthly, yearly report e-mails), as CDK deploys them.
+    const deskTimeZone = options.deskTimeZone ?? process.env.DESK_TIME_ZONE;
+    for (const { functionId, schedule } of recurringSchedules()) {
+      const zone = scheduleTimeZone(schedule, deskTimeZone ? { DESK_TIME_ZONE: deskTimeZone } : {});
+      const wanted = {
+        Name: `recurring-${functionId}-${schedule.name}`,
+        ScheduleExpression: schedule.expression,
+        ...(zone ? { ScheduleExpressionTimezone: zone } : {}),
+        Description: schedule.description,
+        FlexibleTimeWindow: { Mode: 'OFF' as const },
+        Target: {
+          Arn: localFunctionArn(functionId),
+          RoleArn: LOCAL_SCHEDULER_ROLE,
+          Input: JSON.stringify(schedule.input),
+        },
+      };
+      let existing: ReturnType<SchedulerEmulator['getSchedule']> | undefined;
+      try {
+        existing = scheduler.getSchedule({ Name: wanted.Name });
+      } catch {
+        existing = undefined;
+      }
+      if (!existing) scheduler.createSchedule(wanted);
+      else if (
+        existing.ScheduleExpression !== wanted.ScheduleExpression ||
+        existing.ScheduleExpressionTimezone !== wanted.ScheduleExpressionTimezone ||
+        existing.Target?.Input !== wanted.Target.Input
+      ) {
+        // Kept from an earlier run (data dir) with another time zone or input: as a redeploy would, replace it.
+        scheduler.updateSchedule(wanted);
       }
     }
     scheduler.start();

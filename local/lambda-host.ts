@@ -30,6 +30,7 @@ export function functionIdFromArn(arn: string): string {
  */
 export class LambdaHost {
   private readonly loaded = new Map<string, Promise<Handler>>();
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly repoRoot: string) {}
 
@@ -48,7 +49,20 @@ export class LambdaHost {
     return handler;
   }
 
-  async invoke<T = unknown>(functionId: string, event: unknown): Promise<T> {
+  /** Resolves when no invocation is running (those started meanwhile included). */
+  async whenIdle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  invoke<T = unknown>(functionId: string, event: unknown): Promise<T> {
+    const run = this.run<T>(functionId, event);
+    this.running.add(run);
+    const done = () => this.running.delete(run);
+    run.then(done, done);
+    return run;
+  }
+
+  private async run<T>(functionId: string, event: unknown): Promise<T> {
     const spec = functionSpec(functionId);
     const handler = await this.handlerOf(functionId);
     const started = Date.now();

@@ -94,11 +94,21 @@ export async function buildPortal(repoRoot: string, log: (line: string) => void)
     log('portal: building web/ with Vite...');
     const tmp = join(repoRoot, `web/.dist-${process.pid}-${Date.now()}`);
     const { build } = await import('vite');
-    await build({
-      configFile: join(repoRoot, 'web/vite.config.ts'),
-      build: { outDir: tmp, emptyOutDir: true },
-      logLevel: 'warn',
-    });
+    // Always the production bundle, also when a test runner has set NODE_ENV=test: Vite and the React
+    // plugin both read it (development JSX runtime, React's development build).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: join(repoRoot, 'web/vite.config.ts'),
+        build: { outDir: tmp, emptyOutDir: true },
+        mode: 'production',
+        logLevel: 'warn',
+      });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     const dist = join(repoRoot, 'web/dist');
     rmSync(dist, { recursive: true, force: true });
     renameSync(tmp, dist);

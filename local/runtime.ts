@@ -103,9 +103,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(dataDir ? { dataDir } : {}),
       ...(options.connectLimits ? { connectLimits: options.connectLimits } : {}),
       ...(options.periodicSweep === false ? { periodicSweep: false } : {}),
+      ...(options.env?.DESK_TIME_ZONE ? { deskTimeZone: options.env.DESK_TIME_ZONE } : {}),
       log,
     });
     stops.unshift(() => emulators.stop());
+    clock.beforeStep(() => lambdas.whenIdle());
     clock.onAdvance(() => emulators.settle());
     const endpoints = { dynamodb: dynamo.endpoint, ...emulators.endpoints };
 

@@ -74,6 +74,24 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Breach points per level, in severity order (dissatisfied, very_dissatisfied, major, crisis). */
+  BREACH_POINTS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return undefined;
+      const points = s.split(',').map((x) => Number(x.trim()));
+      if (points.length !== severities.length || points.some((p) => !Number.isInteger(p) || p < 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `BREACH_POINTS must be ${severities.length} non-negative integers, e.g. 20,30,50,80`,
+        });
+        return z.NEVER;
+      }
+      return points;
+    }),
+  /** Base URL of the staff portal (links in report e-mails). */
+  PORTAL_URL: z.url().default('http://127.0.0.1:3000'),
   /** Ticket numbers a function instance reserves at once (fewer round trips; gaps are harmless). */
   TICKET_NUMBER_BLOCK: z.coerce.number().int().min(1).max(1000).default(10),
   MAX_BODY_BYTES: z.coerce
@@ -108,6 +126,12 @@ const envSchema = z.object({
   CALL_ATTEMPT_LEASE_MINUTES: z.coerce.number().positive().default(15),
   /** Minutes until a callback after a bad line on our side (the rule: within 3). */
   BAD_LINE_CALLBACK_MINUTES: z.coerce.number().min(0).max(3).default(1),
+  /** Minutes within which staff promise an answer ("within half an hour"): the promised call is due then. */
+  ANSWER_PROMISE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
   /** Connect's limits the dialer stays under (defaults: Connect's default quotas). */
   CONNECT_CALLS_PER_SECOND: z.coerce.number().int().min(1).default(2),
   CONNECT_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(10),
@@ -125,13 +149,23 @@ const envSchema = z.object({
   MANAGER_EMAIL: z.string().default('manager@hotline.example.com'),
   /** Base of the public survey page; the signed token is appended. */
   SURVEY_LINK_BASE_URL: z.string().default('http://127.0.0.1:3000/survey'),
-  /** Secret signing one-time survey links (set from Secrets Manager when deployed). */
+  /** Secret signing one-time survey links (local use; deployed, SURVEY_LINK_SECRET_ARN wins). */
   SURVEY_LINK_SECRET: z.string().default('local-survey-secret'),
+  /** Deployed: the Secrets Manager secret (CDK-generated) holding the survey link key, read once per instance. */
+  SURVEY_LINK_SECRET_ARN: z.string().min(1).optional(),
   SURVEY_LINK_DAYS: z.coerce.number().positive().default(7),
   /** Days after closing until a complaint is archived and the customer's personal data destroyed. */
   ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
   /** Days a finished call job (phone number, e-mail) is kept before DynamoDB TTL removes it. */
   CALL_JOB_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  // --- remedies (issue 10) ---
+  /** The largest remedy amount a handler may offer without a supervisor's approval (desk currency). */
+  REMEDY_AUTHORITY_AMOUNT: z.coerce.number().nonnegative().default(100),
+  /** The desk's currency: default of remedy amounts and currency of the authority amount (ISO 4217). */
+  REMEDY_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('USD'),
 });
 
 export interface AppConfig {
@@ -143,17 +177,29 @@ export interface AppConfig {
   readonly departments: readonly string[];
   readonly categories: readonly string[];
   readonly deadlinePolicy: DeadlinePolicy;
+  /** The calendar report periods and report e-mails follow (the desk's time zone). */
+  readonly reportTimeZone: string;
+  /** Base URL of the staff portal, without a trailing slash. */
+  readonly portalUrl: string;
   readonly ticketNumberBlock: number;
   readonly maxBodyBytes: number;
   readonly idempotencyDays: number;
   readonly dialer: DialerConfig;
   readonly deadlines: DeadlineConfig;
+  readonly remedy: RemedyConfig;
+}
+
+export interface RemedyConfig {
+  readonly authorityAmount: number;
+  readonly currency: string;
 }
 
 export interface DialerConfig {
   readonly policy: DialerPolicy;
   readonly customerTimeZone: string;
   readonly badLineCallbackMinutes: number;
+  /** A promised answer ("within half an hour") is a callback due this many minutes after the promise. */
+  readonly answerPromiseMinutes: number;
   readonly callsPerSecond: number;
   readonly concurrentCalls: number;
   readonly instanceId?: string;
@@ -173,9 +219,22 @@ export interface DeadlineConfig {
   readonly managerEmail: string;
   readonly surveyLinkBaseUrl: string;
   readonly surveyLinkSecret: string;
+  /** When set, the survey link key is this Secrets Manager secret, not `surveyLinkSecret`. */
+  readonly surveyLinkSecretArn?: string;
   readonly surveyLinkDays: number;
   readonly archiveAfterDays: number;
   readonly callJobRetentionDays: number;
+}
+
+/** The policy with BREACH_POINTS (if set) as the points of each level. */
+function withBreachPoints(policy: DeadlinePolicy, points: readonly number[] | undefined): DeadlinePolicy {
+  if (!points) return policy;
+  return {
+    ...policy,
+    severities: Object.fromEntries(
+      severities.map((s, i) => [s, { ...policy.severities[s], breachPoints: points[i] ?? 0 }]),
+    ) as unknown as DeadlinePolicy['severities'],
+  };
 }
 
 /** Read and validate the environment once; a missing or bad variable fails with its name. */
@@ -196,7 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deskTimeZone: e.DESK_TIME_ZONE,
     departments: e.DEPARTMENTS,
     categories: e.CATEGORIES,
-    deadlinePolicy: e.DEADLINE_POLICY,
+    deadlinePolicy: withBreachPoints(e.DEADLINE_POLICY, e.BREACH_POINTS),
+    reportTimeZone: e.DESK_TIME_ZONE,
+    portalUrl: e.PORTAL_URL.replace(/\/+$/, ''),
     ticketNumberBlock: e.TICKET_NUMBER_BLOCK,
     maxBodyBytes: e.MAX_BODY_BYTES,
     idempotencyDays: e.IDEMPOTENCY_DAYS,
@@ -209,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       customerTimeZone: e.CUSTOMER_TIME_ZONE ?? e.DESK_TIME_ZONE,
       badLineCallbackMinutes: e.BAD_LINE_CALLBACK_MINUTES,
+      answerPromiseMinutes: e.ANSWER_PROMISE_MINUTES,
       callsPerSecond: e.CONNECT_CALLS_PER_SECOND,
       concurrentCalls: e.CONNECT_CONCURRENT_CALLS,
       ...(e.CONNECT_INSTANCE_ID ? { instanceId: e.CONNECT_INSTANCE_ID } : {}),
@@ -225,9 +287,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       managerEmail: e.MANAGER_EMAIL,
       surveyLinkBaseUrl: e.SURVEY_LINK_BASE_URL,
       surveyLinkSecret: e.SURVEY_LINK_SECRET,
+      ...(e.SURVEY_LINK_SECRET_ARN ? { surveyLinkSecretArn: e.SURVEY_LINK_SECRET_ARN } : {}),
       surveyLinkDays: e.SURVEY_LINK_DAYS,
       archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
       callJobRetentionDays: e.CALL_JOB_RETENTION_DAYS,
     },
+    remedy: { authorityAmount: e.REMEDY_AUTHORITY_AMOUNT, currency: e.REMEDY_CURRENCY },
   };
 }

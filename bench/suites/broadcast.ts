@@ -1,4 +1,6 @@
 import { startLocalRuntime } from '#local/runtime';
+import { loadConfig } from '#shared/config';
+import { idealMakespanMs } from '../ideal-schedule';
 import type { BenchRow } from '../stats';
 
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
@@ -100,8 +102,9 @@ export async function broadcastBench(): Promise<BenchRow[]> {
       const s = Math.floor(Date.parse(e.at) / 1000);
       perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
     }
+    const outbound = runtime.connect.listCalls({ direction: 'outbound' });
     const rings = new Map<string, number>();
-    for (const call of runtime.connect.listCalls({ direction: 'outbound' })) {
+    for (const call of outbound) {
       const key = `${call.attributes.jobId}#${call.attributes.attempt}`;
       rings.set(key, (rings.get(key) ?? 0) + 1);
     }
@@ -112,17 +115,32 @@ export async function broadcastBench(): Promise<BenchRow[]> {
       ).length +
       (RECIPIENTS - recipients.length);
 
-    // Theoretical bound: each pass of attempts can go no faster than the rate (and the concurrency over
-    // the call durations), and a retry waits for its back-off (10, then 30 minutes).
-    const attemptsByPass = [0, 0, 0];
-    for (const r of recipients)
-      for (const a of r.attempts) attemptsByPass[a.n - 1] = (attemptsByPass[a.n - 1] ?? 0) + 1;
-    const backoffs = [0, 600, 1800];
-    const callSeconds = 20; // a generous average live time of one call in this mix (ring + message + prompts)
-    let bound = 0;
-    attemptsByPass.forEach((n, pass) => {
-      if (n > 0) bound += (backoffs[pass] ?? 0) + Math.max(n / RATE, (n * callSeconds) / CONCURRENT);
-    });
+    // Theoretical bound: an ideal dialer making the same calls (each attempt's duration as the emulator
+    // measured it) under the same limits and back-offs, starting at the click (bench/ideal-schedule.ts).
+    const attemptsByJob = new Map<string, { attempt: number; ms: number }[]>();
+    let lastEnd = sentAt;
+    for (const call of outbound) {
+      const jobId = call.attributes.jobId;
+      if (!jobId || !call.endedAt) continue;
+      const end = Date.parse(call.endedAt);
+      lastEnd = Math.max(lastEnd, end);
+      const list = attemptsByJob.get(jobId) ?? [];
+      list.push({ attempt: Number(call.attributes.attempt), ms: end - Date.parse(call.startedAt) });
+      attemptsByJob.set(jobId, list);
+    }
+    const { backoffMinutes } = loadConfig(process.env).dialer.policy;
+    const bound =
+      idealMakespanMs(
+        [...attemptsByJob.values()].map((list) =>
+          list.sort((a, b) => a.attempt - b.attempt).map((a) => a.ms),
+        ),
+        {
+          perSecond: RATE,
+          concurrent: CONCURRENT,
+          backoffMs: (n) => (backoffMinutes[Math.min(n - 1, backoffMinutes.length - 1)] ?? 10) * 60_000,
+        },
+      ) / 1000;
+    const callsDone = (lastEnd - sentAt) / 1000;
     const simulated = (doneAt - sentAt) / 1000;
     const counts = report.counts as Record<string, number>;
     const maxStarts = Math.max(0, ...perSecond.values());
@@ -138,10 +156,17 @@ export async function broadcastBench(): Promise<BenchRow[]> {
       },
       {
         benchmark: label,
-        metric: 'all attempts done (simulated) / theoretical bound',
-        value: `${simulated.toFixed(0)} s / ${bound.toFixed(0)} s (x${(simulated / bound).toFixed(2)})`,
+        metric: 'last call ended (simulated) / ideal dialer, same calls',
+        value: `${callsDone.toFixed(0)} s / ${bound.toFixed(0)} s (x${(callsDone / bound).toFixed(3)})`,
         target: '<= x1.10',
-        pass: state === 'completed' && simulated <= bound * 1.1,
+        pass: state === 'completed' && callsDone <= bound * 1.1,
+      },
+      {
+        benchmark: label,
+        metric: 'report final (simulated, polled every 30 s)',
+        value: `${simulated.toFixed(0)} s (${state})`,
+        target: '',
+        pass: undefined,
       },
       {
         benchmark: label,

@@ -14,6 +14,7 @@ import {
   recipientsQuerySchema,
   reportQuerySchema,
 } from '#shared/http/broadcast-schemas';
+import { cancelBroadcastSchema } from '#shared/http/incident-schemas';
 import { pageQuerySchema } from '#shared/http/schemas';
 import {
   broadcastReport,
@@ -69,8 +70,18 @@ async function resume(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: await resumeBroadcast(dependencies(), actor(request), id(request)) };
 }
 
+/** Optional body `{ "disregard": true, "message"? }`: a "please disregard" to everyone already reached. */
 async function cancel(request: ApiRequest): Promise<ApiResponse> {
-  return { statusCode: 200, body: await cancelBroadcast(dependencies(), actor(request), id(request)) };
+  const options = request.rawBody
+    ? parseBody(request, cancelBroadcastSchema, maxBody())
+    : { disregard: false };
+  return {
+    statusCode: 200,
+    body: await cancelBroadcast(dependencies(), actor(request), id(request), {
+      disregard: options.disregard,
+      ...(options.message ? { message: options.message } : {}),
+    }),
+  };
 }
 
 async function recipients(request: ApiRequest): Promise<ApiResponse> {

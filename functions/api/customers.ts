@@ -12,6 +12,7 @@ import {
   accountParam,
   areaSelectionSchema,
   customerBodySchema,
+  customerListQuerySchema,
   importQuerySchema,
 } from '#shared/http/customer-schemas';
 import { HttpError } from '#shared/http/errors';
@@ -63,11 +64,13 @@ async function importFile(request: ApiRequest): Promise<ApiResponse> {
 }
 
 async function list(request: ApiRequest): Promise<ApiResponse> {
-  const query = parseQuery(request, pageQuerySchema);
-  const page = await listCustomers(dependencies(), actorFromClaims(request.event), {
-    limit: query.limit,
-    ...(query.cursor ? { cursor: query.cursor } : {}),
-  });
+  const { limit, cursor, ...search } = parseQuery(request, customerListQuerySchema);
+  const page = await listCustomers(
+    dependencies(),
+    actorFromClaims(request.event),
+    { limit, ...(cursor ? { cursor } : {}) },
+    search,
+  );
   return { statusCode: 200, body: page };
 }
 

@@ -1,6 +1,27 @@
 import * as z from 'zod';
 import { routes } from '#functions/catalog';
+import { answerPromiseSchema } from '#shared/http/answer-promise-schemas';
+import { blockBodySchema, blockListQuerySchema } from '#shared/http/block-list-schemas';
+import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
+import { customerListQuerySchema } from '#shared/http/customer-schemas';
 import {
+  cancelBroadcastSchema,
+  closeIncidentSchema,
+  incidentUpdateSchema,
+  linkComplaintSchema,
+  listIncidentsQuerySchema,
+  notifySchema,
+} from '#shared/http/incident-schemas';
+import {
+  proposeRemedySchema,
+  remedyActionDoneSchema,
+  remedyAnswerSchema,
+  remedyDecisionSchema,
+  remedyOfferSchema,
+} from '#shared/http/remedy-schemas';
+import { managementReportQuerySchema, recipientBodySchema } from '#shared/http/report-schemas';
+import {
+  assignSchema,
   contactSchema,
   departmentResultSchema,
   dispatchSchema,
@@ -21,6 +42,12 @@ interface RouteDoc {
   /** The change is based on a version sent in If-Match. */
   readonly versioned?: boolean;
   readonly idempotent?: boolean;
+  /** Success statuses the handler answers, with what each means (else a plain 200). */
+  readonly success?: Readonly<Record<string, string>>;
+  /** Error statuses beyond the usual ones (400, 401/403, 404, 500; 409/428 of a versioned change). */
+  readonly errors?: readonly string[];
+  /** The body may be left out. */
+  readonly optionalBody?: boolean;
 }
 
 /** Request schemas per route; the same objects the handlers validate with. */
@@ -39,7 +66,39 @@ const docs: Record<string, RouteDoc> = {
     body: extensionDecisionSchema,
     versioned: true,
   },
+  'POST /api/tickets/{id}/assign': { body: assignSchema, versioned: true },
   'GET /api/status/{number}': { query: publicStatusQuerySchema },
+  'POST /api/broadcasts': { body: newBroadcastSchema },
+  'POST /api/broadcasts/{id}/cancel': { body: cancelBroadcastSchema },
+  'GET /api/incidents': { query: listIncidentsQuerySchema },
+  'POST /api/incidents/{id}/updates': { body: incidentUpdateSchema },
+  'POST /api/incidents/{id}/notify': { body: notifySchema },
+  'POST /api/incidents/{id}/complaints': { body: linkComplaintSchema },
+  'POST /api/incidents/{id}/close': { body: closeIncidentSchema },
+  'GET /api/reports': { query: managementReportQuerySchema },
+  'GET /api/reports/accountability': { query: managementReportQuerySchema },
+  'PUT /api/report-recipients/{email}': {
+    body: recipientBodySchema,
+    success: { 200: 'The recipient was changed', 201: 'The recipient was added' },
+  },
+  'DELETE /api/report-recipients/{email}': { success: { 204: 'The recipient was removed' } },
+  'POST /api/tickets/{id}/promise': {
+    body: answerPromiseSchema,
+    optionalBody: true,
+    success: { 201: 'Promised: the callback due in half an hour' },
+    errors: ['409'],
+  },
+  'GET /api/customers': { query: customerListQuerySchema },
+  'GET /api/block-list': { query: blockListQuerySchema },
+  'PUT /api/block-list/{phone}': { body: blockBodySchema },
+  'POST /api/tickets/{id}/remedies': { body: proposeRemedySchema, versioned: true },
+  'POST /api/tickets/{id}/remedies/{remedyId}/decision': { body: remedyDecisionSchema, versioned: true },
+  'POST /api/tickets/{id}/remedies/{remedyId}/offer': { body: remedyOfferSchema, versioned: true },
+  'POST /api/tickets/{id}/remedies/{remedyId}/answer': { body: remedyAnswerSchema, versioned: true },
+  'POST /api/tickets/{id}/remedies/{remedyId}/actions/{actionId}/done': {
+    body: remedyActionDoneSchema,
+    versioned: true,
+  },
 };
 
 const errorSchema = {
@@ -101,7 +160,7 @@ export function openApiDocument() {
         '400',
         ...(route.auth === 'jwt' ? ['401', '403'] : []),
         '404',
-        ...(doc.versioned ? ['409', '428'] : []),
+        ...(doc.versioned ? ['409', '428'] : (doc.errors ?? [])),
         '500',
       ].map((code) => [
         code,
@@ -118,13 +177,17 @@ export function openApiDocument() {
         ...(doc.body
           ? {
               requestBody: {
-                required: true,
+                required: !doc.optionalBody,
                 content: { 'application/json': { schema: jsonSchema(doc.body) } },
               },
             }
           : {}),
         responses: {
-          200: { description: 'OK' },
+          ...(doc.success
+            ? Object.fromEntries(
+                Object.entries(doc.success).map(([code, description]) => [code, { description }]),
+              )
+            : { 200: { description: 'OK' } }),
           ...(route.method === 'POST' && route.path === '/api/tickets'
             ? { 201: { description: 'Created' } }
             : {}),

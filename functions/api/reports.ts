@@ -1,16 +1,14 @@
 import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { DynamoReportStore } from '#shared/adapters/dynamo-report-store';
-import { reportPeriods, reportToCsv } from '#shared/domain/reports';
+import { accountabilityReport, accountabilityToCsv, reportToCsv } from '#shared/domain/reports';
 import { type ApiRequest, type ApiResponse, actorFromClaims, apiHandler, parseQuery } from '#shared/http/api';
+import { managementReportQuerySchema } from '#shared/http/report-schemas';
 import { ticketIdParam } from '#shared/http/schemas';
 import { auditEventTypes, auditTrail, managementReport } from '#shared/use-cases/reports';
 
-export const reportQuerySchema = z.strictObject({
-  period: z.enum(reportPeriods).default('month'),
-  at: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-});
+/** Kept under its old name for importers; the schema lives in shared/http/report-schemas.ts. */
+export const reportQuerySchema = managementReportQuerySchema;
 
 const auditQuerySchema = z.strictObject({ ticket: ticketIdParam });
 
@@ -48,6 +46,31 @@ async function report(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: result };
 }
 
+/** Who missed deadlines: breaches and points per department and per owner for a period (JSON or CSV). */
+async function accountability(request: ApiRequest): Promise<ApiResponse> {
+  const actor = actorFromClaims(request.event);
+  const query = parseQuery(request, reportQuerySchema);
+  const at = query.at && query.at.length === 10 ? `${query.at}T12:00:00Z` : query.at;
+  const deps = dependencies();
+  const result = accountabilityReport(
+    await managementReport({ config: deps.config, clock: deps.clock, reports: reports() }, actor, {
+      period: query.period,
+      ...(at ? { at } : {}),
+    }),
+  );
+  if (query.format === 'csv') {
+    return {
+      statusCode: 200,
+      text: accountabilityToCsv(result),
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="accountability-${result.period}-${result.key}.csv"`,
+      },
+    };
+  }
+  return { statusCode: 200, body: result };
+}
+
 async function audit(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
   const { ticket } = parseQuery(request, auditQuerySchema);
@@ -57,5 +80,6 @@ async function audit(request: ApiRequest): Promise<ApiResponse> {
 
 export const handler = apiHandler({
   'GET /api/reports': report,
+  'GET /api/reports/accountability': accountability,
   'GET /api/audit': audit,
 });

@@ -14,6 +14,7 @@ import {
 } from '#shared/http/api';
 import { HttpError } from '#shared/http/errors';
 import {
+  assignSchema,
   contactSchema,
   departmentResultSchema,
   dispatchSchema,
@@ -76,12 +77,17 @@ async function register(request: ApiRequest): Promise<ApiResponse> {
 }
 
 async function list(request: ApiRequest): Promise<ApiResponse> {
-  actorFromClaims(request.event);
+  const actor = actorFromClaims(request.event);
   const query = parseQuery(request, listTicketsQuerySchema);
-  const { limit, cursor, overdue, ...filter } = query;
+  const { limit, cursor, overdue, assignee, ...filter } = query;
   const page = await listComplaints(
     dependencies(),
-    { ...filter, overdue: overdue === 'true' },
+    {
+      ...filter,
+      overdue: overdue === 'true',
+      // "me": the signed-in staff member's own queue.
+      ...(assignee ? { assignee: assignee === 'me' ? actor.username : assignee } : {}),
+    },
     { limit, ...(cursor ? { cursor } : {}) },
   );
   const at = now();
@@ -147,6 +153,10 @@ export const handler = apiHandler({
   'POST /api/tickets/{id}/reopen': change((r) => ({
     type: 'reopen',
     ...parseBody(r, reopenSchema, maxBody()),
+  })),
+  'POST /api/tickets/{id}/assign': change((r) => ({
+    type: 'assign',
+    ...parseBody(r, assignSchema, maxBody()),
   })),
   'POST /api/tickets/{id}/extensions': change((r) => {
     const body = parseBody(r, extensionRequestSchema, maxBody());

@@ -1,8 +1,9 @@
-import { Arn, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Arn, Aws, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { recurringSchedules, scheduleTimeZone } from '#functions/catalog';
 import type { StageConfig } from '#infra/stage-config';
 import { type FunctionNeeds, functionNeeds } from '#infra/wiring';
 import type { AppFunction } from './app-function';
@@ -41,6 +42,8 @@ export interface SchedulingProps {
   readonly sweepFunctionIds?: readonly string[];
   /** Default infra/wiring.ts `functionNeeds`. */
   readonly needs?: Readonly<Record<string, FunctionNeeds>>;
+  /** The staff portal's origin: PORTAL_URL of functions with recurring schedules (links in report e-mails). */
+  readonly portalUrl?: string;
 }
 
 /**
@@ -56,6 +59,8 @@ export class Scheduling extends Construct {
   /** Function id -> ARN of every schedule target. */
   readonly targetArns: Readonly<Record<string, string>>;
   readonly sweeps: readonly Schedule[];
+  /** The catalog's recurring schedules (functions/catalog.ts `schedules`), by `<functionId>-<name>`. */
+  readonly recurring: ReadonlyMap<string, Schedule>;
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
     super(scope, id);
@@ -98,6 +103,35 @@ export class Scheduling extends Construct {
         ),
       });
     });
+
+    // The calendar ones (weekly report ...), in the desk's time zone where they say `desk`.
+    const recurring = new Map<string, Schedule>();
+    const specs = [...props.functions.values()].map((fn) => fn.spec);
+    for (const { functionId, schedule } of recurringSchedules(specs)) {
+      const arn = targetArns[functionId];
+      if (!arn) throw new Error(`${functionId} has schedules but is not a function with trigger 'scheduler'`);
+      const zone = scheduleTimeZone(schedule, props.stage.functionEnvironment);
+      const fn = props.functions.get(functionId);
+      if (props.portalUrl && fn) fn.function.addEnvironment('PORTAL_URL', props.portalUrl);
+      recurring.set(
+        `${functionId}-${schedule.name}`,
+        new Schedule(this, `Recurring-${functionId}-${schedule.name}`, {
+          description: `${schedule.description} (${functionId})`,
+          schedule: ScheduleExpression.expression(schedule.expression, zone ? TimeZone.of(zone) : undefined),
+          scheduleGroup: this.group,
+          target: new InvokeScheduledFunction(
+            {
+              role: this.role,
+              deadLetterQueue: this.deadLetters.queue,
+              input: ScheduleTargetInput.fromObject(schedule.input),
+              ...schedulerRetry,
+            },
+            arn,
+          ),
+        }),
+      );
+    }
+    this.recurring = recurring;
 
     for (const [functionId, fn] of props.functions) {
       if (!(props.needs ?? functionNeeds)[functionId]?.manageSchedules) continue;

@@ -13,6 +13,7 @@ import {
   severityPrompt,
 } from '#shared/domain/caller-keypad';
 import { type HoursOfOperationData, hoursOfOperation } from './contact-center.ts';
+import { INCIDENT_STEPS_START, incidentNoticeSteps } from './inbound-incident.ts';
 import type { FlowContext } from './index.ts';
 import { FlowBuilder } from './lib/builder.ts';
 import type { FlowDocument } from './lib/flow-language.ts';
@@ -146,14 +147,18 @@ export function inboundFlow(ctx: FlowContext): FlowDocument {
   const fn = (id: keyof typeof INBOUND_FLOW_FUNCTIONS) => ctx.lambdaArn(INBOUND_FLOW_FUNCTIONS[id]);
 
   // --- screening and greeting -------------------------------------------------------------------
+  // --- incident first: during an outage the notice comes at once (greeted), then the usual start ----
+  flow.start(INCIDENT_STEPS_START);
+  incidentNoticeSteps(flow, ctx, { welcome: PROMPTS.welcome, next: 'caller-lookup' });
+
   // A failed lookup must not keep anyone off the line: the caller is then treated as unknown.
   flow.invokeLambda('caller-lookup', {
     functionArn: fn('callerLookup'),
     timeoutSeconds: 4,
     next: 'caller-screened',
-    onError: 'welcome',
+    onError: 'welcome-check',
   });
-  flow.compare('caller-screened', '$.External.outcome', { ok: 'caller-remember' }, 'welcome');
+  flow.compare('caller-screened', '$.External.outcome', { ok: 'caller-remember' }, 'welcome-check');
   flow.setAttributes(
     'caller-remember',
     {
@@ -163,7 +168,9 @@ export function inboundFlow(ctx: FlowContext): FlowDocument {
     },
     { next: 'check-blocked' },
   );
-  flow.compare('check-blocked', '$.External.blocked', { true: 'blocked-message' }, 'welcome');
+  flow.compare('check-blocked', '$.External.blocked', { true: 'blocked-message' }, 'welcome-check');
+  // Callers who heard an incident notice were welcomed with it.
+  flow.compare('welcome-check', '$.Attributes.welcomed', { true: 'check-known' }, 'welcome');
   flow.say('welcome', PROMPTS.welcome).then('check-known');
   flow.compare('check-known', '$.Attributes.callerKnown', { true: 'greet-known' }, 'main-menu');
   flow.say('greet-known', '$.External.greeting').then('main-menu');

@@ -4,6 +4,16 @@ import type { FlowDocument } from './lib/flow-language.ts';
 
 /** Catalog id of the Lambda that records a keypad confirmation of the emergency message. */
 export const BROADCAST_CONFIRM_FUNCTION_ID = 'BroadcastConfirm';
+/** Catalog id of the Lambda that records a follow-up (disregard, all clear, incident update) as heard. */
+export const FOLLOW_UP_HEARD_FUNCTION_ID = 'IncidentCallHeard';
+
+export const FOLLOW_UP_PROMPTS = {
+  followUp:
+    'This is your gas and water utility with a follow-up to our earlier emergency message. $.Attributes.message',
+  update:
+    'This is the complaint desk of your gas and water utility with news about the incident you told us about. $.Attributes.message',
+  bye: 'Thank you for listening. Goodbye.',
+} as const;
 
 /**
  * The emergency broadcast call. The message is public safety information, so it is played to whoever
@@ -15,7 +25,25 @@ export function outboundBroadcastFlow(ctx: FlowContext): FlowDocument {
     name: 'Emergency broadcast',
     description: 'Plays an incident message to whoever answers and records a keypad confirmation',
   });
-  flow.start('message');
+  // Job attribute followUp: a "please disregard", an all clear, or an incident update to a complainant.
+  flow.start('kind');
+  flow.compare(
+    'kind',
+    '$.Attributes.followUp',
+    { disregard: 'follow-up', all_clear: 'follow-up', update: 'update' },
+    'message',
+  );
+  flow.say('follow-up', FOLLOW_UP_PROMPTS.followUp).then('follow-up-heard');
+  // Public incident information only: nothing about the complaint is said, so no identity check is needed.
+  flow.say('update', FOLLOW_UP_PROMPTS.update).then('follow-up-heard');
+  flow.invokeLambda('follow-up-heard', {
+    functionArn: ctx.lambdaArn(FOLLOW_UP_HEARD_FUNCTION_ID),
+    params: { jobId: '$.Attributes.jobId', attempt: '$.Attributes.attempt' },
+    timeoutSeconds: 4,
+    next: 'follow-up-bye',
+    onError: 'follow-up-bye',
+  });
+  flow.say('follow-up-bye', FOLLOW_UP_PROMPTS.bye).then('hangup');
   flow
     .say('message', 'This is an emergency message from your gas and water utility. $.Attributes.message')
     .then('ask');

@@ -2,7 +2,8 @@
  * Shared steps of the outbound flows (callback, survey, progress notice). Every outbound call opens with
  * the desk's name and asks whether it speaks to the customer before anything about a complaint is said;
  * if someone else answers, nothing is disclosed and the attempt counts as not reached.
- * The dialer passes contact attributes jobId, attempt, jobKind, ticketNumber and addressee.
+ * The dialer passes contact attributes jobId, attempt, jobKind, ticketNumber (and ticketNumberSpoken, digit by
+ * digit) and addressee.
  */
 import type { FlowBuilder } from './lib/builder.ts';
 
@@ -10,6 +11,7 @@ import type { FlowBuilder } from './lib/builder.ts';
 export const OUTBOUND_FLOW_FUNCTIONS = {
   answer: 'OutboundCallAnswer',
   surveyAnswer: 'OutboundSurveyAnswer',
+  promiseStatus: 'OutboundPromiseStatus',
 } as const;
 
 export const OUTBOUND_PROMPTS = {
@@ -17,13 +19,17 @@ export const OUTBOUND_PROMPTS = {
   identity: 'Are we speaking to $.Attributes.addressee? Press 1 for yes, or 2 for no.',
   identityAgain: 'Please press 1 if you are $.Attributes.addressee, or 2 if you are not.',
   wrongPerson: 'Sorry to have disturbed you. We will try again another time. Goodbye.',
+  /** Nobody confirmed (silence or wrong keys after one repeat): as polite, and as silent about why we call. */
+  notVerified: 'Sorry, we could not confirm who we are speaking to. We will try again another time. Goodbye.',
   noAnswer: 'We will try to reach you again later. Goodbye.',
   goodbye: 'Thank you, goodbye.',
 } as const;
 
 /**
- * Intro and the identity question (asked twice); `onConfirmed` after a 1, a recorded wrong person after
- * a 2, a goodbye (not reached) after silence or wrong keys.
+ * Intro and the identity question: a silence or a wrong key gets one polite repeat; `onConfirmed` after
+ * a 1, a recorded wrong person after a 2, a recorded "not verified" after a second silence or wrong key.
+ * On every path but `onConfirmed` nothing about the complaint is said (no number, category or status).
+ * OutboundCallAnswer hears `answer`: reached / wrong_person / not_verified; all but reached are retried.
  */
 export function confirmIdentity(
   flow: FlowBuilder,
@@ -42,8 +48,8 @@ export function confirmIdentity(
     prompt: OUTBOUND_PROMPTS.identityAgain,
     keys: { '1': options.onConfirmed, '2': 'wrong-person' },
     timeoutSeconds: 5,
-    onTimeout: 'no-answer-bye',
-    onWrongKey: 'no-answer-bye',
+    onTimeout: 'not-verified',
+    onWrongKey: 'not-verified',
   });
   flow.invokeLambda('wrong-person', {
     functionArn: answerFunctionArn,
@@ -53,6 +59,13 @@ export function confirmIdentity(
     onError: 'wrong-person-bye',
   });
   flow.say('wrong-person-bye', OUTBOUND_PROMPTS.wrongPerson).then('hangup');
-  flow.say('no-answer-bye', OUTBOUND_PROMPTS.noAnswer).then('hangup');
+  flow.invokeLambda('not-verified', {
+    functionArn: answerFunctionArn,
+    params: { answer: 'not_verified' },
+    timeoutSeconds: 8,
+    next: 'not-verified-bye',
+    onError: 'not-verified-bye',
+  });
+  flow.say('not-verified-bye', OUTBOUND_PROMPTS.notVerified).then('hangup');
   flow.disconnect('hangup');
 }

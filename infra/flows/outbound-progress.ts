@@ -7,8 +7,9 @@ import { confirmIdentity, OUTBOUND_FLOW_FUNCTIONS, OUTBOUND_PROMPTS } from './ou
 export const OUTBOUND_PROGRESS_FLOW_NAME = 'outbound-progress';
 
 export const PROGRESS_PROMPTS = {
+  // The number digit by digit (the dialer's ticketNumberSpoken), like the callback and survey calls.
   notice:
-    'Your complaint $.Attributes.ticketNumber is still being handled. We are sorry it is taking this long; ' +
+    'Your complaint $.Attributes.ticketNumberSpoken is still being handled. We are sorry it is taking this long; ' +
     'we will tell you again if it is not resolved within a day. To speak to an agent, call the hotline.',
 } as const;
 

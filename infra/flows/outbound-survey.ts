@@ -2,13 +2,13 @@
 import type { FlowContext } from './index.ts';
 import { FlowBuilder } from './lib/builder.ts';
 import type { FlowDocument } from './lib/flow-language.ts';
-import { confirmIdentity, OUTBOUND_FLOW_FUNCTIONS } from './outbound-common.ts';
+import { confirmIdentity, OUTBOUND_FLOW_FUNCTIONS, OUTBOUND_PROMPTS } from './outbound-common.ts';
 
 export const OUTBOUND_SURVEY_FLOW_NAME = 'outbound-survey';
 
 export const SURVEY_PROMPTS = {
   question:
-    'We recently resolved your complaint $.Attributes.ticketNumber. How satisfied are you with how we handled it? ' +
+    'We recently resolved your complaint $.Attributes.ticketNumberSpoken. How satisfied are you with how we handled it? ' +
     'Press a key from 1, not satisfied at all, to 5, very satisfied.',
   questionAgain: 'Please press a key from 1 to 5.',
   thanks: 'Thank you for your answer. Goodbye.',
@@ -54,6 +54,8 @@ export function outboundSurveyFlow(ctx: FlowContext): FlowDocument {
       'trouble',
     );
   }
+  // The customer confirmed but gave no rating: the attempt is not reached and the dialer asks again later.
+  flow.say('no-answer-bye', OUTBOUND_PROMPTS.noAnswer).then('hangup');
   flow.say('thanks', SURVEY_PROMPTS.thanks).then('hangup');
   flow.say('sorry', SURVEY_PROMPTS.sorry).then('hangup');
   flow.say('trouble', SURVEY_PROMPTS.trouble).then('hangup');

@@ -28,6 +28,7 @@ import { acknowledgeWildcardResource } from '#infra/constructs/nag-acknowledgeme
 import { Operations } from '#infra/constructs/operations';
 import { PortalDeployment } from '#infra/constructs/portal-deployment';
 import { Scheduling, scheduleTargetName } from '#infra/constructs/scheduling';
+import { SurveyLinkSecret } from '#infra/constructs/survey-link-secret';
 import type { StageConfig } from '#infra/stage-config';
 import { checkFunctionNeeds, type FunctionNeeds, functionNeeds } from '#infra/wiring';
 
@@ -84,6 +85,8 @@ export class ApiStack extends Stack {
   readonly scheduling: Scheduling;
   readonly contactEvents: ContactEvents;
   readonly mail: Mail;
+  /** The generated key of the e-mailed survey links (Secrets Manager). */
+  readonly surveyLinkSecret: SurveyLinkSecret;
   readonly operations: Operations;
   readonly portalDeployment: PortalDeployment;
 
@@ -213,12 +216,22 @@ export class ApiStack extends Stack {
       ...(props.phoneNumber ? { phoneNumber: props.phoneNumber } : {}),
       functions: appFunctions,
     });
-    this.scheduling = new Scheduling(this, 'Scheduling', { stage, functions: appFunctions, needs });
+    this.scheduling = new Scheduling(this, 'Scheduling', {
+      stage,
+      functions: appFunctions,
+      needs,
+      portalUrl: props.portal.origin,
+    });
     this.contactEvents = new ContactEvents(this, 'ContactEvents', {
       instanceArn: props.connectInstanceArn,
       functions: appFunctions,
     });
     this.mail = new Mail(this, 'Mail', { senderEmail: stage.senderEmail, functions: appFunctions, needs });
+    this.surveyLinkSecret = new SurveyLinkSecret(this, 'SurveyLinkSecret', {
+      functions: appFunctions,
+      needs,
+      removalPolicy: stage.removalPolicy,
+    });
     this.wireOutboundCalls(props.connectInstanceArn, props.phoneNumber, needs);
     // Last: it alarms on every dead-letter queue created above.
     this.operations = new Operations(this, 'Operations', {

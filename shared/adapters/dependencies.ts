@@ -9,15 +9,19 @@ import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { Clock } from '#shared/ports/clock';
 import type { CustomerStore } from '#shared/ports/customer-store';
 import type { OutboundDialer } from '#shared/ports/dialer';
+import type { IncidentStore } from '#shared/ports/incident-store';
 import type { Mailer } from '#shared/ports/mailer';
+import type { SecretStore } from '#shared/ports/secrets';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
 import { ConnectDialer } from './connect-dialer';
 import { DynamoBroadcastStore } from './dynamo-broadcast-store';
 import { DynamoCallJobStore } from './dynamo-call-jobs';
 import { DynamoCustomerStore } from './dynamo-customer-store';
+import { DynamoIncidentStore } from './dynamo-incident-store';
 import { DynamoTicketStore } from './dynamo-ticket-store';
 import { SchedulerTimer } from './scheduler-timer';
+import { CachedSecretStore, secretsManagerApi } from './secrets';
 import { SesMailer } from './ses-mailer';
 
 /** Everything a handler needs from the outside world, created once per instance from config. */
@@ -28,6 +32,8 @@ export interface Dependencies {
   readonly tickets: TicketStore;
   readonly customers: CustomerStore;
   readonly broadcasts: BroadcastStore;
+  /** Incidents (opened by a sent broadcast), their updates and linked complaints. */
+  readonly incidents: IncidentStore;
   /** Outbound call jobs of the one dialer. */
   readonly callJobs: CallJobStore;
   /** One-time schedules: deadlines, dialer wake-ups, retries. */
@@ -35,6 +41,8 @@ export interface Dependencies {
   /** Outbound calls through Connect. */
   readonly dialer: OutboundDialer;
   readonly mailer: Mailer;
+  /** Secrets Manager secrets named by ARN in the config (deployed only), read once per instance. */
+  readonly secrets?: SecretStore;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -57,12 +65,14 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
     documentClient,
     customers: new DynamoCustomerStore({ client: documentClient, tableName: config.tableName, clock }),
     broadcasts: new DynamoBroadcastStore({ client: documentClient, tableName: config.tableName }),
+    incidents: new DynamoIncidentStore({ client: documentClient, tableName: config.tableName }),
     tickets: new DynamoTicketStore({
       client: documentClient,
       tableName: config.tableName,
       clock,
       numberBlock: config.ticketNumberBlock,
       reportTimeZone: config.deskTimeZone,
+      reportPolicy: config.deadlinePolicy,
       idempotencyDays: config.idempotencyDays,
     }),
     callJobs: new DynamoCallJobStore({
@@ -89,7 +99,17 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
       client: new SESv2Client({ region: config.region }),
       from: config.deadlines.mailFrom,
     }),
+    secrets: coldStartSecrets(config),
   };
+}
+
+/** The secret store; a function given the survey link secret's ARN starts reading it at once (cold start). */
+function coldStartSecrets(config: AppConfig): SecretStore {
+  const secrets = new CachedSecretStore(secretsManagerApi(config.region));
+  const arn = config.deadlines.surveyLinkSecretArn;
+  // A failed read is not cached: the request that needs the key reads again and reports the error.
+  if (arn) secrets.secretString(arn).catch(() => undefined);
+  return secrets;
 }
 
 let current: Dependencies | undefined;

@@ -5,9 +5,11 @@ export type DeskMetricName = typeof deskMetrics.deadlineBreaches | typeof deskMe
 /**
  * One CloudWatch embedded-metric-format line on stdout (Lambda turns it into the metric): namespace
  * ComplaintHotline, the single dimension `service`, unit Count, as the stateless stack's alarms expect.
- * `context` adds searchable fields to the log line; never personal data.
+ * `context` adds searchable fields to the log line; never personal data. DESK_METRICS_SINK=off drops the
+ * lines (the test runs set it, test/support/quiet.ts); unset or any other value writes them.
  */
 export function emitDeskMetric(name: DeskMetricName, at: Date, context: Record<string, string> = {}): void {
+  if (process.env.DESK_METRICS_SINK === 'off') return;
   const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline';
   process.stdout.write(
     `${JSON.stringify({

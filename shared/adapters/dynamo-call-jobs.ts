@@ -33,6 +33,39 @@ const DIALING_PARTITION = 'CALLJOB#DIALING';
 const ALL_PARTITION = 'CALLJOB';
 const ACTIVE_KEY = { pk: 'DIALER#ACTIVE', sk: 'DIALER' };
 const rateKey = (second: number) => ({ pk: 'DIALER#RATE', sk: String(second) });
+const PACE_KEY = { pk: 'DIALER#PACE', sk: 'DIALER' };
+
+/**
+ * The pacing part of a claim, by the generic cell rate algorithm on one number, `tat` (the theoretical
+ * arrival time of the next start): a start at `atMs` conforms while tat <= atMs + (burst - 1) * interval,
+ * and moves tat to max(tat, atMs) + interval. DynamoDB has no max(), so the two cases are two conditions:
+ * `idle` (tat already past) and `busy` (tat ahead, within the burst tolerance).
+ */
+function paceUpdate(table: string, limits: DialLimits, mode: 'idle' | 'busy') {
+  const interval = 1000 / limits.perSecond;
+  const tolerance = (limits.perSecond - 1) * interval;
+  return mode === 'idle'
+    ? {
+        TableName: table,
+        Key: PACE_KEY,
+        UpdateExpression: 'SET #t = :next',
+        ConditionExpression: 'attribute_not_exists(#t) OR #t < :now',
+        ExpressionAttributeNames: { '#t': 'tat' },
+        ExpressionAttributeValues: { ':now': limits.atMs, ':next': limits.atMs + interval },
+      }
+    : {
+        TableName: table,
+        Key: PACE_KEY,
+        UpdateExpression: 'SET #t = #t + :interval',
+        ConditionExpression: '#t >= :now AND #t <= :latest',
+        ExpressionAttributeNames: { '#t': 'tat' },
+        ExpressionAttributeValues: {
+          ':now': limits.atMs,
+          ':latest': limits.atMs + tolerance,
+          ':interval': interval,
+        },
+      };
+}
 const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'CALLJOB' });
 
 function cancellationCodes(error: unknown): string[] | undefined {
@@ -227,6 +260,27 @@ export class DynamoCallJobStore implements CallJobStore {
   }
 
   async claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult> {
+    // Another dialer run claiming at the same moment makes DynamoDB cancel one transaction as a conflict
+    // (the counters are shared): that one tries again. The pacing state picks its condition: idle first.
+    let mode: 'idle' | 'busy' = 'idle';
+    for (let round = 0; round < 6; round++) {
+      const result = await this.claimPaced(next, expectedVersion, limits, mode);
+      if (result === 'pace_busy') {
+        if (mode === 'busy') return 'rate_limited';
+        mode = 'busy';
+      } else if (result !== 'conflict') {
+        return result;
+      }
+    }
+    return 'rate_limited';
+  }
+
+  private async claimPaced(
+    next: CallJob,
+    expectedVersion: number,
+    limits: DialLimits,
+    mode: 'idle' | 'busy',
+  ): Promise<ClaimResult | 'pace_busy' | 'conflict'> {
     try {
       await this.options.client.send(
         new TransactWriteCommand({
@@ -258,6 +312,7 @@ export class DynamoCallJobStore implements CallJobStore {
                 },
               },
             },
+            { Update: paceUpdate(this.table, limits, mode) },
           ],
         }),
       );
@@ -268,6 +323,8 @@ export class DynamoCallJobStore implements CallJobStore {
       if (codes[0] === 'ConditionalCheckFailed') return 'stale';
       if (codes[1] === 'ConditionalCheckFailed') return 'no_slot';
       if (codes[2] === 'ConditionalCheckFailed') return 'rate_limited';
+      if (codes[3] === 'ConditionalCheckFailed') return 'pace_busy';
+      if (codes.includes('TransactionConflict')) return 'conflict';
       throw error;
     }
   }

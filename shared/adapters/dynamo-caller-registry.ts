@@ -7,16 +7,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type BlockEntry, CALL_LOG_RETENTION_DAYS } from '#shared/domain/caller-screening';
 import type { CallerRegistry, LoggedCall, RepeatCallerFlag } from '#shared/ports/caller-registry';
+import type { Page } from '#shared/ports/ticket-store';
+import { decodeCursor, encodeCursor } from './cursor';
 import type { Dependencies } from './dependencies';
 
 /**
  * Items (single table):
- *   CALLER#<e164> / BLOCK                   the block-list entry
+ *   CALLER#<e164> / BLOCK                   the block-list entry; gsi1 BLOCKED_CALLER / <blockedAt>#<e164>
  *   CALLER#<e164> / CALL#<at>#<contactId>   one logged inbound call, destroyed by TTL after retention
  *   CALLER#<e164> / FLAG                    the repeat-caller flag; gsi1 REPEAT_CALLER / <flaggedAt>#<e164>
  */
 const callerPk = (phone: string) => `CALLER#${phone}`;
 const FLAG_PARTITION = 'REPEAT_CALLER';
+const BLOCK_PARTITION = 'BLOCKED_CALLER';
 
 export class DynamoCallerRegistry implements CallerRegistry {
   constructor(
@@ -35,7 +38,14 @@ export class DynamoCallerRegistry implements CallerRegistry {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: callerPk(entry.phone), sk: 'BLOCK', entity: 'blockEntry', entry },
+        Item: {
+          pk: callerPk(entry.phone),
+          sk: 'BLOCK',
+          entity: 'blockEntry',
+          entry,
+          gsi1pk: BLOCK_PARTITION,
+          gsi1sk: `${entry.blockedAt}#${entry.phone}`,
+        },
       }),
     );
   }
@@ -44,6 +54,26 @@ export class DynamoCallerRegistry implements CallerRegistry {
     await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: { pk: callerPk(phone), sk: 'BLOCK' } }),
     );
+  }
+
+  async listBlocked(page: { limit: number; cursor?: string }): Promise<Page<BlockEntry>> {
+    const start = decodeCursor(page.cursor);
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': BLOCK_PARTITION },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const nextCursor = encodeCursor(out.LastEvaluatedKey);
+    return {
+      items: (out.Items ?? []).map((item) => item.entry as BlockEntry),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
   }
 
   async logCall(call: LoggedCall, since: string): Promise<{ recentCalls: number; lastFlaggedAt?: string }> {

@@ -16,18 +16,33 @@ import {
   matchesSelection,
   sameCustomer,
 } from '#shared/domain/customer';
+import { InvalidInputError } from '#shared/domain/errors';
 import type { Clock } from '#shared/ports/clock';
-import type { CustomerAccess, CustomerStore, SaveOutcome } from '#shared/ports/customer-store';
+import type {
+  CustomerAccess,
+  CustomerSearch,
+  CustomerStore,
+  SaveOutcome,
+} from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { GlobalIndexName } from './table-schema';
 
 const customerKey = (account: string) => ({ pk: `CUSTOMER#${account}`, sk: 'CUSTOMER' });
 const ALL_CUSTOMERS = 'CUSTOMERS';
 const ACCESS_LOG = 'AUDIT#CUSTOMERS';
+const CUSTOMER_NAMES = 'CUSTOMERNAME';
+
+/** gsi1 sorts by the account in lower case first, so an account prefix search ignores case. */
+const accountSortKey = (account: string) => `${account.toLowerCase()}#${account}`;
+/** gsi5 sorts by the normalised name (lower case, single spaces), so a name prefix search ignores case. */
+const nameSortKey = (customer: Pick<Customer, 'name' | 'account'>) =>
+  `${areaKey(customer.name)}#${customer.account}`;
 
 /**
- * Customers in the one table: by account (the key), all of them (gsi1, for listing and export), by
- * network segment (gsi2), by district and street (gsi3) and by first phone number (gsi4).
+ * Customers in the one table: by account (the key), all of them by account (gsi1, for listing, export and
+ * account prefix search), by network segment (gsi2), by district and street (gsi3), by first phone number
+ * (gsi4) and by normalised name (gsi5, name prefix search).
  */
 export function customerItem(customer: Customer): Record<string, unknown> {
   return {
@@ -35,7 +50,7 @@ export function customerItem(customer: Customer): Record<string, unknown> {
     entity: 'customer',
     customer,
     gsi1pk: ALL_CUSTOMERS,
-    gsi1sk: customer.account,
+    gsi1sk: accountSortKey(customer.account),
     gsi2pk: `SEGMENT#${areaKey(customer.area.segment)}`,
     gsi2sk: customer.account,
     gsi3pk: `AREA#${areaKey(customer.area.district)}`,
@@ -43,7 +58,45 @@ export function customerItem(customer: Customer): Record<string, unknown> {
     ...(customer.phones[0]
       ? { gsi4pk: `CUSTOMERPHONE#${customer.phones[0]}`, gsi4sk: customer.account }
       : {}),
+    gsi5pk: CUSTOMER_NAMES,
+    gsi5sk: nameSortKey(customer),
   };
+}
+
+/** Whether a stored item carries the search keys this version writes (older items lack gsi5). */
+function hasSearchKeys(item: Record<string, unknown>, customer: Customer): boolean {
+  return item.gsi5sk === nameSortKey(customer) && item.gsi1sk === accountSortKey(customer.account);
+}
+
+/** One index read of a search: customers of a partition, optionally by sort key prefix. */
+interface SearchPhase {
+  readonly index: GlobalIndexName;
+  readonly partition: string;
+  readonly prefix?: string;
+  /** Extra test for this phase (e.g. not already returned by an earlier phase). */
+  readonly keep?: (customer: Customer) => boolean;
+}
+
+/** Index reads per request at most; a sparse search returns a short page with a cursor to go on. */
+const MAX_SEARCH_READS = 10;
+
+function decodeSearchCursor(
+  cursor: string | undefined,
+  phases: number,
+): { phase: number; start?: Record<string, unknown> } {
+  const value = decodeCursor(cursor);
+  if (!value) return { phase: 0 };
+  const { p, k } = value as { p?: unknown; k?: unknown };
+  if (
+    typeof p !== 'number' ||
+    !Number.isInteger(p) ||
+    p < 0 ||
+    p >= phases ||
+    (k !== undefined && (typeof k !== 'object' || k === null))
+  ) {
+    throw new InvalidInputError('The cursor is not one this API returned', 'cursor');
+  }
+  return { phase: p, ...(k ? { start: k as Record<string, unknown> } : {}) };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -70,8 +123,11 @@ export class DynamoCustomerStore implements CustomerStore {
     return (res.Item?.customer as Customer | undefined) ?? undefined;
   }
 
-  private async getMany(accounts: readonly string[]): Promise<Map<string, Customer>> {
-    const found = new Map<string, Customer>();
+  /** Stored customers by account, with whether each item already carries the current search keys. */
+  private async getMany(
+    accounts: readonly string[],
+  ): Promise<Map<string, { customer: Customer; searchable: boolean }>> {
+    const found = new Map<string, { customer: Customer; searchable: boolean }>();
     for (const batch of chunks(accounts, 100)) {
       let keys: Record<string, unknown>[] = batch.map(customerKey);
       for (let attempt = 0; keys.length > 0; attempt++) {
@@ -82,7 +138,7 @@ export class DynamoCustomerStore implements CustomerStore {
         );
         for (const item of res.Responses?.[this.options.tableName] ?? []) {
           const customer = item.customer as Customer;
-          found.set(customer.account, customer);
+          found.set(customer.account, { customer, searchable: hasSearchKeys(item, customer) });
         }
         keys = (res.UnprocessedKeys?.[this.options.tableName]?.Keys ?? []) as Record<string, unknown>[];
         if (keys.length > 0) await pause(Math.min(1000, 50 * 2 ** attempt));
@@ -97,9 +153,12 @@ export class DynamoCustomerStore implements CustomerStore {
     const outcomes = new Map<string, SaveOutcome>();
     const writes: Customer[] = [];
     for (const input of customers) {
-      const previous = existing.get(input.account);
+      const stored = existing.get(input.account);
+      const previous = stored?.customer;
       if (previous && sameCustomer(previous, input)) {
         outcomes.set(input.account, 'unchanged');
+        // An unchanged record saved before the search keys existed is written again to gain them.
+        if (!stored.searchable) writes.push(previous);
         continue;
       }
       outcomes.set(input.account, previous ? 'updated' : 'created');
@@ -136,6 +195,105 @@ export class DynamoCustomerStore implements CustomerStore {
       Limit: page.limit,
       ...(start ? { ExclusiveStartKey: start } : {}),
     });
+  }
+
+  /**
+   * Customers matching every criterion of the search, read from the narrowest index: a q searches the
+   * account prefix (gsi1) then the name prefix (gsi5); else a segment (gsi2), a district with or without
+   * its street (gsi3), or a street alone over all customers (gsi1). The cursor names the read and the last
+   * item looked at, so a page stops exactly where the next one starts.
+   */
+  async search(filter: CustomerSearch, page: { limit: number; cursor?: string }): Promise<Page<Customer>> {
+    const same = (wanted: string | undefined, value: string) =>
+      wanted === undefined || areaKey(wanted) === areaKey(value);
+    const matches = (c: Customer) =>
+      same(filter.district, c.area.district) &&
+      same(filter.street, c.area.street) &&
+      same(filter.segment, c.area.segment);
+    const phases = this.searchPhases(filter);
+    let { phase, start } = decodeSearchCursor(page.cursor, phases.length);
+    const items: Customer[] = [];
+    for (
+      let reads = 0;
+      phase < phases.length && items.length < page.limit && reads < MAX_SEARCH_READS;
+      reads++
+    ) {
+      const current = phases[phase] as SearchPhase;
+      const res = await this.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: current.index,
+          KeyConditionExpression: current.prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: {
+            '#pk': `${current.index}pk`,
+            ...(current.prefix ? { '#sk': `${current.index}sk` } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':pk': current.partition,
+            ...(current.prefix ? { ':prefix': current.prefix } : {}),
+          },
+          Limit: Math.min(250, Math.max(50, page.limit * 2)),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const read = res.Items ?? [];
+      let stoppedAt = -1;
+      for (const [i, item] of read.entries()) {
+        const customer = item.customer as Customer;
+        if (matches(customer) && (current.keep?.(customer) ?? true)) items.push(customer);
+        if (items.length >= page.limit) {
+          stoppedAt = i;
+          break;
+        }
+      }
+      const last = read[stoppedAt];
+      if (last && (stoppedAt < read.length - 1 || res.LastEvaluatedKey)) {
+        // Full page inside this read: go on right after the last item looked at.
+        start = {
+          pk: last.pk,
+          sk: last.sk,
+          [`${current.index}pk`]: last[`${current.index}pk`],
+          [`${current.index}sk`]: last[`${current.index}sk`],
+        };
+      } else if (!last && res.LastEvaluatedKey) {
+        start = res.LastEvaluatedKey;
+      } else {
+        phase += 1;
+        start = undefined;
+      }
+    }
+    const nextCursor =
+      phase < phases.length ? encodeCursor({ p: phase, ...(start ? { k: start } : {}) }) : undefined;
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  private searchPhases(filter: CustomerSearch): SearchPhase[] {
+    if (filter.q !== undefined) {
+      const account = filter.q.trim().toLowerCase();
+      const name = areaKey(filter.q);
+      return [
+        { index: 'gsi1', partition: ALL_CUSTOMERS, prefix: account },
+        // Found by account already: not again by name.
+        {
+          index: 'gsi5',
+          partition: CUSTOMER_NAMES,
+          prefix: name,
+          keep: (c) => !c.account.toLowerCase().startsWith(account),
+        },
+      ];
+    }
+    if (filter.segment !== undefined)
+      return [{ index: 'gsi2', partition: `SEGMENT#${areaKey(filter.segment)}` }];
+    if (filter.district !== undefined) {
+      return [
+        {
+          index: 'gsi3',
+          partition: `AREA#${areaKey(filter.district)}`,
+          ...(filter.street !== undefined ? { prefix: `${areaKey(filter.street)}#` } : {}),
+        },
+      ];
+    }
+    return [{ index: 'gsi1', partition: ALL_CUSTOMERS }];
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Customer[]> {

@@ -4,6 +4,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { type Counters, counterDeltas, periodKeys, type ReportPeriod } from '#shared/domain/reports';
+import type { DeadlinePolicy } from '#shared/domain/severity';
 import type { Ticket, TicketEvent } from '#shared/domain/ticket';
 
 /** The desk's default time zone (config DESK_TIME_ZONE's default): report buckets follow its calendar. */
@@ -31,8 +32,10 @@ export function reportCounterWrites(
   ticket: Ticket,
   events: readonly TicketEvent[],
   timeZone: string = DEFAULT_REPORT_TIME_ZONE,
+  /** Prices a breach without a `deadline_breached` event (met late before its timer fired); default policy. */
+  policy?: DeadlinePolicy,
 ): TransactUpdate[] {
-  const deltas = counterDeltas(ticket, events);
+  const deltas = counterDeltas(ticket, events, policy);
   if (Object.keys(deltas).length === 0) return [];
   // Attribute every counter of this write to the time of its last event (they are saved together).
   const at = events.reduce((latest, e) => (e.at > latest ? e.at : latest), events[0]?.at ?? ticket.updatedAt);

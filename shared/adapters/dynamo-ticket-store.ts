@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#shared/domain/errors';
+import type { DeadlinePolicy } from '#shared/domain/severity';
 import { isOpen, nextDeadline, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import { FIRST_TICKET_SEQUENCE, ticketNumberFromSequence } from '#shared/domain/ticket-number';
 import type { Clock } from '#shared/ports/clock';
@@ -77,6 +78,8 @@ export interface DynamoTicketStoreOptions {
   readonly idempotencyDays: number;
   /** Calendar the report buckets follow (config deskTimeZone); see dynamo-report-store.ts. */
   readonly reportTimeZone?: string;
+  /** The configured deadline policy (config deadlinePolicy): prices a deadline met late before its timer fired. */
+  readonly reportPolicy?: DeadlinePolicy;
 }
 
 export class DynamoTicketStore implements TicketStore {
@@ -88,6 +91,17 @@ export class DynamoTicketStore implements TicketStore {
 
   private get table(): string {
     return this.options.tableName;
+  }
+
+  /** Report counters saved with the write, breaches priced by the configured policy. */
+  private reportWrites(ticket: Ticket, events: readonly TicketEvent[]) {
+    return reportCounterWrites(
+      this.table,
+      ticket,
+      events,
+      this.options.reportTimeZone,
+      this.options.reportPolicy,
+    );
   }
 
   async nextTicketNumber(): Promise<string> {
@@ -152,7 +166,7 @@ export class DynamoTicketStore implements TicketStore {
       });
     }
     // Last, so the cancellation reasons above keep their positions.
-    items.push(...reportCounterWrites(this.table, ticket, [event], this.options.reportTimeZone));
+    items.push(...this.reportWrites(ticket, [event]));
     try {
       await this.options.client.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'created', ticket };
@@ -195,7 +209,7 @@ export class DynamoTicketStore implements TicketStore {
               },
             },
             ...events.map((e) => ({ Put: { TableName: this.table, Item: eventItem(e, this.seq()) } })),
-            ...reportCounterWrites(this.table, ticket, events, this.options.reportTimeZone),
+            ...this.reportWrites(ticket, events),
           ],
         }),
       );
@@ -246,6 +260,12 @@ export class DynamoTicketStore implements TicketStore {
       names['#due'] = 'gsi5sk';
       values[':due'] = filter.overdueAt;
       filters.push('attribute_exists(#open) AND #due < :due');
+    }
+    if (filter.assignee !== undefined) {
+      names['#ticket'] = 'ticket';
+      names['#assignee'] = 'assignee';
+      values[':assignee'] = filter.assignee;
+      filters.push('#ticket.#assignee = :assignee');
     }
 
     const items: Ticket[] = [];

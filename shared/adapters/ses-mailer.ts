@@ -14,6 +14,16 @@ export class SesMailer implements Mailer {
           Simple: {
             Subject: { Data: mail.subject, Charset: 'UTF-8' },
             Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
+            ...(mail.attachments?.length
+              ? {
+                  Attachments: mail.attachments.map((a) => ({
+                    FileName: a.filename,
+                    ContentType: a.contentType,
+                    ContentDisposition: 'ATTACHMENT' as const,
+                    RawContent: typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content,
+                  })),
+                }
+              : {}),
           },
         },
       }),

@@ -23,10 +23,18 @@ export interface Broadcast {
   readonly severity: IncidentSeverity;
   /** What the call says to whoever answers (public safety information, no personal data). */
   readonly message: string;
+  /** The message per BCP 47 language tag, played to customers whose registry language it is. */
+  readonly translations?: Readonly<Record<string, string>>;
   readonly emailSubject: string;
   readonly emailText: string;
   readonly selection: AreaSelection;
   readonly state: BroadcastState;
+  /** Cancelled with a "please disregard" follow-up to everyone already reached: its text. */
+  readonly disregard?: {
+    readonly message: string;
+    readonly requestedBy: string;
+    readonly requestedAt: string;
+  };
   readonly createdBy: string;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -42,7 +50,8 @@ export interface Broadcast {
 export type NewBroadcast = Pick<
   Broadcast,
   'what' | 'where' | 'since' | 'severity' | 'message' | 'emailSubject' | 'emailText' | 'selection'
->;
+> &
+  Partial<Pick<Broadcast, 'translations'>>;
 
 export function draftBroadcast(id: string, input: NewBroadcast, by: string, now: string): Broadcast {
   if (input.since > now) throw new InvalidInputError('An incident cannot start in the future', 'since');
@@ -89,6 +98,23 @@ export function applyBroadcastAction(
     updatedAt: now,
     version: broadcast.version + 1,
   };
+}
+
+/** A cancelled broadcast asks everyone it already reached to disregard it (once; the first text stands). */
+export function requestDisregard(broadcast: Broadcast, message: string, by: string, now: string): Broadcast {
+  if (broadcast.state !== 'cancelled')
+    throw new TransitionNotAllowedError('Only a cancelled broadcast can be followed by a "please disregard"');
+  if (broadcast.disregard) return broadcast;
+  return {
+    ...broadcast,
+    disregard: { message, requestedBy: by, requestedAt: now },
+    updatedAt: now,
+    version: broadcast.version + 1,
+  };
+}
+
+export function defaultDisregardMessage(broadcast: Pick<Broadcast, 'what' | 'where'>): string {
+  return `Please disregard our earlier emergency message about the ${broadcast.what.toLowerCase()} in ${broadcast.where}. It no longer applies. We are sorry for the trouble.`;
 }
 
 // --- recipients -------------------------------------------------------------------------------------
@@ -139,9 +165,76 @@ export interface Recipient {
   readonly confirmedVia?: 'outbound' | 'inbound';
   readonly emailedAt?: string;
   readonly callJobId?: string;
+  /** Messages sent after the broadcast to this recipient (a "please disregard", the all clear). */
+  readonly followUps?: readonly RecipientFollowUp[];
   readonly updatedAt: string;
   /** Optimistic lock: every change adds one. */
   readonly version: number;
+}
+
+export type FollowUpKind = 'disregard' | 'all_clear';
+
+export interface RecipientFollowUp {
+  readonly kind: FollowUpKind;
+  readonly channel: 'call' | 'email';
+  readonly queuedAt: string;
+  readonly callJobId?: string;
+  /** When the call was answered, or the e-mail sent. */
+  readonly deliveredAt?: string;
+  /** The call was not answered after every attempt. */
+  readonly notReachedAt?: string;
+}
+
+/** Whether the broadcast got through to this recipient: a call answered (confirmed or not), or its e-mail. */
+export function wasReached(recipient: Recipient): boolean {
+  return (
+    recipient.state === 'confirmed' ||
+    recipient.emailedAt !== undefined ||
+    recipient.attempts.some((a) => a.result === 'answered' || a.result === 'confirmed')
+  );
+}
+
+/** How a follow-up reaches a recipient: a call where the broadcast's call got through, else their e-mail. */
+export function followUpChannel(recipient: Recipient): 'call' | 'email' | undefined {
+  const answered =
+    recipient.state === 'confirmed' ||
+    recipient.attempts.some((a) => a.result === 'answered' || a.result === 'confirmed');
+  if (answered && recipient.phone) return 'call';
+  if (recipient.email && (answered || recipient.emailedAt)) return 'email';
+  return undefined;
+}
+
+export function followUpJobId(broadcastId: string, kind: FollowUpKind, account: string): string {
+  return `bf-${broadcastId}-${kind}-${account}`;
+}
+
+/** Records a follow-up once per kind (a retried cancel or close queues nothing twice). */
+export function addFollowUp(recipient: Recipient, followUp: RecipientFollowUp): Recipient {
+  if (recipient.followUps?.some((f) => f.kind === followUp.kind)) return recipient;
+  return {
+    ...recipient,
+    followUps: [...(recipient.followUps ?? []), followUp],
+    updatedAt: followUp.queuedAt,
+    version: recipient.version + 1,
+  };
+}
+
+/** The follow-up's call ended: answered (delivered) or not reached. */
+export function endFollowUp(
+  recipient: Recipient,
+  kind: FollowUpKind,
+  at: string,
+  delivered: boolean,
+): Recipient {
+  const current = recipient.followUps?.find((f) => f.kind === kind);
+  if (!current || current.deliveredAt || current.notReachedAt) return recipient;
+  const ended = delivered ? { ...current, deliveredAt: at } : { ...current, notReachedAt: at };
+  return {
+    ...recipient,
+    followUps: (recipient.followUps ?? []).map((f) => (f.kind === kind ? ended : f)),
+    updatedAt: at,
+    version: recipient.version + 1,
+  };
 }
 
 /** The call job of a recipient: the same id for the same broadcast and customer, so sending twice is harmless. */

@@ -60,9 +60,48 @@ export function obsoleteDeadlineTimers(before: Ticket | undefined, after: Ticket
     .filter((name) => !keep.has(name));
 }
 
-/** Who owned the step whose deadline was missed (accountability reports). */
-export function breachOwner(ticket: Ticket, deadline: DeadlineKind): string {
-  return deadline === 'departmentResult' && ticket.department ? `department:${ticket.department}` : 'desk';
+/** Whose step a missed deadline was: a department, a named staff member, or the desk as a whole. */
+export type BreachOwnerKind = 'department' | 'staff' | 'desk';
+
+export interface BreachOwner {
+  readonly kind: BreachOwnerKind;
+  /** Department or username; absent for the desk. */
+  readonly name?: string;
+}
+
+/** The owner as one key: `department:<name>`, `staff:<username>` or `desk` (events, counters, CSV). */
+export function ownerKey(owner: BreachOwner): string {
+  return owner.kind === 'desk' || !owner.name ? 'desk' : `${owner.kind}:${owner.name}`;
+}
+
+/** The inverse of ownerKey; an older bare department name (legacy counters) reads as a department. */
+export function parseOwnerKey(key: string): BreachOwner {
+  if (key === 'desk') return { kind: 'desk' };
+  const at = key.indexOf(':');
+  const kind = key.slice(0, at);
+  if (at > 0 && (kind === 'department' || kind === 'staff')) return { kind, name: key.slice(at + 1) };
+  return { kind: 'department', name: key };
+}
+
+/**
+ * Who owned the step whose deadline was missed, at that moment (accountability reports): the department
+ * for its result; for contacts and progress notices the staff member the complaint is assigned to, where one
+ * is recorded, else the desk; the desk for dispatching.
+ */
+export function breachOwnerOf(
+  ticket: Pick<Ticket, 'department' | 'assignee'>,
+  deadline: DeadlineKind,
+): BreachOwner {
+  if (deadline === 'departmentResult') {
+    return ticket.department ? { kind: 'department', name: ticket.department } : { kind: 'desk' };
+  }
+  if (deadline !== 'dispatch' && ticket.assignee) return { kind: 'staff', name: ticket.assignee };
+  return { kind: 'desk' };
+}
+
+/** The owner key of a missed deadline (see breachOwnerOf). */
+export function breachOwner(ticket: Pick<Ticket, 'department' | 'assignee'>, deadline: DeadlineKind): string {
+  return ownerKey(breachOwnerOf(ticket, deadline));
 }
 
 export type DeadlineCheck =
@@ -122,7 +161,8 @@ export function checkDeadline(
     };
   }
   const points = policy.severities[ticket.severity].breachPoints;
-  const owner = breachOwner(ticket, timer.deadline);
+  const ownerOf = breachOwnerOf(ticket, timer.deadline);
+  const owner = ownerKey(ownerOf);
   return {
     kind: 'breach',
     points,
@@ -138,7 +178,16 @@ export function checkDeadline(
       at: now,
       actor,
       version,
-      data: { deadline: timer.deadline, due: d.due, owner, points, severity: ticket.severity },
+      data: {
+        deadline: timer.deadline,
+        due: d.due,
+        owner,
+        ownerKind: ownerOf.kind,
+        ...(ownerOf.name ? { ownerName: ownerOf.name } : {}),
+        ...(ticket.department ? { department: ticket.department } : {}),
+        points,
+        severity: ticket.severity,
+      },
     },
   };
 }

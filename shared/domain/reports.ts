@@ -1,5 +1,6 @@
+import { type BreachOwnerKind, breachOwner, parseOwnerKey } from './deadline-schedules';
 import type { DeadlineKind, DeadlinePolicy, Severity } from './severity';
-import { deadlineKinds, severities } from './severity';
+import { deadlineKinds, defaultDeadlinePolicy, severities } from './severity';
 import type { Ticket, TicketEvent } from './ticket';
 
 /**
@@ -62,11 +63,6 @@ export function periodKeys(at: string, timeZone: string): Record<ReportPeriod, s
 
 const minutesBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 60_000;
 
-/** Who owned a deadline when it was missed: the department for its result, the desk for the rest. */
-export function deadlineOwner(kind: DeadlineKind, ticket: Pick<Ticket, 'department'>): string {
-  return kind === 'departmentResult' ? (ticket.department ?? 'desk') : 'desk';
-}
-
 function add(counters: Counters, name: string, by = 1): void {
   counters[name] = (counters[name] ?? 0) + by;
 }
@@ -81,11 +77,52 @@ function breachesAt(ticket: Ticket, at: string): DeadlineKind[] {
   });
 }
 
-function addBreach(counters: Counters, ticket: Ticket, kind: DeadlineKind): void {
+/**
+ * One breach: counted, and its owner charged with its points. Owner and points come from the
+ * `deadline_breached` event (as decided at breach time) where there is one; a deadline met late before its
+ * timer fired has none, and is charged as the event would have been.
+ */
+function addBreach(
+  counters: Counters,
+  ticket: Ticket,
+  kind: DeadlineKind | typeof REMEDY_ACTION_BREACH,
+  policy: DeadlinePolicy,
+  event?: TicketEvent,
+  fallbackOwner?: string,
+): void {
+  const owner =
+    typeof event?.data.owner === 'string'
+      ? event.data.owner
+      : (fallbackOwner ?? breachOwner(ticket, kind === REMEDY_ACTION_BREACH ? 'departmentResult' : kind));
+  const points =
+    typeof event?.data.points === 'number'
+      ? event.data.points
+      : policy.severities[ticket.severity].breachPoints;
   add(counters, 'breaches');
   add(counters, `breach:${kind}`);
   add(counters, `breachSeverity:${ticket.severity}`);
-  add(counters, `breachOwner:${deadlineOwner(kind, ticket)}:${ticket.severity}`);
+  add(counters, 'breachPoints', points);
+  add(counters, `ownerBreaches:${owner}`);
+  add(counters, `ownerPoints:${owner}`, points);
+}
+
+/** A late department action of a remedy (remedy.ts, event `remedy_action_overdue`) is a breach like a deadline. */
+export const REMEDY_ACTION_BREACH = 'remedyAction';
+const REMEDY_ACTION_OVERDUE = 'remedy_action_overdue';
+
+/** Late remedy actions as a scan sees them: escalated actions, with their department and time. */
+function lateRemedyActions(ticket: Ticket): { department: string; at: string }[] {
+  const remedies = (ticket as { remedies?: readonly { actions?: readonly RemedyActionView[] }[] }).remedies;
+  return (remedies ?? []).flatMap((r) =>
+    (r.actions ?? []).flatMap((a) =>
+      a.escalatedAt && a.department ? [{ department: a.department, at: a.escalatedAt }] : [],
+    ),
+  );
+}
+
+interface RemedyActionView {
+  readonly department?: string;
+  readonly escalatedAt?: string;
 }
 
 /** A satisfaction score carried by an event (the survey issue records `survey_answered`). */
@@ -99,7 +136,11 @@ function satisfactionScore(event: TicketEvent): number | undefined {
  * What one write of a ticket adds to the report counters: the ticket as saved and the events
  * saved with it. Each event counts once, because it is saved once (the ticket write is conditional).
  */
-export function counterDeltas(ticket: Ticket, events: readonly TicketEvent[]): Counters {
+export function counterDeltas(
+  ticket: Ticket,
+  events: readonly TicketEvent[],
+  policy: DeadlinePolicy = defaultDeadlinePolicy,
+): Counters {
   const counters: Counters = {};
   for (const event of events) {
     switch (event.type) {
@@ -131,6 +172,12 @@ export function counterDeltas(ticket: Ticket, events: readonly TicketEvent[]): C
         add(counters, 'reopened');
         break;
       default: {
+        if ((event.type as string) === REMEDY_ACTION_OVERDUE) {
+          const department = event.data.department;
+          const owner = typeof department === 'string' ? `department:${department}` : 'desk';
+          addBreach(counters, ticket, REMEDY_ACTION_BREACH, policy, event, owner);
+          break;
+        }
         const score = satisfactionScore(event);
         if (score !== undefined) add(counters, `satisfaction:${score}`);
       }
@@ -140,7 +187,12 @@ export function counterDeltas(ticket: Ticket, events: readonly TicketEvent[]): C
   for (const event of events) {
     if (seen.has(event.at)) continue;
     seen.add(event.at);
-    for (const kind of breachesAt(ticket, event.at)) addBreach(counters, ticket, kind);
+    for (const kind of breachesAt(ticket, event.at)) {
+      const recorded = events.find(
+        (e) => e.type === 'deadline_breached' && e.at === event.at && e.data.deadline === kind,
+      );
+      addBreach(counters, ticket, kind, policy, recorded);
+    }
   }
   return counters;
 }
@@ -154,6 +206,7 @@ export function countersFromTickets(
   period: ReportPeriod,
   key: string,
   timeZone: string,
+  policy: DeadlinePolicy = defaultDeadlinePolicy,
 ): Counters {
   const counters: Counters = {};
   const inBucket = (at: string | undefined) => at !== undefined && periodKey(period, at, timeZone) === key;
@@ -180,7 +233,12 @@ export function countersFromTickets(
     for (const kind of deadlineKinds) {
       const d = ticket.deadlines[kind];
       const at = d?.breachedAt ?? (d?.metAt && d.metAt > d.due ? d.metAt : undefined);
-      if (inBucket(at)) addBreach(counters, ticket, kind);
+      if (inBucket(at)) addBreach(counters, ticket, kind, policy);
+    }
+    for (const late of lateRemedyActions(ticket)) {
+      if (inBucket(late.at)) {
+        addBreach(counters, ticket, REMEDY_ACTION_BREACH, policy, undefined, `department:${late.department}`);
+      }
     }
   }
   return counters;
@@ -192,7 +250,17 @@ export function mergeCounters(target: Counters, more: Counters): Counters {
 }
 
 export interface OwnerBreaches {
+  /** `department:<name>`, `staff:<username>` or `desk`. */
   readonly owner: string;
+  readonly kind: BreachOwnerKind;
+  /** Department or username; absent for the desk. */
+  readonly name?: string;
+  readonly breaches: number;
+  readonly points: number;
+}
+
+export interface DepartmentBreaches {
+  readonly department: string;
   readonly breaches: number;
   readonly points: number;
 }
@@ -225,6 +293,8 @@ export interface ManagementReport {
     readonly points: number;
     readonly byDeadline: Record<string, number>;
     readonly byOwner: readonly OwnerBreaches[];
+    /** Breaches the departments owned (a late department result), with their points. */
+    readonly byDepartment: readonly DepartmentBreaches[];
   };
   readonly satisfaction: {
     readonly responses: number;
@@ -246,7 +316,38 @@ function group(counters: Counters, prefix: string): Record<string, number> {
   return out;
 }
 
-/** Turn the counters of one bucket into the report management reads (points from the policy). */
+/**
+ * Breaches and points per owner key, and the points in all. Counters written since breach points are recorded
+ * at breach time are `ownerBreaches:<owner>` / `ownerPoints:<owner>`; older ones were `breachOwner:<owner>:
+ * <severity>` (bare department name or `desk`) and are priced with the policy.
+ */
+function ownerTotals(
+  counters: Counters,
+  policy: DeadlinePolicy,
+): { owners: Map<string, { breaches: number; points: number }>; points: number } {
+  const owners = new Map<string, { breaches: number; points: number }>();
+  const charge = (owner: string, breaches: number, points: number) => {
+    const entry = owners.get(owner) ?? { breaches: 0, points: 0 };
+    entry.breaches += breaches;
+    entry.points += points;
+    owners.set(owner, entry);
+  };
+  let points = counters.breachPoints ?? 0;
+  const pointsOf = group(counters, 'ownerPoints');
+  for (const [owner, count] of Object.entries(group(counters, 'ownerBreaches'))) {
+    charge(owner, count, pointsOf[owner] ?? 0);
+  }
+  for (const [rest, count] of Object.entries(group(counters, 'breachOwner'))) {
+    const at = rest.lastIndexOf(':');
+    const legacy = rest.slice(0, at);
+    const legacyPoints = count * (policy.severities[rest.slice(at + 1) as Severity]?.breachPoints ?? 0);
+    charge(legacy === 'desk' ? 'desk' : `department:${legacy}`, count, legacyPoints);
+    points += legacyPoints;
+  }
+  return { owners, points };
+}
+
+/** Turn the counters of one bucket into the report management reads. */
 export function buildReport(
   period: ReportPeriod,
   key: string,
@@ -255,20 +356,13 @@ export function buildReport(
   policy: DeadlinePolicy,
 ): ManagementReport {
   const c = (name: string) => counters[name] ?? 0;
-  const points = (severity: string) => policy.severities[severity as Severity]?.breachPoints ?? 0;
-  const owners = new Map<string, { breaches: number; points: number }>();
-  for (const [rest, count] of Object.entries(group(counters, 'breachOwner'))) {
-    const at = rest.lastIndexOf(':');
-    const owner = rest.slice(0, at);
-    const entry = owners.get(owner) ?? { breaches: 0, points: 0 };
-    entry.breaches += count;
-    entry.points += count * points(rest.slice(at + 1));
-    owners.set(owner, entry);
-  }
-  const totalPoints = Object.entries(group(counters, 'breachSeverity')).reduce(
-    (sum, [severity, count]) => sum + count * points(severity),
-    0,
-  );
+  const { owners, points: totalPoints } = ownerTotals(counters, policy);
+  const byOwner = [...owners]
+    .map(([owner, v]): OwnerBreaches => {
+      const parsed = parseOwnerKey(owner);
+      return { owner, kind: parsed.kind, ...(parsed.name ? { name: parsed.name } : {}), ...v };
+    })
+    .sort((a, b) => b.points - a.points || a.owner.localeCompare(b.owner));
   const distribution = group(counters, 'satisfaction');
   const responses = Object.values(distribution).reduce((a, b) => a + b, 0);
   const scoreSum = Object.entries(distribution).reduce((sum, [score, n]) => sum + Number(score) * n, 0);
@@ -301,9 +395,10 @@ export function buildReport(
       total: c('breaches'),
       points: totalPoints,
       byDeadline: group(counters, 'breach'),
-      byOwner: [...owners]
-        .map(([owner, v]) => ({ owner, ...v }))
-        .sort((a, b) => b.points - a.points || a.owner.localeCompare(b.owner)),
+      byOwner,
+      byDepartment: byOwner
+        .filter((o) => o.kind === 'department' && o.name)
+        .map((o) => ({ department: o.name ?? '', breaches: o.breaches, points: o.points })),
     },
     satisfaction: { responses, average: average(scoreSum, responses), distribution },
     reopened: c('reopened'),
@@ -350,10 +445,87 @@ export function reportToCsv(report: ManagementReport): string {
     push('breaches_by_owner', `${o.owner}:breaches`, o.breaches);
     push('breaches_by_owner', `${o.owner}:points`, o.points);
   }
+  for (const d of report.breaches.byDepartment) {
+    push('breaches_by_department', `${d.department}:breaches`, d.breaches);
+    push('breaches_by_department', `${d.department}:points`, d.points);
+  }
   push('satisfaction', 'responses', report.satisfaction.responses);
   push('satisfaction', 'average', report.satisfaction.average);
   for (const [score, n] of Object.entries(report.satisfaction.distribution)) push('satisfaction', score, n);
   push('reopen', 'reopened', report.reopened);
   push('reopen', 'rate', report.reopenRate);
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** Who missed deadlines in a period: breaches and points per department and per owner. */
+export interface AccountabilityReport {
+  readonly period: ReportPeriod;
+  readonly key: string;
+  readonly timeZone: string;
+  readonly breaches: number;
+  readonly points: number;
+  readonly byDepartment: readonly DepartmentBreaches[];
+  readonly byOwner: readonly OwnerBreaches[];
+}
+
+export function accountabilityReport(report: ManagementReport): AccountabilityReport {
+  return {
+    period: report.period,
+    key: report.key,
+    timeZone: report.timeZone,
+    breaches: report.breaches.total,
+    points: report.breaches.points,
+    byDepartment: report.breaches.byDepartment,
+    byOwner: report.breaches.byOwner,
+  };
+}
+
+const toCsv = (rows: readonly (readonly (string | number | null)[])[]) =>
+  `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+
+/** CSV rows `scope,owner,breaches,points`: the total, each department, each owner. */
+export function accountabilityToCsv(report: AccountabilityReport): string {
+  return toCsv([
+    ['scope', 'owner', 'breaches', 'points'],
+    ['total', `${report.period} ${report.key}`, report.breaches, report.points],
+    ...report.byDepartment.map((d) => ['department', d.department, d.breaches, d.points]),
+    ...report.byOwner.map((o) => ['owner', o.owner, o.breaches, o.points]),
+  ]);
+}
+
+/** A department manager's part of a report: their department's volume, breaches and points only. */
+export interface DepartmentReport {
+  readonly period: ReportPeriod;
+  readonly key: string;
+  readonly timeZone: string;
+  readonly department: string;
+  /** Complaints dispatched to the department in the period. */
+  readonly dispatched: number;
+  readonly breaches: number;
+  readonly points: number;
+}
+
+export function departmentReport(report: ManagementReport, department: string): DepartmentReport {
+  const own = report.breaches.byDepartment.find((d) => d.department === department);
+  return {
+    period: report.period,
+    key: report.key,
+    timeZone: report.timeZone,
+    department,
+    dispatched: report.byDepartment[department] ?? 0,
+    breaches: own?.breaches ?? 0,
+    points: own?.points ?? 0,
+  };
+}
+
+export function departmentReportToCsv(report: DepartmentReport): string {
+  return toCsv([
+    ['section', 'item', 'value'],
+    ['period', report.period, report.key],
+    ['period', 'time_zone', report.timeZone],
+    ['department', 'name', report.department],
+    ['department', 'dispatched', report.dispatched],
+    ['breaches', 'total', report.breaches],
+    ['breaches', 'points', report.points],
+  ]);
 }

@@ -1,4 +1,5 @@
 import { ForbiddenError, InvalidInputError, TransitionNotAllowedError } from './errors';
+import type { Remedy } from './remedy';
 import { addMinutes, type DeadlineKind, type DeadlinePolicy, deadlineKinds, type Severity } from './severity';
 
 export const channels = ['phone', 'web_form', 'email', 'walk_in', 'letter'] as const;
@@ -93,6 +94,10 @@ export interface Ticket {
   readonly deadlines: Partial<Record<DeadlineKind, Deadline>>;
   readonly extensions: readonly Extension[];
   readonly reopenCount: number;
+  /** Remedies proposed for the complaint, with approval, offer, answer and department actions (remedy.ts). */
+  readonly remedies?: readonly Remedy[];
+  /** Staff member the complaint is assigned to, where one is recorded: owner of its contact deadlines. */
+  readonly assignee?: string;
 }
 
 export type TicketEventType =
@@ -110,11 +115,29 @@ export type TicketEventType =
   | 'escalated'
   | 'progress_notice_queued'
   | 'callback_requested'
+  /** Staff promised an answer within half an hour: a callback is due then (answer-promise.ts). */
+  | 'answer_promised'
+  /** A result came before the promised call, which keeps the promise: the call is cancelled. */
+  | 'answer_promise_kept'
   | 'survey_queued'
   | 'survey_answered'
   | 'survey_not_reached'
   | 'closed'
-  | 'archived';
+  | 'archived'
+  /** Issue 11: the complaint and an incident (outage, leak) it belongs to. */
+  | 'incident_linked'
+  | 'incident_unlinked'
+  | 'incident_update_sent'
+  | 'incident_update_call_ended'
+  | 'incident_cleared'
+  | 'remedy_proposed'
+  | 'remedy_decided'
+  | 'remedy_offered'
+  | 'remedy_answered'
+  | 'remedy_action_done'
+  | 'remedy_action_overdue'
+  /** The complaint was assigned to a staff member (from/to): owner of its contact deadlines. */
+  | 'assigned';
 
 /** One append-only record of something that happened to a ticket: who, when, what, why. */
 export interface TicketEvent {
@@ -141,7 +164,13 @@ export type TicketAction =
   | { readonly type: 'recordContact'; readonly outcome: 'reached' | 'not_reached'; readonly note?: string }
   | { readonly type: 'recordProgress'; readonly note: string }
   | { readonly type: 'recordDepartmentResult'; readonly result: string }
-  | { readonly type: 'resolve'; readonly resolution: string; readonly customerAgreement: string }
+  | {
+      readonly type: 'resolve';
+      readonly resolution: string;
+      readonly customerAgreement: string;
+      /** A supervisor's reason to resolve while remedy actions are still open. */
+      readonly overrideOpenRemedyActions?: string;
+    }
   | { readonly type: 'reopen'; readonly reason: string }
   | {
       readonly type: 'requestExtension';
@@ -155,7 +184,9 @@ export type TicketAction =
       readonly extensionId: string;
       readonly approve: boolean;
       readonly reason?: string;
-    };
+    }
+  /** Assign the complaint to a staff member (a supervisor, or an agent taking it for themselves). */
+  | { readonly type: 'assign'; readonly assignee: string; readonly note?: string };
 
 export type TicketActionType = TicketAction['type'];
 
@@ -181,7 +212,12 @@ export const transitionRules: Readonly<Record<TicketActionType, TransitionRule>>
   reopen: { from: ['resolved', 'closed'], minimumRole: 'supervisor' },
   requestExtension: { from: ALL_OPEN, minimumRole: 'agent' },
   decideExtension: { from: ALL_OPEN, minimumRole: 'supervisor' },
+  // An agent may take a complaint for themselves; assigning anyone else is a supervisor's call (applyAction).
+  assign: { from: ALL_OPEN, minimumRole: 'agent' },
 };
+
+/** Assigning a complaint to someone other than oneself is a supervisor's call. */
+const ASSIGN_OTHERS_ROLE: StaffRole = 'supervisor';
 
 /** Moving a complaint already with a department to another one is a supervisor's call. */
 const REDISPATCH_ROLE: StaffRole = 'supervisor';
@@ -374,7 +410,8 @@ export function applyAction(
           result: action.result,
         }),
       };
-    case 'resolve':
+    case 'resolve': {
+      const override = openRemedyActionsOverride(ticket, actor, action.overrideOpenRemedyActions);
       return {
         ticket: {
           ...base,
@@ -387,11 +424,17 @@ export function applyAction(
           },
           deadlines: meetAll(ticket.deadlines, now),
         },
-        event: event('resolved', {
-          resolution: action.resolution,
-          customerAgreement: action.customerAgreement,
-        }),
+        event: event(
+          'resolved',
+          {
+            resolution: action.resolution,
+            customerAgreement: action.customerAgreement,
+            ...(override ? { openRemedyActionsOverridden: override.actions } : {}),
+          },
+          override?.reason,
+        ),
       };
+    }
     case 'reopen': {
       const levels = policy.severities[ticket.severity];
       return {
@@ -488,7 +531,41 @@ export function applyAction(
         ),
       };
     }
+    case 'assign': {
+      if (action.assignee !== actor.username)
+        requireRole(actor, ASSIGN_OTHERS_ROLE, 'assign a complaint to others');
+      if (ticket.assignee === action.assignee) {
+        throw new TransitionNotAllowedError(`The complaint is already assigned to ${action.assignee}`);
+      }
+      return {
+        ticket: { ...base, assignee: action.assignee },
+        event: event('assigned', { from: ticket.assignee ?? null, to: action.assignee }, action.note),
+      };
+    }
   }
+}
+
+/**
+ * A complaint is not resolved while a department still owes a remedy action (409 naming them), unless a
+ * supervisor overrides with a reason; returns the overridden actions for the event. Only a supervisor may
+ * send an override reason at all (403), open actions or not.
+ */
+function openRemedyActionsOverride(
+  ticket: Ticket,
+  actor: Actor,
+  reason: string | undefined,
+): { actions: string[]; reason: string } | undefined {
+  if (reason !== undefined) requireRole(actor, 'supervisor', 'override open remedy actions');
+  const open = (ticket.remedies ?? []).flatMap((r) =>
+    r.actions.filter((a) => a.status === 'open').map((a) => `${a.id} (${a.department}: ${a.task})`),
+  );
+  if (open.length === 0) return undefined;
+  if (!reason?.trim()) {
+    throw new TransitionNotAllowedError(
+      `Cannot resolve: remedy actions are still open: ${open.join('; ')}. A supervisor may override with a reason`,
+    );
+  }
+  return { actions: open, reason };
 }
 
 function describe(type: TicketActionType): string {
@@ -501,6 +578,7 @@ function describe(type: TicketActionType): string {
     reopen: 'reopen',
     requestExtension: 'request an extension',
     decideExtension: 'decide an extension',
+    assign: 'assign a complaint',
   };
   return words[type];
 }

@@ -14,6 +14,14 @@ export const newBroadcastSchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()),
   severity: z.enum(incidentSeverities),
   message: text(1000).describe('What the call says to whoever answers; no personal data'),
+  translations: z
+    .record(
+      z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as es or zh-Hant'),
+      text(1000),
+    )
+    .refine((t) => Object.keys(t).length <= 20, 'At most 20 translations')
+    .optional()
+    .describe('The message per language tag, played to customers whose registry language it is'),
   emailSubject: text(200),
   emailText: text(5000),
   selection: areaSelectionSchema,

@@ -19,6 +19,16 @@ export const customerBodySchema = z.strictObject({
   noContact: z.boolean().default(false),
 });
 
+/** GET /api/customers: page through the registry, or search it (every given criterion must match). */
+export const customerListQuerySchema = z.strictObject({
+  q: text(100).describe('Prefix of the account or of the name, case-insensitive').optional(),
+  district: text(100).describe('District, compared case- and space-insensitively').optional(),
+  street: text(100).describe('Street, compared case- and space-insensitively').optional(),
+  segment: text(100).describe('Network segment, compared case- and space-insensitively').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
 export const importQuerySchema = z.strictObject({
   dryRun: z.enum(['true', 'false']).optional(),
   format: z.enum(['json', 'csv']).optional(),

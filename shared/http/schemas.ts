@@ -36,6 +36,12 @@ export const departmentResultSchema = z.strictObject({ result: text(4000) });
 export const resolveSchema = z.strictObject({
   resolution: text(4000),
   customerAgreement: text(2000).describe('What the customer agreed to'),
+  overrideOpenRemedyActions: text(2000)
+    .optional()
+    .describe(
+      'Supervisor only (403 otherwise): why the complaint is resolved while remedy actions are still open; ' +
+        'without it open actions block resolving (409 naming them)',
+    ),
 });
 export const reopenSchema = z.strictObject({ reason: text(2000) });
 export const extensionRequestSchema = z.strictObject({
@@ -56,8 +62,23 @@ export const listTicketsQuerySchema = z.strictObject({
   department: z.string().min(1).max(64).optional(),
   phone: z.string().min(3).max(32).optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  assignee: z
+    .string()
+    .regex(/^[\w.@+-]{1,128}$/, 'A username, or "me"')
+    .optional()
+    .describe('"me" (the signed-in staff member) or a username: only complaints assigned to them'),
   limit,
   cursor: z.string().max(2048).optional(),
+});
+
+/** A staff username: Cognito usernames (letters, digits, . _ @ + -). */
+export const assignSchema = z.strictObject({
+  assignee: z
+    .string()
+    .trim()
+    .regex(/^[\w.@+-]{1,128}$/, 'A staff username: letters, digits, . _ @ + -')
+    .describe('Username of the staff member; an agent may only assign themselves'),
+  note: text(2000).optional(),
 });
 
 export const pageQuerySchema = z.strictObject({ limit, cursor: z.string().max(2048).optional() });

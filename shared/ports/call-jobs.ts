@@ -24,8 +24,8 @@ export interface CallJobStore {
 
   /**
    * Claim an attempt (pending -> dialing) in one conditional transaction that also takes a concurrent-call
-   * slot (only while fewer than `limits.concurrent` are taken) and a start in this clock second (only while
-   * fewer than `limits.perSecond`). Only the claimer calls Connect.
+   * slot (only while fewer than `limits.concurrent` are taken), a start in this clock second (only while
+   * fewer than `limits.perSecond`) and a start the token bucket allows. Only the claimer calls Connect.
    */
   claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult>;
   /** Save a job leaving `dialing` and give its concurrent-call slot back, atomically. */
@@ -59,6 +59,12 @@ export interface DialLimits {
   readonly perSecond: number;
   /** Epoch second of the start. */
   readonly second: number;
+  /**
+   * Epoch ms of the start. Connect's rate limit is a token bucket (rate `perSecond`, burst at least as
+   * large): starts are also paced by the generic cell rate algorithm with that rate and a burst of
+   * `perSecond`, so a burst at the end of one second and another at the start of the next cannot empty it.
+   */
+  readonly atMs: number;
 }
 
 export type ClaimResult = 'claimed' | 'stale' | 'no_slot' | 'rate_limited';

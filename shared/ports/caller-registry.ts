@@ -1,4 +1,5 @@
 import type { BlockEntry } from '#shared/domain/caller-screening';
+import type { Page } from './ticket-store';
 
 export interface LoggedCall {
   /** E.164 */
@@ -21,6 +22,8 @@ export interface CallerRegistry {
   blockEntry(phone: string): Promise<BlockEntry | undefined>;
   block(entry: BlockEntry): Promise<void>;
   unblock(phone: string): Promise<void>;
+  /** The block list, most recently blocked first. */
+  listBlocked(page: { limit: number; cursor?: string }): Promise<Page<BlockEntry>>;
   /** Log an inbound call (idempotent per contact) and count this number's calls since `since`. */
   logCall(call: LoggedCall, since: string): Promise<{ recentCalls: number; lastFlaggedAt?: string }>;
   /** Raise (or refresh) the supervisor's flag on a repeat caller. */

@@ -8,6 +8,8 @@ export interface CustomerStore {
   /** Create or update by account; a record that would not change is not written (idempotent re-import). */
   saveMany(customers: readonly CustomerInput[]): Promise<ReadonlyMap<string, SaveOutcome>>;
   list(page: { limit: number; cursor?: string }): Promise<Page<Customer>>;
+  /** Customers matching every given criterion, by account order within an index; paged. */
+  search(filter: CustomerSearch, page: { limit: number; cursor?: string }): Promise<Page<Customer>>;
   /** Every customer whose service area matches the selection (an incident's affected customers). */
   select(selection: AreaSelection): Promise<Customer[]>;
   /** The customer whose first phone number this is. */
@@ -17,11 +19,32 @@ export interface CustomerStore {
   accessLog(page: { limit: number; cursor?: string }): Promise<Page<CustomerAccess>>;
 }
 
+/** A search of the registry: area criteria compared like areas (case/space-insensitive), q a prefix. */
+export interface CustomerSearch {
+  /** Prefix of the account or of the name, case-insensitive. */
+  readonly q?: string;
+  readonly district?: string;
+  readonly street?: string;
+  readonly segment?: string;
+}
+
 export interface CustomerAccess {
   readonly at: string;
   readonly username: string;
-  readonly action: 'read' | 'list' | 'export' | 'import' | 'change' | 'select';
+  readonly action:
+    | 'read'
+    | 'list'
+    | 'export'
+    | 'import'
+    | 'change'
+    | 'select'
+    // The hotline's block list (shared/use-cases/block-list.ts): list, add or change, remove.
+    | 'block-list'
+    | 'block'
+    | 'unblock';
   /** The account read, or how many records a list, export or import touched. */
   readonly account?: string;
+  /** The number (E.164) put on or taken off the block list. */
+  readonly phone?: string;
   readonly count?: number;
 }

@@ -18,6 +18,8 @@ export interface TicketFilter {
   readonly phone?: string;
   /** Only open tickets whose earliest deadline has passed this instant. */
   readonly overdueAt?: string;
+  /** Only tickets assigned to this staff member. */
+  readonly assignee?: string;
 }
 
 export interface Page<T> {

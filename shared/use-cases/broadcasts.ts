@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
 import { emitDeskMetric } from '#shared/adapters/desk-metrics';
 import {
+  addFollowUp,
   applyBroadcastAction,
   type Broadcast,
   type BroadcastAction,
@@ -10,15 +11,21 @@ import {
   cancelRecipient,
   confirmInbound,
   countRecipients,
+  defaultDisregardMessage,
   draftBroadcast,
+  endFollowUp,
+  type FollowUpKind,
   finalRecipientStates,
   finishUnconfirmed,
+  followUpChannel,
+  followUpJobId,
   type NewBroadcast,
   type Recipient,
   type RecipientAttempt,
   recipientJobId,
   recipientsFor,
   recordAttempt,
+  requestDisregard,
 } from '#shared/domain/broadcast';
 import {
   type CallJob,
@@ -27,17 +34,19 @@ import {
   isFinalCallJob,
   newCallJob,
 } from '#shared/domain/call-job';
+import type { Customer } from '#shared/domain/customer';
 import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
   TransitionNotAllowedError,
 } from '#shared/domain/errors';
+import { closeIncident, openIncident } from '#shared/domain/incident';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { BroadcastView } from '#shared/ports/broadcast-store';
 import type { Mail } from '#shared/ports/mailer';
 import type { Page } from '#shared/ports/ticket-store';
-import { wakeDialer } from './dialer';
+import { enqueueCallJob, wakeDialer } from './dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -45,6 +54,7 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 export const BROADCAST_WORKER_FUNCTION_ID = 'BroadcastWorker';
 /** Recipients turned into call jobs per step of the fan-out. */
 const FAN_OUT_CHUNK = 250;
+const FIRST_CHUNK = 20;
 
 const username = (actor: Actor) => (actor.kind === 'staff' ? actor.username : 'system');
 
@@ -134,9 +144,10 @@ export async function sendBroadcast(
 ): Promise<BroadcastView> {
   requireSupervisor(actor, 'send a broadcast');
   const current = await requireBroadcast(deps, id);
+  let selected: readonly Customer[] | undefined;
   if (current.state === 'draft') {
-    const customers = await deps.customers.select(current.selection);
-    const recipients = recipientsFor(id, customers, deps.clock.now().toISOString());
+    selected = await deps.customers.select(current.selection);
+    const recipients = recipientsFor(id, selected, deps.clock.now().toISOString());
     await transition(deps, id, 'send', username(actor), {
       recipientCount: recipients.length,
       noContactCount: recipients.filter((r) => r.state === 'no_contact').length,
@@ -144,8 +155,45 @@ export async function sendBroadcast(
   } else if (current.state !== 'sending' && current.state !== 'paused') {
     return current;
   }
-  await fanOut(deps, id, remainingMs);
+  await ensureIncident(deps, id);
+  await fanOut(deps, id, remainingMs, selected);
   return requireBroadcast(deps, id);
+}
+
+/** A sent broadcast announces an incident (same id): the hotline and the status page tell it from now on. */
+async function ensureIncident(deps: Dependencies, id: string): Promise<void> {
+  if (await deps.incidents.get(id)) return;
+  const broadcast = await requireBroadcast(deps, id);
+  const now = deps.clock.now().toISOString();
+  const incident = openIncident(broadcast, now);
+  if (await deps.incidents.create(incident)) {
+    await deps.incidents.appendEvent({
+      incidentId: id,
+      type: 'opened',
+      at: now,
+      actor: incident.openedBy,
+      data: { broadcastId: id, selection: incident.selection },
+    });
+  }
+}
+
+/** A cancelled broadcast withdraws its incident: callers no longer hear its notice. */
+async function withdrawIncident(deps: Dependencies, id: string, by: string): Promise<void> {
+  for (let tries = 0; tries < 3; tries++) {
+    const incident = await deps.incidents.get(id);
+    if (incident?.state !== 'open') return;
+    const now = deps.clock.now().toISOString();
+    if (await deps.incidents.save(closeIncident(incident, by, now, 'withdrawn'), incident.version)) {
+      await deps.incidents.appendEvent({
+        incidentId: id,
+        type: 'closed',
+        at: now,
+        actor: by,
+        data: { reason: 'withdrawn' },
+      });
+      return;
+    }
+  }
 }
 
 /**
@@ -156,14 +204,17 @@ export async function fanOut(
   deps: Dependencies,
   id: string,
   remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+  /** The selection the send request has just read (saves reading it twice). */
+  selected?: readonly Customer[],
 ): Promise<'done' | 'continues'> {
   const broadcast = await requireBroadcast(deps, id);
   if (broadcast.state !== 'sending' && broadcast.state !== 'paused') return 'done';
-  const customers = await deps.customers.select(broadcast.selection);
+  const customers = selected ?? (await deps.customers.select(broadcast.selection));
   const now = deps.clock.now().toISOString();
   const recipients = recipientsFor(id, customers, now);
   let woken = false;
-  for (let i = 0; i < recipients.length; i += FAN_OUT_CHUNK) {
+  // A small first chunk: the dialer is woken as soon as the first calls can start.
+  for (let i = 0, size = FIRST_CHUNK; i < recipients.length; i += size, size = FAN_OUT_CHUNK) {
     if (remainingMs() < 8000) {
       await deps.timer.setTimer(`broadcast-${id}-fanout-${i}`, deps.clock.now().toISOString(), {
         functionId: BROADCAST_WORKER_FUNCTION_ID,
@@ -171,7 +222,7 @@ export async function fanOut(
       });
       return 'continues';
     }
-    const chunk = recipients.slice(i, i + FAN_OUT_CHUNK);
+    const chunk = recipients.slice(i, i + size);
     await deps.broadcasts.addRecipients(chunk);
     await Promise.all(chunk.map((r) => ensureDelivery(deps, broadcast, r)));
     if (!woken && broadcast.state === 'sending') {
@@ -291,29 +342,159 @@ async function moveWaitingJobs(deps: Dependencies, id: string, nextAttemptAt: st
   );
 }
 
-/** Cancel stops every further call at once; calls ringing now are not retried. */
-export async function cancelBroadcast(deps: Dependencies, actor: Actor, id: string): Promise<BroadcastView> {
+/**
+ * Cancel stops every further call at once; calls ringing now are not retried. With `disregard`, everyone the
+ * broadcast already reached (a call answered, or its e-mail) gets a "please disregard" follow-up, recorded
+ * per recipient; someone whose call is ringing at the cancel gets it too if they answer.
+ */
+export async function cancelBroadcast(
+  deps: Dependencies,
+  actor: Actor,
+  id: string,
+  options: { disregard?: boolean; message?: string } = {},
+): Promise<BroadcastView> {
   requireSupervisor(actor, 'cancel a broadcast');
-  await transition(deps, id, 'cancel', username(actor));
+  const before = await requireBroadcast(deps, id);
+  if (before.state !== 'cancelled') await transition(deps, id, 'cancel', username(actor));
   const now = deps.clock.now().toISOString();
   const recipients = await deps.broadcasts.allRecipients(id);
   await Promise.all(
     recipients
       .filter((r) => !finalRecipientStates.includes(r.state))
       .map(async (r) => {
-        if (r.callJobId) await cancelJobIfWaiting(deps, r.callJobId);
-        await updateRecipient(deps, id, r.account, (current) => cancelRecipient(current, now));
+        const job = r.callJobId ? await cancelJobIfWaiting(deps, r.callJobId) : undefined;
+        // Attempts that already ended stay on the record: they say who was reached before the cancel.
+        await updateRecipient(deps, id, r.account, (current) =>
+          cancelRecipient(withEndedAttempts(current, job), now),
+        );
       }),
   );
+  await withdrawIncident(deps, id, username(actor));
+  if (options.disregard) {
+    for (let tries = 0; tries < 3; tries++) {
+      const { counts: _live, ...current } = await requireBroadcast(deps, id);
+      const message = options.message ?? defaultDisregardMessage(current);
+      const next = requestDisregard(current, message, username(actor), now);
+      if (next === current || (await deps.broadcasts.save(next, current.version))) break;
+    }
+    const broadcast = await requireBroadcast(deps, id);
+    const reached = await deps.broadcasts.allRecipients(id);
+    await Promise.all(reached.map((r) => queueFollowUp(deps, broadcast, r, 'disregard')));
+  }
   return requireBroadcast(deps, id);
 }
 
-async function cancelJobIfWaiting(deps: Dependencies, jobId: string): Promise<void> {
-  for (let tries = 0; tries < 3; tries++) {
-    const job = await deps.callJobs.get(jobId);
-    if (!job || isFinalCallJob(job) || job.state === 'dialing') return;
-    if (await deps.callJobs.save(cancelCallJob(job, deps.clock.now().toISOString()), job.version)) return;
+/** The text of a follow-up: the disregard note, or the incident's all clear. */
+async function followUpText(
+  deps: Dependencies,
+  broadcast: Broadcast,
+  kind: FollowUpKind,
+): Promise<{ message: string; subject: string } | undefined> {
+  if (kind === 'disregard') {
+    if (!broadcast.disregard) return undefined;
+    return { message: broadcast.disregard.message, subject: `Please disregard: ${broadcast.emailSubject}` };
   }
+  const incident = await deps.incidents.get(broadcast.id);
+  const last = incident?.updates[incident.updates.length - 1];
+  if (!last?.allClear) return undefined;
+  return { message: last.message, subject: `All clear: ${broadcast.emailSubject}` };
+}
+
+/**
+ * Queues one follow-up (disregard or all clear) for a recipient the broadcast reached: a call where their
+ * call was answered, else an e-mail where they were e-mailed. Once per recipient and kind.
+ */
+export async function queueFollowUp(
+  deps: Dependencies,
+  broadcast: Broadcast,
+  recipient: Recipient,
+  kind: FollowUpKind,
+): Promise<'queued' | 'already' | 'not_reached'> {
+  if (recipient.followUps?.some((f) => f.kind === kind)) return 'already';
+  const channel = followUpChannel(recipient);
+  if (!channel) return 'not_reached';
+  const text = await followUpText(deps, broadcast, kind);
+  if (!text) return 'not_reached';
+  const now = deps.clock.now().toISOString();
+  if (channel === 'email' && recipient.email) {
+    const recorded = await updateRecipient(deps, broadcast.id, recipient.account, (r) =>
+      addFollowUp(r, { kind, channel, queuedAt: now }),
+    );
+    if (!recorded || recorded === recipient) return 'already';
+    try {
+      await deps.mailer.send({ to: recipient.email, subject: text.subject, text: text.message });
+    } catch (error) {
+      logger.warn('Broadcast follow-up e-mail not sent', {
+        broadcastId: broadcast.id,
+        kind,
+        errorName: (error as Error)?.name,
+      });
+      return 'queued';
+    }
+    await updateRecipient(deps, broadcast.id, recipient.account, (r) => endFollowUp(r, kind, now, true));
+    return 'queued';
+  }
+  const jobId = followUpJobId(broadcast.id, kind, recipient.account);
+  const recorded = await updateRecipient(deps, broadcast.id, recipient.account, (r) =>
+    addFollowUp(r, { kind, channel: 'call', queuedAt: now, callJobId: jobId }),
+  );
+  if (!recorded) return 'already';
+  const job = newCallJob(
+    {
+      id: jobId,
+      kind: 'broadcast',
+      // A correction of an emergency message goes out as fast as the message did; an all clear can wait.
+      priority: kind === 'disregard' ? 'emergency' : 'callback',
+      phone: recipient.phone as string,
+      timeZone: deps.config.dialer.customerTimeZone,
+      dueAt: now,
+      respectsCallingHours: kind !== 'disregard',
+      maxAttempts: 2,
+      requestedBy: broadcast.disregard?.requestedBy ?? 'system',
+      attributes: {
+        broadcastId: broadcast.id,
+        account: recipient.account,
+        followUp: kind,
+        message: text.message,
+      },
+    },
+    now,
+    deps.config.dialer.policy,
+  );
+  await enqueueCallJob(deps, job);
+  return 'queued';
+}
+
+/** A follow-up call ended: delivered when answered, else not reached (no e-mail fallback for a follow-up). */
+async function followUpEnded(deps: Dependencies, job: CallJob): Promise<void> {
+  const kind = job.attributes?.followUp;
+  const broadcastId = job.attributes?.broadcastId;
+  const account = job.attributes?.account;
+  if ((kind !== 'disregard' && kind !== 'all_clear') || !broadcastId || !account) return;
+  const at = job.finishedAt ?? deps.clock.now().toISOString();
+  await updateRecipient(deps, broadcastId, account, (r) => endFollowUp(r, kind, at, job.state === 'reached'));
+}
+
+/** Cancels a job that is not ringing; returns the job as it stands after (undefined if there is none). */
+async function cancelJobIfWaiting(deps: Dependencies, jobId: string): Promise<CallJob | undefined> {
+  let job: CallJob | undefined;
+  for (let tries = 0; tries < 3; tries++) {
+    job = await deps.callJobs.get(jobId);
+    if (!job || isFinalCallJob(job) || job.state === 'dialing') return job;
+    const cancelled = cancelCallJob(job, deps.clock.now().toISOString());
+    if (await deps.callJobs.save(cancelled, job.version)) return cancelled;
+  }
+  return job;
+}
+
+/** The recipient with every attempt of their job that has ended (each recorded once). */
+function withEndedAttempts(recipient: Recipient, job: CallJob | undefined): Recipient {
+  let next = recipient;
+  for (const a of job?.attempts ?? []) {
+    if (!a.outcome) continue;
+    next = recordAttempt(next, { n: a.n, at: a.endedAt ?? a.claimedAt, result: attemptResult(a.outcome) });
+  }
+  return next;
 }
 
 async function updateRecipient(
@@ -369,6 +550,8 @@ export async function confirmFromInboundCall(
     confirmInbound(r, at),
   );
   if (recipient?.callJobId) await cancelJobIfWaiting(deps, recipient.callJobId);
+  // This confirmation may have been the last one the broadcast waited for.
+  if (recipient?.state === 'confirmed') await completeIfDone(deps, input.broadcastId);
   return recipient;
 }
 
@@ -377,6 +560,8 @@ export async function confirmFromInboundCall(
  * state with every attempt, and the broadcast completes when nobody is left.
  */
 export async function broadcastJobEnded(deps: Dependencies, job: CallJob): Promise<void> {
+  if (job.attributes?.followUp === 'update') return incidentUpdateCallEnded(deps, job);
+  if (job.attributes?.followUp) return followUpEnded(deps, job);
   const broadcastId = job.attributes?.broadcastId;
   const account = job.attributes?.account;
   if (!broadcastId || !account) return;
@@ -392,7 +577,33 @@ export async function broadcastJobEnded(deps: Dependencies, job: CallJob): Promi
     return finishUnconfirmed(next, at, Boolean(job.fallback?.sentAt));
   });
   if (job.fallback && !job.fallback.sentAt) await retryFanOutLater(deps, broadcastId);
+  // A call that was ringing when the broadcast was cancelled with a disregard: answered means reached.
+  const broadcast = await deps.broadcasts.get(broadcastId);
+  if (broadcast?.state === 'cancelled' && broadcast.disregard) {
+    const recipient = await deps.broadcasts.recipient(broadcastId, account);
+    if (recipient) await queueFollowUp(deps, broadcast, recipient, 'disregard');
+  }
   await completeIfDone(deps, broadcastId);
+}
+
+/** A complainant's incident-update call ended: recorded on their complaint. */
+async function incidentUpdateCallEnded(deps: Dependencies, job: CallJob): Promise<void> {
+  const ticketId = job.ticketId;
+  const ticket = ticketId ? await deps.tickets.get(ticketId) : undefined;
+  if (!ticket) return;
+  await deps.tickets.appendEvent({
+    ticketId: ticket.id,
+    type: 'incident_update_call_ended',
+    at: job.finishedAt ?? deps.clock.now().toISOString(),
+    actor: 'dialer',
+    version: ticket.version,
+    data: {
+      incidentId: job.attributes?.incidentId ?? null,
+      update: Number(job.attributes?.update ?? 0),
+      reached: job.state === 'reached',
+      attempts: job.attempts.length,
+    },
+  });
 }
 
 async function retryFanOutLater(deps: Dependencies, broadcastId: string): Promise<void> {
@@ -436,6 +647,8 @@ export async function broadcastFallbackMail(
   job: CallJob,
   to: string,
 ): Promise<Mail | undefined> {
+  // Follow-ups and incident updates carry no fallback: the update's e-mail went out when it was posted.
+  if (job.attributes?.followUp) return undefined;
   const broadcastId = job.attributes?.broadcastId;
   const broadcast = broadcastId ? await deps.broadcasts.get(broadcastId) : undefined;
   if (!broadcast || broadcast.state === 'cancelled') return undefined;
@@ -444,11 +657,21 @@ export async function broadcastFallbackMail(
 
 /** A broadcast job's attempt ended and a retry is due: stop here if the broadcast was cancelled meanwhile. */
 export async function broadcastRetryDue(deps: Dependencies, job: CallJob): Promise<void> {
+  if (job.attributes?.followUp) return;
   const broadcastId = job.attributes?.broadcastId;
   if (!broadcastId) return;
   const broadcast = await deps.broadcasts.get(broadcastId);
   if (broadcast?.state === 'cancelled') await cancelJobIfWaiting(deps, job.id);
   else if (broadcast?.state === 'paused') await moveWaitingJobs(deps, broadcastId, PAUSED_UNTIL);
+  else {
+    // Confirmed on the hotline while this attempt was ringing: never rung again.
+    const account = job.attributes?.account;
+    const recipient = account ? await deps.broadcasts.recipient(broadcastId, account) : undefined;
+    if (recipient?.state === 'confirmed') {
+      await cancelJobIfWaiting(deps, job.id);
+      await completeIfDone(deps, broadcastId);
+    }
+  }
 }
 
 export async function broadcastReport(

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
+import {
+  ANSWER_PROMISE_PURPOSE,
+  ANSWER_PROMISE_REASON,
+  assertPromisable,
+  isAnswerPromise,
+  isResultSince,
+  promisedAt,
+  promisedCallMessage,
+  RESULT_EVENT_TYPES,
+} from '#shared/domain/answer-promise';
 import {
   type CallbackReason,
   type CallJob,
@@ -9,13 +20,15 @@ import {
 } from '#shared/domain/call-job';
 import { asTicketEvents } from '#shared/domain/deadline-schedules';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/domain/errors';
-import { type Actor, applyAction, hasRole } from '#shared/domain/ticket';
+import { type Actor, applyAction, hasRole, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import type { CallJobFilter } from '#shared/ports/call-jobs';
 import type { Mail } from '#shared/ports/mailer';
 import type { Page } from '#shared/ports/ticket-store';
 import { normalisePhone } from './complaints';
 import { changeTicketAsSystem, SYSTEM_ACTOR } from './deadlines';
 import { enqueueCallJob } from './dialer';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
 export interface CallbackRequest {
   readonly phone: string;
@@ -130,7 +143,13 @@ export async function callbackEnded(deps: Dependencies, job: CallJob): Promise<v
     try {
       return applyAction(
         ticket,
-        { type: 'recordContact', outcome, note: `Callback ${job.id}, ${job.attempt} attempt(s)` },
+        {
+          type: 'recordContact',
+          outcome,
+          note: isAnswerPromise(job)
+            ? `Promised answer: status ${outcome === 'reached' ? 'told' : 'not told'} on callback ${job.id}, ${job.attempt} attempt(s)`
+            : `Callback ${job.id}, ${job.attempt} attempt(s)`,
+        },
         { actor: SYSTEM_ACTOR, now, policy: deps.config.deadlinePolicy },
       );
     } catch {
@@ -150,4 +169,163 @@ export function callbackFallbackMail(_deps: Dependencies, job: CallJob, to: stri
       `We tried to call you back${about} ${job.attempt} time(s) but could not reach you.\n` +
       'Please call the complaint hotline at a time that suits you, and we will be glad to help.',
   };
+}
+
+// --- "within half an hour": a promised answer ------------------------------------------------------
+
+export interface AnswerPromise {
+  readonly jobId: string;
+  readonly promisedAt: string;
+  /** When the half hour is up. */
+  readonly dueAt: string;
+  /** When the call rings: dueAt, or the next opening of calling hours in the customer's time zone. */
+  readonly callAt: string;
+}
+
+/** Promised-answer callbacks of a complaint that have not ended (waiting, or ringing now). */
+async function openAnswerPromises(deps: Dependencies, ticketId: string): Promise<CallJob[]> {
+  const open: CallJob[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const found = await deps.callJobs.list(
+      { ticketId, kind: 'callback' },
+      { limit: 50, ...(cursor ? { cursor } : {}) },
+    );
+    open.push(
+      ...found.items.filter((j) => isAnswerPromise(j) && (j.state === 'pending' || j.state === 'dialing')),
+    );
+    cursor = found.nextCursor;
+    if (!cursor) break;
+  }
+  return open;
+}
+
+/**
+ * Staff promise the customer an answer within half an hour (ANSWER_PROMISE_MINUTES): a callback due then,
+ * and an `answer_promised` event. Refused on a closed complaint (409) and while an earlier promise is open.
+ */
+export async function promiseAnswer(
+  deps: Dependencies,
+  actor: Actor,
+  ticketId: string,
+): Promise<AnswerPromise> {
+  if (!hasRole(actor, 'agent')) throw new ForbiddenError('Only staff may promise an answer');
+  const ticket = await deps.tickets.get(ticketId);
+  if (!ticket) throw new NotFoundError(`Complaint ${ticketId} not found`);
+  assertPromisable(ticket);
+  const [earlier] = await openAnswerPromises(deps, ticket.id);
+  if (earlier) {
+    throw new ConflictError(
+      `An answer on complaint ${ticket.id} is already promised (call ${earlier.id}, due ${earlier.dueAt})`,
+    );
+  }
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const dialer = deps.config.dialer;
+  const job = newCallJob(
+    {
+      id: `callback-promise-${randomUUID()}`,
+      kind: 'callback',
+      priority: 'callback',
+      phone: ticket.customer.phone,
+      customerName: ticket.customer.name,
+      ...(ticket.customer.email ? { email: ticket.customer.email } : {}),
+      ticketId: ticket.id,
+      reason: ANSWER_PROMISE_REASON,
+      timeZone: dialer.customerTimeZone,
+      dueAt: new Date(now.getTime() + dialer.answerPromiseMinutes * 60_000).toISOString(),
+      requestedBy: actor.username,
+      attributes: { callbackPurpose: ANSWER_PROMISE_PURPOSE, promisedAt: nowIso },
+    },
+    nowIso,
+    dialer.policy,
+  );
+  await enqueueCallJob(deps, job);
+  const [event] = asTicketEvents([
+    {
+      ticketId: ticket.id,
+      type: 'answer_promised',
+      at: nowIso,
+      actor: actor.username,
+      version: ticket.version,
+      data: {
+        jobId: job.id,
+        minutes: dialer.answerPromiseMinutes,
+        dueAt: job.dueAt,
+        callAt: job.nextAttemptAt,
+      },
+    },
+  ]);
+  if (event) await deps.tickets.appendEvent(event);
+  return { jobId: job.id, promisedAt: nowIso, dueAt: job.dueAt, callAt: job.nextAttemptAt };
+}
+
+/**
+ * After a change of a complaint (changeComplaint): a result (progress, department result, resolution)
+ * keeps every open promise of an answer, so its call is cancelled and `answer_promise_kept` recorded.
+ * A call ringing right now is left alone: it reads the complaint's news itself. Failures are logged;
+ * the call then still rings and tells the news.
+ */
+export async function keepAnswerPromises(
+  deps: Partial<Dependencies>,
+  ticket: Pick<Ticket, 'id' | 'version'>,
+  event: Pick<TicketEvent, 'type' | 'actor' | 'at'>,
+): Promise<void> {
+  if (!RESULT_EVENT_TYPES.includes(event.type)) return;
+  if (!deps.callJobs || !deps.tickets || !deps.clock || !deps.config) return;
+  const full = deps as Dependencies;
+  try {
+    for (const job of await openAnswerPromises(full, ticket.id)) {
+      if (job.state !== 'pending') continue;
+      const now = full.clock.now().toISOString();
+      if (!(await full.callJobs.save(cancelCallJob(job, now), job.version))) continue;
+      const [kept] = asTicketEvents([
+        {
+          ticketId: ticket.id,
+          type: 'answer_promise_kept',
+          at: now,
+          actor: event.actor,
+          version: ticket.version,
+          data: { jobId: job.id, by: event.type, promisedAt: promisedAt(job) ?? null },
+        },
+      ]);
+      if (kept) await full.tickets.appendEvent(kept);
+    }
+  } catch (error) {
+    logger.warn('Promised answer not cancelled; its call will tell the news', {
+      ticketId: ticket.id,
+      errorName: (error as Error)?.name,
+    });
+  }
+}
+
+export type PromisedCallAnswer =
+  | { readonly outcome: 'ok'; readonly message: string; readonly news: boolean }
+  /** Not a promise, or the customer has not confirmed who they are on this attempt: nothing is said. */
+  | { readonly outcome: 'not_verified' | 'not_found' };
+
+/**
+ * What the promised call tells the customer who confirmed who they are: the complaint's status, and
+ * whether a result came since the promise. Refuses (says nothing) unless this attempt was confirmed.
+ */
+export async function promisedCallStatus(
+  deps: Dependencies,
+  input: { jobId: string; attempt: number },
+): Promise<PromisedCallAnswer> {
+  const job = await deps.callJobs.get(input.jobId);
+  const since = job ? promisedAt(job) : undefined;
+  if (!job?.ticketId || since === undefined) return { outcome: 'not_found' };
+  const attempt = job.attempts.find((a) => a.n === input.attempt);
+  if (input.attempt !== job.attempt || !attempt?.reached) return { outcome: 'not_verified' };
+  const ticket = await deps.tickets.get(job.ticketId);
+  if (!ticket) return { outcome: 'not_found' };
+  let news = false;
+  let cursor: string | undefined;
+  for (let page = 0; page < 20 && !news; page++) {
+    const found = await deps.tickets.events(ticket.id, { limit: 100, ...(cursor ? { cursor } : {}) });
+    news = found.items.some((e) => isResultSince(e, since));
+    cursor = found.nextCursor;
+    if (!cursor) break;
+  }
+  return { outcome: 'ok', message: promisedCallMessage(ticket, news), news };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '#shared/config';
 import { ConflictError, InvalidInputError, NotFoundError } from '#shared/domain/errors';
 import { lastFourDigits, toE164 } from '#shared/domain/phone';
+import { allowedRemedyActions, remedyViews } from '#shared/domain/remedy';
 import {
   type Actor,
   allowedActions,
@@ -16,7 +17,9 @@ import {
 } from '#shared/domain/ticket';
 import type { Clock } from '#shared/ports/clock';
 import type { Page, TicketFilter, TicketStore } from '#shared/ports/ticket-store';
+import { keepAnswerPromises } from './callbacks';
 import { afterComplaintChanged } from './deadlines';
+import { linkNewComplaint } from './incidents';
 
 /** What the complaint use cases need; handlers pass their instance dependencies. */
 export interface ComplaintDeps {
@@ -63,6 +66,8 @@ export async function registerComplaint(
   if (result.kind === 'created') {
     // After the commit: deadline timers (a failure is logged; the sweep repairs it).
     await afterComplaintChanged(deps, result.ticket);
+    // From an open incident's area during it: linked to the incident (never fails the registration).
+    await linkNewComplaint(deps, result.ticket);
     return { ticket: result.ticket, replayed: false };
   }
   if (idempotency && result.fingerprint !== idempotency.fingerprint) {
@@ -100,6 +105,8 @@ export async function changeComplaint(
   await deps.tickets.update(next, expectedVersion, [event]);
   // After the commit: deadline timers set/cleared, the survey queued on resolution.
   await afterComplaintChanged(deps, next, ticket);
+  // A result keeps a promised answer ("within half an hour"): its call is cancelled.
+  await keepAnswerPromises(deps, next, event);
   return next;
 }
 
@@ -190,7 +197,8 @@ export function ticketView(ticket: Ticket, actor: Actor, now: string) {
     ...ticket,
     overdue: isOverdue(ticket, now),
     nextDeadline: nextDeadline(ticket) ?? null,
-    allowedActions: allowedActions(ticket, actor),
+    allowedActions: [...allowedActions(ticket, actor), ...allowedRemedyActions(ticket, actor)],
+    remedies: remedyViews(ticket, actor),
   };
 }
 
@@ -205,6 +213,7 @@ export function ticketSummary(ticket: Ticket, now: string) {
     channel: ticket.channel,
     category: ticket.category,
     department: ticket.department ?? null,
+    assignee: ticket.assignee ?? null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     customer: { initials: initials(ticket.customer.name), phoneLast4: lastFourDigits(ticket.customer.phone) },

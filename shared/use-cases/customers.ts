@@ -9,7 +9,7 @@ import {
 import { customersToCsv, type ImportRowReport, planCustomerImport } from '#shared/domain/customer-import';
 import { ForbiddenError, NotFoundError } from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
-import type { CustomerAccess } from '#shared/ports/customer-store';
+import type { CustomerAccess, CustomerSearch } from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
 
 export interface ImportReport {
@@ -126,9 +126,11 @@ export async function listCustomers(
   deps: Dependencies,
   actor: Actor,
   page: { limit: number; cursor?: string },
+  search: CustomerSearch = {},
 ): Promise<Page<Customer>> {
   if (!hasRole(actor, 'agent')) throw new ForbiddenError('Only staff may read customer records');
-  const result = await deps.customers.list(page);
+  const searching = Object.values(search).some((v) => v !== undefined);
+  const result = searching ? await deps.customers.search(search, page) : await deps.customers.list(page);
   await audit(deps, actor, 'list', { count: result.items.length });
   return result;
 }

@@ -121,14 +121,14 @@ export async function runDeadlineCheck(
   input: DeadlineTimerInput,
 ): Promise<DeadlineCheckResult> {
   let outcome = 'stale' as DeadlineCheckResult;
-  let escalation: { ticket: Ticket; points: number } | undefined;
+  let escalation: { ticket: Ticket; points: number; owner: string } | undefined;
   let progress: { ticket: Ticket; occurrence: number } | undefined;
   const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
     const check = checkDeadline(ticket, input, now, deps.config.deadlinePolicy, SYSTEM_ACTOR.username);
     outcome = check.kind === 'early' ? 'rescheduled' : 'stale';
     if (check.kind === 'breach') {
       outcome = 'breached';
-      escalation = { ticket: check.ticket, points: check.points };
+      escalation = { ticket: check.ticket, points: check.points, owner: String(check.event.data.owner) };
       const escalated: DeskEvent = {
         ...check.event,
         type: 'escalated',
@@ -149,7 +149,7 @@ export async function runDeadlineCheck(
     return outcome;
   }
   if (!changed) return outcome;
-  if (escalation) await escalateBreach(deps, escalation.ticket, input, escalation.points);
+  if (escalation) await escalateBreach(deps, escalation.ticket, input, escalation.points, escalation.owner);
   if (progress) await queueProgressNotice(deps, progress.ticket, progress.occurrence);
   await syncDeadlineTimers(deps, changed.after, changed.before).catch(() => undefined);
   return outcome;
@@ -160,6 +160,7 @@ async function escalateBreach(
   ticket: Ticket,
   input: DeadlineTimerInput,
   points: number,
+  owner: string,
 ): Promise<void> {
   emitBreachMetric(input.deadline, ticket.severity, deps.clock.now());
   logger.warn('Deadline breached', {
@@ -173,7 +174,7 @@ async function escalateBreach(
       subject: `Deadline breached: complaint ${ticket.number} (${input.deadline})`,
       text:
         `Complaint ${ticket.number} (${ticket.severity}, ${ticket.category}) missed its ${input.deadline} ` +
-        `deadline, due ${input.due}. Owner: ${ticket.department ?? 'desk'}. Breach points: ${points}.\n` +
+        `deadline, due ${input.due}. Owner: ${owner}. Breach points: ${points}.\n` +
         'The complaint is flagged in the portal; please take it over.',
     });
   } catch (error) {

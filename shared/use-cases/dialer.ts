@@ -16,6 +16,7 @@ import {
   recordContactStarted,
   releaseThrottledAttempt,
 } from '#shared/domain/call-job';
+import { digitByDigit } from '#shared/domain/caller-speech';
 import { NotFoundError } from '#shared/domain/errors';
 import type { ContactEnd } from '#shared/ports/call-jobs';
 import type { Mail } from '#shared/ports/mailer';
@@ -105,6 +106,7 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
   const cfg = deps.config.dialer;
   const now = deps.clock.now().toISOString();
   if (!isDialable(job, now)) return 'stale';
+  const atMs = deps.clock.now().getTime();
   const second = countingSecond(deps);
   if (second === undefined) return 'rate_limited';
   const claimed = claimAttempt(job, now, cfg.policy);
@@ -112,6 +114,7 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
     concurrent: cfg.concurrentCalls,
     perSecond: cfg.callsPerSecond,
     second,
+    atMs,
   });
   if (claim !== 'claimed') return claim;
   if (countingSecond(deps) !== second) {
@@ -130,7 +133,10 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
         jobId: claimed.id,
         attempt: String(claimed.attempt),
         jobKind: claimed.kind,
-        ...(claimed.ticketId ? { ticketNumber: claimed.ticketId } : {}),
+        ...(claimed.ticketId
+          ? // said digit by digit ("1, 0, 0, ...") so the customer can type it back on the keypad
+            { ticketNumber: claimed.ticketId, ticketNumberSpoken: digitByDigit(claimed.ticketId) }
+          : {}),
         addressee: claimed.customerName ?? 'the person who asked us to call this number',
         ...claimed.attributes,
       },

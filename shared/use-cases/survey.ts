@@ -152,20 +152,33 @@ export async function surveyEnded(deps: Dependencies, job: CallJob): Promise<voi
   });
 }
 
-export function surveyLink(deps: Dependencies, job: CallJob): string {
+/**
+ * The key signing and verifying survey links: deployed, the Secrets Manager secret SURVEY_LINK_SECRET_ARN
+ * names (read once per instance); locally SURVEY_LINK_SECRET. Never a default when an ARN is configured.
+ */
+export function surveyLinkSecret(deps: Pick<Dependencies, 'config' | 'secrets'>): Promise<string> {
+  const { surveyLinkSecretArn, surveyLinkSecret: fromEnv } = deps.config.deadlines;
+  if (!surveyLinkSecretArn) return Promise.resolve(fromEnv);
+  if (!deps.secrets) {
+    return Promise.reject(new Error('SURVEY_LINK_SECRET_ARN is set but no secret store is configured'));
+  }
+  return deps.secrets.secretString(surveyLinkSecretArn);
+}
+
+export async function surveyLink(deps: Dependencies, job: CallJob): Promise<string> {
   const cfg = deps.config.deadlines;
   const exp = Math.floor(deps.clock.now().getTime() / 1000 + cfg.surveyLinkDays * 86400);
-  const token = signSurveyToken({ t: job.ticketId ?? '', j: job.id, exp }, cfg.surveyLinkSecret);
+  const token = signSurveyToken({ t: job.ticketId ?? '', j: job.id, exp }, await surveyLinkSecret(deps));
   return `${cfg.surveyLinkBaseUrl}/${token}`;
 }
 
-export function surveyFallbackMail(deps: Dependencies, job: CallJob, to: string): Mail {
+export async function surveyFallbackMail(deps: Dependencies, job: CallJob, to: string): Promise<Mail> {
   return {
     to,
     subject: `How did we handle your complaint ${job.ticketId ?? ''}?`.trim(),
     text:
       'We tried to call you to ask how satisfied you are with the handling of your complaint. ' +
-      `Please rate it from 1 to 5 here (the link works once): ${surveyLink(deps, job)}`,
+      `Please rate it from 1 to 5 here (the link works once): ${await surveyLink(deps, job)}`,
   };
 }
 
@@ -177,7 +190,7 @@ export async function answerSurveyByLink(
 ): Promise<RatingEffect> {
   const claims = verifySurveyToken(
     token,
-    deps.config.deadlines.surveyLinkSecret,
+    await surveyLinkSecret(deps),
     Math.floor(deps.clock.now().getTime() / 1000),
   );
   const rating = parseRating(digits);

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recurringSchedules } from '#functions/catalog';
 import { buildApp, type HotlineApp } from '#infra/build-app';
 import { asyncRetryAttempts } from '#infra/constructs/app-function';
 import { contactEventRetry } from '#infra/constructs/contact-events';
@@ -99,7 +100,11 @@ describe('asynchronous wiring', () => {
 
     it('runs the sweep every 5 minutes with retries and a dead-letter queue', () => {
       expect(sweepIds).toContain('FixtureSweep');
-      template.resourceCountIs('AWS::Scheduler::Schedule', sweepIds.length);
+      // Besides the sweeps: the catalog's recurring schedules (report e-mails), see report-schedules.test.ts.
+      template.resourceCountIs(
+        'AWS::Scheduler::Schedule',
+        sweepIds.length + recurringSchedules(wiringFixture.functionSpecs).length,
+      );
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(5 minutes)',
         State: 'ENABLED',

@@ -44,6 +44,8 @@ const expectedKinds = [
   'AwsSolutions-L1',
   // The portal's access log bucket does not log itself.
   'AwsSolutions-S1',
+  // The generated survey link key is not rotated: rotation would void links already e-mailed.
+  'AwsSolutions-SMG4',
   'AwsSolutions-SNS2',
   'AwsSolutions-SQS3',
 ];

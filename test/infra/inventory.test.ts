@@ -49,6 +49,8 @@ const expectedTypes = {
     'AWS::SQS::QueuePolicy',
     'AWS::Scheduler::Schedule',
     'AWS::Scheduler::ScheduleGroup',
+    // The generated key of the e-mailed survey links (infra/constructs/survey-link-secret.ts).
+    'AWS::SecretsManager::Secret',
     'Custom::AWS',
   ],
 };

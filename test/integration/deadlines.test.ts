@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localFunctionArn } from '#local/lambda-host';
+import { digitByDigit } from '#shared/domain/caller-speech';
 import { LocalApi } from '#test/support/local-api';
 
 interface SentMail {
@@ -235,7 +236,7 @@ describe('deadlines with the local clock', () => {
     const calls = api.runtime.connect.listCalls({ direction: 'outbound' }).filter((c) => c.to === phone);
     expect(calls).toHaveLength(2);
     expect(calls[0]?.transcript.map((l) => l.text).join(' ')).toContain(
-      `Your complaint ${id} is still being handled`,
+      `Your complaint ${digitByDigit(id)} is still being handled`,
     );
     // The next notice is already scheduled for 72 hours.
     expect((await ticket(id)).deadlines.progressNotice?.metAt).toBeUndefined();

@@ -1,3 +1,4 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, claimAttempt, newCallJob } from '#shared/domain/call-job';
@@ -116,9 +117,14 @@ describe('the one outbound dialer on the local Connect emulator', () => {
     // Claimed (slot taken), then the dialer "crashed" before Connect was called: no contact, no event.
     const stuck = claimAttempt(job, now, deps.config.dialer.policy);
     const second = Math.floor(Date.parse(now) / 1000) - 3600;
-    expect(await deps.callJobs.claim(stuck, job.version, { concurrent: 100, perSecond: 100, second })).toBe(
-      'claimed',
-    );
+    expect(
+      await deps.callJobs.claim(stuck, job.version, {
+        concurrent: 100,
+        perSecond: 100,
+        second,
+        atMs: Date.parse(now),
+      }),
+    ).toBe('claimed');
     const slots = await deps.callJobs.activeCalls();
 
     await api.runtime.clock.advance(deps.config.dialer.policy.attemptLeaseMinutes * 60 + 60);
@@ -128,5 +134,56 @@ describe('the one outbound dialer on the local Connect emulator', () => {
     expect(repaired?.state).toBe('pending');
     expect(repaired?.attempts[0]?.outcome).toBe('lost');
     expect(await deps.callJobs.activeCalls()).toBe(slots - 1);
+  });
+
+  it('paces starts like the token bucket of Connect: a burst late in a second leaves the next one short', async () => {
+    const deps = dependencies();
+    const limits = { concurrent: 1000, perSecond: 3 };
+    // Far ahead of the dialer's own starts in this file, so the pacing state is idle there.
+    const lateMs = Math.floor(deps.clock.now().getTime() / 1000 + 30 * 86400) * 1000 + 950;
+    const claimAt = async (i: number, atMs: number) => {
+      const at = new Date(atMs).toISOString();
+      const job = newCallJob(
+        {
+          id: `callback-dialer-pace-${i}`,
+          kind: 'callback',
+          phone: `+1555601${String(i).padStart(4, '0')}`,
+          timeZone: 'Etc/GMT',
+          dueAt: at,
+          requestedBy: 'test',
+          respectsCallingHours: false,
+        },
+        at,
+        deps.config.dialer.policy,
+      );
+      await deps.callJobs.create(job);
+      const claimed = claimAttempt(job, at, deps.config.dialer.policy);
+      return deps.callJobs.claim(claimed, job.version, { ...limits, second: Math.floor(atMs / 1000), atMs });
+    };
+    try {
+      // Three starts at .950: the bucket (3 per second) is empty.
+      expect(await Promise.all([0, 1, 2].map((i) => claimAt(i, lateMs)))).toEqual([
+        'claimed',
+        'claimed',
+        'claimed',
+      ]);
+      // 60 ms later a new clock second begins with its counter at 0, but no token has come back yet: the
+      // next start conforms at .950 + 1/3 s, and only one.
+      expect(await claimAt(3, lateMs + 60)).toBe('rate_limited');
+      expect(await claimAt(4, lateMs + 1000 / 3)).toBe('claimed');
+      expect(await claimAt(5, lateMs + 1000 / 3 + 10)).toBe('rate_limited');
+      // After a quiet second the whole burst is there again.
+      const later = lateMs + 3000;
+      expect(await Promise.all([6, 7, 8].map((i) => claimAt(i, later)))).toEqual([
+        'claimed',
+        'claimed',
+        'claimed',
+      ]);
+      expect(await claimAt(9, later)).toBe('rate_limited');
+    } finally {
+      await deps.documentClient.send(
+        new DeleteCommand({ TableName: deps.config.tableName, Key: { pk: 'DIALER#PACE', sk: 'DIALER' } }),
+      );
+    }
   });
 });

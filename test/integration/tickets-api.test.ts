@@ -323,6 +323,16 @@ describe('the public status lookup', () => {
       res.body.paths['/tickets'].post.requestBody.content['application/json'].schema.properties.severity.enum,
     ).toEqual(['dissatisfied', 'very_dissatisfied', 'major', 'crisis']);
     expect(Object.keys(res.body.paths)).toContain('/tickets/{id}/dispatch');
+    // Statuses as the handlers answer them (see test/unit/openapi.test.ts for the details).
+    expect(Object.keys(res.body.paths['/tickets/{id}/promise'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '404', '409']),
+    );
+    expect(Object.keys(res.body.paths['/report-recipients/{email}'].put.responses)).toEqual(
+      expect.arrayContaining(['200', '201']),
+    );
+    expect(Object.keys(res.body.paths['/report-recipients/{email}'].delete.responses)).toEqual(
+      expect.arrayContaining(['204', '404']),
+    );
   });
 });
 

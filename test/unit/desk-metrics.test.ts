@@ -1,10 +1,25 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deskMetrics } from '#infra/desk-metrics';
 import { emitDeskMetric } from '#shared/adapters/desk-metrics';
 
+// The test runs drop metric lines (test/support/quiet.ts); these tests look at them.
+beforeEach(() => {
+  vi.stubEnv('DESK_METRICS_SINK', 'stdout');
+});
+
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
+
+function captureStdout(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
 
 describe('desk metrics', () => {
   it('writes one EMF line with the service dimension the alarms match on', () => {
@@ -25,5 +40,16 @@ describe('desk metrics', () => {
     });
     expect(line).toMatchObject({ service: 'complaint-hotline', BroadcastFailures: 1, broadcastId: 'b1' });
     expect(line._aws.Timestamp).toBe(Date.parse('2026-11-24T10:00:00Z'));
+  });
+
+  it('writes nothing with DESK_METRICS_SINK=off, and writes again without it', () => {
+    const lines = captureStdout();
+    vi.stubEnv('DESK_METRICS_SINK', 'off');
+    emitDeskMetric('DeadlineBreaches', new Date('2026-11-24T10:00:00Z'));
+    expect(lines).toEqual([]);
+    vi.stubEnv('DESK_METRICS_SINK', undefined);
+    emitDeskMetric('DeadlineBreaches', new Date('2026-11-24T10:00:00Z'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ DeadlineBreaches: 1 });
   });
 });

@@ -3,6 +3,7 @@ import { functionsTriggeredBy } from '#functions/catalog';
 import { handler as statusHandler } from '#functions/phone/complaint-status';
 import { handler as fileHandler } from '#functions/phone/file-complaint';
 import { INBOUND_FLOW_FUNCTIONS } from '#infra/flows/inbound';
+import { INCIDENT_FLOW_FUNCTIONS } from '#infra/flows/inbound-incident';
 import { contactFlows } from '#infra/flows/index';
 import { validateFlow } from '#infra/flows/lib/validate';
 import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
@@ -53,7 +54,9 @@ describe('the inbound flow document', () => {
         (a) => a.Parameters.LambdaFunctionARN,
       ),
     );
-    expect([...invoked].sort()).toEqual(Object.values(INBOUND_FLOW_FUNCTIONS).map(arn).sort());
+    // The menu's functions and the incident notice that comes before it.
+    const expected = [...Object.values(INBOUND_FLOW_FUNCTIONS), ...Object.values(INCIDENT_FLOW_FUNCTIONS)];
+    expect([...invoked].sort()).toEqual([...new Set(expected)].map(arn).sort());
   });
 
   it('is rejected by the validator once broken: a dangling branch and a Lambda we do not deploy', () => {

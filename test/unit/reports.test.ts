@@ -72,7 +72,7 @@ describe('write-time report counters', () => {
     expect(report.firstContact.onTime).toBe(0);
     expect(report.breaches.byDeadline).toEqual({ firstContact: 1 });
     expect(report.breaches.points).toBe(50);
-    expect(report.breaches.byOwner).toEqual([{ owner: 'desk', breaches: 1, points: 50 }]);
+    expect(report.breaches.byOwner).toEqual([{ owner: 'desk', kind: 'desk', breaches: 1, points: 50 }]);
   });
 
   it('count reopened complaints against resolved ones', () => {

@@ -52,6 +52,8 @@ function exampleAction(type: TicketAction['type'], ticket: Ticket): TicketAction
       };
     case 'decideExtension':
       return { type, extensionId: 'e1', approve: true };
+    case 'assign':
+      return { type, assignee: 'bob' };
   }
 }
 
@@ -176,7 +178,12 @@ describe('who may act', () => {
   it('lists the actions the actor may take now', () => {
     expect(allowedActions(ticketIn('resolved'), anAgent())).toEqual([]);
     expect(allowedActions(ticketIn('resolved'), aSupervisor())).toEqual(['reopen']);
-    expect(allowedActions(aTicket(), anAgent())).toEqual(['dispatch', 'recordContact', 'requestExtension']);
+    expect(allowedActions(aTicket(), anAgent())).toEqual([
+      'dispatch',
+      'recordContact',
+      'requestExtension',
+      'assign',
+    ]);
   });
 });
 

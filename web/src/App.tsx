@@ -14,6 +14,16 @@ import { Alert, Link } from './ui';
 
 // Charts load only when someone opens the reports.
 const ReportsPage = lazy(() => import('./pages/Reports'));
+// The registry, block list and broadcast console load on first visit too.
+const BlockListPage = lazy(() => import('./pages/BlockList'));
+const CustomersPage = lazy(() => import('./pages/Customers'));
+const BroadcastsPage = lazy(() => import('./pages/Broadcasts'));
+// Incidents (staff) and the public status page (no sign-in).
+const IncidentPage = lazy(() => import('./pages/Incident'));
+const IncidentListPage = lazy(() =>
+  import('./pages/Incident').then((m) => ({ default: m.IncidentListPage })),
+);
+const PublicStatusPage = lazy(() => import('./pages/PublicStatus'));
 
 function usePath(): [string, (to: string) => void] {
   const [path, setPath] = useState(() => location.pathname + location.search);
@@ -67,16 +77,33 @@ export function App() {
   if (failure) return <Alert error={failure} />;
   if (!config || !api) return <p className="loading">{t.common.loading}</p>;
   if (path.startsWith('/auth/callback')) return <p className="loading">{t.signIn.completing}</p>;
+  const publicIncidentId = /^\/status\/incidents\/([a-z0-9]+)$/.exec(path.split('?')[0] ?? '')?.[1];
+  if (publicIncidentId)
+    return (
+      <Suspense fallback={<p className="loading">{t.common.loading}</p>}>
+        <PublicStatusPage config={config} id={publicIncidentId} />
+      </Suspense>
+    );
   if (!session) return <SignInPage config={config} onSignedIn={setSession} />;
 
   const context: AppContextValue = { config, session, api, clockOffset, refreshClock, navigate };
   const pathname = path.split('?')[0] ?? '/';
   const complaintId = /^\/complaints\/(\d+)$/.exec(pathname)?.[1];
+  const customerAccount = /^\/customers\/([^/]+)$/.exec(pathname)?.[1];
+  const broadcastId = /^\/broadcasts\/([a-z0-9]+)$/.exec(pathname)?.[1];
+  const incidentId = /^\/incidents\/([a-z0-9]+)$/.exec(pathname)?.[1];
+  const lazyPage = (element: ReactElement) => (
+    <Suspense fallback={<p className="loading">{t.common.loading}</p>}>{element}</Suspense>
+  );
   const links: [string, string, boolean][] = [
     ['/', t.nav.queue, true],
     ['/intake', t.nav.intake, true],
     ['/callbacks', t.nav.callbacks, true],
     ['/reports', t.nav.reports, hasRole(session, 'supervisor')],
+    ['/customers', t.nav.customers, true],
+    ['/block-list', t.nav.blockList, true],
+    ['/broadcasts', t.nav.broadcasts, hasRole(session, 'supervisor')],
+    ['/incidents', t.nav.incidents, true],
     ['/audit', t.nav.audit, hasRole(session, 'admin')],
   ];
 
@@ -91,6 +118,14 @@ export function App() {
         <ReportsPage />
       </Suspense>
     );
+  else if (pathname === '/block-list') page = lazyPage(<BlockListPage />);
+  else if (pathname === '/customers' || customerAccount)
+    page = lazyPage(
+      <CustomersPage account={customerAccount ? decodeURIComponent(customerAccount) : undefined} />,
+    );
+  else if (pathname === '/broadcasts' || broadcastId) page = lazyPage(<BroadcastsPage id={broadcastId} />);
+  else if (incidentId) page = lazyPage(<IncidentPage key={incidentId} id={incidentId} />);
+  else if (pathname === '/incidents') page = lazyPage(<IncidentListPage />);
   else page = <QueuePage />;
 
   return (

@@ -17,10 +17,21 @@ export interface ApiClient {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
   download(path: string): Promise<Blob>;
+  put<T>(path: string, body: unknown): Promise<T>;
+  /** DELETE; the answer's body (often none) is not read. */
+  del(path: string): Promise<void>;
+  /** POST a file's bytes as they are (e.g. a CSV import), answered with JSON. */
+  upload<T>(path: string, file: Blob, contentType: string): Promise<T>;
 }
 
 export function apiClient(config: PortalConfig, onUnauthenticated: () => void): ApiClient {
-  const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+    raw?: Blob,
+  ) => {
     const session = currentSession();
     if (!session) {
       onUnauthenticated();
@@ -35,7 +46,7 @@ export function apiClient(config: PortalConfig, onUnauthenticated: () => void): 
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...extra,
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : raw ? { body: raw } : {}),
       });
     } catch {
       throw new ApiError(0, 'NETWORK', 'network');
@@ -60,5 +71,11 @@ export function apiClient(config: PortalConfig, onUnauthenticated: () => void): 
     post: async <T>(path: string, body: unknown, headers?: Record<string, string>) =>
       (await (await call('POST', path, body, headers)).json()) as T,
     download: async (path: string) => (await call('GET', path)).blob(),
+    put: async <T>(path: string, body: unknown) => (await (await call('PUT', path, body)).json()) as T,
+    del: async (path: string) => {
+      await call('DELETE', path);
+    },
+    upload: async <T>(path: string, file: Blob, contentType: string) =>
+      (await (await call('POST', path, undefined, { 'content-type': contentType }, file)).json()) as T,
   };
 }

@@ -4,6 +4,7 @@ import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
 import { t } from '../i18n';
 import { Alert, Field, PageTitle } from '../ui';
+import { CustomerAccessLog } from './CustomerAccessLog';
 
 interface AuditEvent {
   type: string;
@@ -96,6 +97,7 @@ export function AuditPage() {
           </table>
         </div>
       ) : null}
+      <CustomerAccessLog />
     </>
   );
 }

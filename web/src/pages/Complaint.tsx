@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import { deadlineKinds } from '#shared/domain/severity';
+import { openStatuses } from '#shared/domain/ticket';
 import {
   contactSchema,
   departmentResultSchema,
@@ -15,6 +16,9 @@ import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
 import { t } from '../i18n';
 import { Alert, Field, PageTitle } from '../ui';
+import { AnswerPromiseSection } from './complaint/AnswerPromise';
+import { AssignSection } from './complaint/Assign';
+import { describeRemedyEvent, RemediesSection, type RemedyView } from './complaint/Remedies';
 import { Countdown } from './Queue';
 
 interface Deadline {
@@ -43,11 +47,13 @@ interface TicketView {
   recordedBy: string;
   createdAt: string;
   department?: string;
+  assignee?: string;
   deadlines: Record<string, Deadline | undefined>;
   extensions: Extension[];
   overdue: boolean;
   nextDeadline: { kind: string; due: string } | null;
   allowedActions: string[];
+  remedies?: RemedyView[];
 }
 interface TicketEvent {
   type: string;
@@ -66,11 +72,14 @@ interface ActionSpec {
   path: string;
   schema: z.ZodType;
   fields: FieldSpec[];
+  hint?: string;
   toBody?: (values: Record<string, string>) => unknown;
 }
 
-function actionSpecs(departments: readonly string[]): Record<string, ActionSpec> {
+/** `allowed`: the ticket's allowed actions ('resolveOverride': a supervisor may resolve over open remedy actions). */
+function actionSpecs(departments: readonly string[], allowed: readonly string[]): Record<string, ActionSpec> {
   const note: FieldSpec = { name: 'note', label: t.fields.note, kind: 'textarea', optional: true };
+  const override = allowed.includes('resolveOverride');
   return {
     dispatch: {
       path: 'dispatch',
@@ -117,7 +126,18 @@ function actionSpecs(departments: readonly string[]): Record<string, ActionSpec>
       fields: [
         { name: 'resolution', label: t.fields.resolution, kind: 'textarea' },
         { name: 'customerAgreement', label: t.fields.customerAgreement, kind: 'text' },
+        ...(override
+          ? [
+              {
+                name: 'overrideOpenRemedyActions',
+                label: t.remedy.overrideReason,
+                kind: 'textarea',
+                optional: true,
+              } as const,
+            ]
+          : []),
       ],
+      ...(override ? { hint: t.remedy.resolveOverrideHint } : {}),
     },
     reopen: {
       path: 'reopen',
@@ -195,6 +215,7 @@ function ActionForm(props: {
   return (
     <form onSubmit={submit} noValidate className="action" aria-labelledby={`${props.type}-title`}>
       <h3 id={`${props.type}-title`}>{t.actions[props.type]}</h3>
+      {props.spec.hint ? <p className="hint">{props.spec.hint}</p> : null}
       <Alert error={failure} />
       {props.spec.fields.map((f) => (
         <Field key={f.name} id={id(f.name)} label={f.label} error={errors[f.name]}>
@@ -289,6 +310,10 @@ function describeEvent(e: TicketEvent): string {
     if (typeof e.data[key] === 'string') parts.push(String(e.data[key]));
   }
   if (typeof e.data.deadline === 'string') parts.push(t.deadlines[e.data.deadline] ?? e.data.deadline);
+  if (e.type === 'assigned' && typeof e.data.to === 'string') parts.push(e.data.to);
+  if (e.type === 'answer_promised' && typeof e.data.callAt === 'string')
+    parts.push(formatTime(e.data.callAt));
+  parts.push(...describeRemedyEvent(e));
   if (e.reason) parts.push(e.reason);
   return parts.join(' · ');
 }
@@ -322,8 +347,10 @@ export function ComplaintPage({ id }: { id: string }) {
   if (error && !ticket) return <Alert error={error} />;
   if (!ticket) return <p className="loading">{t.common.loading}</p>;
 
-  const specs = actionSpecs(config.departments);
+  const specs = actionSpecs(config.departments, ticket.allowedActions);
   const actions = ticket.allowedActions.filter((a) => specs[a]);
+  const canAssign = ticket.allowedActions.includes('assign');
+  const canPromise = openStatuses.includes(ticket.status as (typeof openStatuses)[number]);
   const pending = ticket.allowedActions.includes('decideExtension')
     ? ticket.extensions.filter((e) => e.status === 'pending')
     : [];
@@ -359,6 +386,8 @@ export function ComplaintPage({ id }: { id: string }) {
             <dd>{ticket.category.replace(/_/g, ' ')}</dd>
             <dt>{t.fields.department}</dt>
             <dd>{ticket.department?.replace(/_/g, ' ') ?? t.common.none}</dd>
+            <dt>{t.complaint.assignee}</dt>
+            <dd data-testid="assignee">{ticket.assignee ?? t.complaint.unassigned}</dd>
             <dt>{t.fields.name}</dt>
             <dd>{ticket.customer.name}</dd>
             <dt>{t.fields.phone}</dt>
@@ -400,7 +429,20 @@ export function ComplaintPage({ id }: { id: string }) {
         </section>
         <section className="card actions" aria-labelledby="actions-title">
           <h2 id="actions-title">{t.complaint.actions}</h2>
-          {actions.length === 0 && pending.length === 0 ? <p>{t.complaint.noActions}</p> : null}
+          {actions.length === 0 && pending.length === 0 && !canAssign && !canPromise ? (
+            <p>{t.complaint.noActions}</p>
+          ) : null}
+          {canAssign ? (
+            <AssignSection
+              ticket={ticket}
+              onDone={done}
+              onConflict={() => {
+                setNotice(t.common.conflict);
+                void load();
+              }}
+            />
+          ) : null}
+          {canPromise ? <AnswerPromiseSection ticketId={ticket.id} onDone={() => void load()} /> : null}
           {pending.map((e) => (
             <ExtensionDecision key={e.id} ticket={ticket} extension={e} onDone={done} />
           ))}
@@ -418,6 +460,15 @@ export function ComplaintPage({ id }: { id: string }) {
             />
           ))}
         </section>
+        <RemediesSection
+          ticket={ticket}
+          departments={config.departments}
+          onDone={(next) => done(next as TicketView)}
+          onConflict={() => {
+            setNotice(t.common.conflict);
+            void load();
+          }}
+        />
         <section className="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title">{t.complaint.timeline}</h2>
           <ol className="timeline">

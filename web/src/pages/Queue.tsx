@@ -12,6 +12,7 @@ export interface TicketSummary {
   severity: string;
   category: string;
   department: string | null;
+  assignee?: string | null;
   createdAt: string;
   customer: { initials: string; phoneLast4: string };
   overdue: boolean;
@@ -23,6 +24,8 @@ interface Filters {
   severity: string;
   department: string;
   overdue: boolean;
+  /** Only complaints assigned to the signed-in staff member (assignee=me). */
+  mine: boolean;
 }
 
 function filtersFromUrl(): Filters {
@@ -32,6 +35,7 @@ function filtersFromUrl(): Filters {
     severity: q.get('severity') ?? '',
     department: q.get('department') ?? '',
     overdue: q.get('overdue') === 'true',
+    mine: q.get('assignee') === 'me',
   };
 }
 
@@ -41,6 +45,7 @@ function query(filters: Filters, cursor?: string): string {
   if (filters.severity) q.set('severity', filters.severity);
   if (filters.department) q.set('department', filters.department);
   if (filters.overdue) q.set('overdue', 'true');
+  if (filters.mine) q.set('assignee', 'me');
   if (cursor) q.set('cursor', cursor);
   return q.toString();
 }
@@ -160,6 +165,15 @@ export function QueuePage() {
           />
           <label htmlFor="filter-overdue">{t.fields.overdueOnly}</label>
         </div>
+        <div className="field checkbox">
+          <input
+            id="filter-mine"
+            type="checkbox"
+            checked={draft.mine}
+            onChange={(e) => setDraft({ ...draft, mine: e.target.checked })}
+          />
+          <label htmlFor="filter-mine">{t.queue.mineOnly}</label>
+        </div>
         <div className="filter-buttons">
           <button type="submit">{t.common.apply}</button>
           <button type="button" className="secondary" onClick={() => void load(filters)}>
@@ -183,6 +197,7 @@ export function QueuePage() {
                 <th scope="col">{t.fields.status}</th>
                 <th scope="col">{t.fields.category}</th>
                 <th scope="col">{t.fields.department}</th>
+                <th scope="col">{t.queue.assignee}</th>
                 <th scope="col">{t.queue.customer}</th>
                 <th scope="col">{t.queue.next}</th>
               </tr>
@@ -204,6 +219,7 @@ export function QueuePage() {
                   <td>{t.statuses[item.status]}</td>
                   <td>{item.category.replace(/_/g, ' ')}</td>
                   <td>{item.department?.replace(/_/g, ' ') ?? t.common.none}</td>
+                  <td>{item.assignee ?? t.common.none}</td>
                   <td>
                     {item.customer.initials} ···{item.customer.phoneLast4}
                   </td>

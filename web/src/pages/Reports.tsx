@@ -10,7 +10,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import type { ManagementReport } from '#shared/domain/reports';
+import type { AccountabilityReport, ManagementReport, OwnerBreaches } from '#shared/domain/reports';
 import { useApp } from '../app-context';
 import { hasRole } from '../auth';
 import { t } from '../i18n';
@@ -95,18 +95,125 @@ function Figure({ id, label, value }: { id: string; label: string; value: string
   );
 }
 
+/** Who an owner key names, in words: the desk, a staff member, or a department. */
+function ownerLabel(o: Pick<OwnerBreaches, 'kind' | 'name' | 'owner'>): string {
+  if (o.kind === 'desk') return t.reports.accountability.desk;
+  if (o.kind === 'staff') return t.reports.accountability.staff(o.name ?? o.owner);
+  return t.reports.accountability.department(o.name ?? o.owner);
+}
+
+/** Breaches and points per department and per owner, with its own CSV (the report e-mails link here). */
+function AccountabilityTable(props: {
+  accountability: AccountabilityReport;
+  department?: string;
+  onCsv: () => void;
+}) {
+  const { accountability, department } = props;
+  const departments = accountability.byDepartment.filter((d) => !department || d.department === department);
+  const owners = accountability.byOwner.filter(
+    (o) => !department || (o.kind === 'department' && o.name === department),
+  );
+  return (
+    <section className="card" aria-labelledby="accountability-title" data-testid="accountability">
+      <h2 id="accountability-title">
+        {department ? t.reports.accountability.titleFor(department) : t.reports.accountability.title}
+      </h2>
+      <p data-testid="accountability-totals">
+        {department
+          ? t.reports.accountability.totals(departments[0]?.breaches ?? 0, departments[0]?.points ?? 0)
+          : t.reports.accountability.totals(accountability.breaches, accountability.points)}
+      </p>
+      <p>
+        <button type="button" className="secondary" onClick={props.onCsv}>
+          {t.reports.accountability.csv}
+        </button>
+      </p>
+      <h3 id="accountability-departments">{t.reports.accountability.byDepartment}</h3>
+      <table aria-labelledby="accountability-departments" data-testid="accountability-departments">
+        <thead>
+          <tr>
+            <th scope="col">{t.reports.accountability.departmentColumn}</th>
+            <th scope="col">{t.reports.count}</th>
+            <th scope="col">{t.reports.points}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {departments.length === 0 ? (
+            <tr>
+              <td colSpan={3}>{t.reports.accountability.none}</td>
+            </tr>
+          ) : (
+            departments.map((d) => (
+              <tr key={d.department} data-department={d.department}>
+                <td>{d.department.replace(/_/g, ' ')}</td>
+                <td>{d.breaches}</td>
+                <td>{d.points}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <h3 id="accountability-owners">{t.reports.accountability.byOwner}</h3>
+      <table aria-labelledby="accountability-owners" data-testid="accountability-owners">
+        <thead>
+          <tr>
+            <th scope="col">{t.reports.owner}</th>
+            <th scope="col">{t.reports.count}</th>
+            <th scope="col">{t.reports.points}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {owners.length === 0 ? (
+            <tr>
+              <td colSpan={3}>{t.reports.accountability.none}</td>
+            </tr>
+          ) : (
+            owners.map((o) => (
+              <tr key={o.owner} data-owner={o.owner}>
+                <td>{ownerLabel(o)}</td>
+                <td>{o.breaches}</td>
+                <td>{o.points}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The report asked for in the address (the report e-mails link to `/reports?period=week&at=...`). */
+function initialQuery(): { period: string; at: string; department: string } {
+  const q = new URLSearchParams(location.search);
+  const period = q.get('period') ?? '';
+  const at = q.get('at') ?? '';
+  return {
+    period: ['week', 'month', 'year'].includes(period) ? period : 'week',
+    at: /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : '',
+    department: /^[a-z][a-z0-9_]{1,40}$/.test(q.get('department') ?? '') ? (q.get('department') ?? '') : '',
+  };
+}
+
 export default function ReportsPage() {
   const { api, session } = useApp();
-  const [period, setPeriod] = useState('week');
+  const [initial] = useState(initialQuery);
+  const [period, setPeriod] = useState(initial.period);
   // Empty: the period that holds the desk's current time (the API decides, in the desk's time zone).
-  const [at, setAt] = useState('');
+  const [at, setAt] = useState(initial.at);
   const [report, setReport] = useState<ManagementReport>();
+  const [accountability, setAccountability] = useState<AccountabilityReport>();
   const [error, setError] = useState<unknown>();
 
   const load = useCallback(async () => {
     setError(undefined);
+    const query = `period=${period}${at ? `&at=${at}` : ''}`;
     try {
-      setReport(await api.get<ManagementReport>(`/api/reports?period=${period}${at ? `&at=${at}` : ''}`));
+      const [full, owners] = await Promise.all([
+        api.get<ManagementReport>(`/api/reports?${query}`),
+        api.get<AccountabilityReport>(`/api/reports/accountability?${query}`),
+      ]);
+      setReport(full);
+      setAccountability(owners);
     } catch (err) {
       setError(err);
     }
@@ -133,19 +240,22 @@ export default function ReportsPage() {
     void load();
   };
 
-  const downloadCsv = async () => {
+  const download = async (path: string, filename: string) => {
     try {
-      const blob = await api.download(`/api/reports?period=${period}${at ? `&at=${at}` : ''}&format=csv`);
+      const blob = await api.download(`${path}?period=${period}${at ? `&at=${at}` : ''}&format=csv`);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `complaints-${report?.key ?? period}.csv`;
+      a.download = filename;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (err) {
       setError(err);
     }
   };
+  const downloadCsv = () => download('/api/reports', `complaints-${report?.key ?? period}.csv`);
+  const downloadAccountabilityCsv = () =>
+    download('/api/reports/accountability', `accountability-${accountability?.key ?? period}.csv`);
 
   return (
     <>
@@ -248,7 +358,7 @@ export default function ReportsPage() {
               <tbody>
                 {report.breaches.byOwner.map((o) => (
                   <tr key={o.owner}>
-                    <td>{o.owner}</td>
+                    <td>{ownerLabel(o)}</td>
                     <td>{o.breaches}</td>
                     <td>{o.points}</td>
                   </tr>
@@ -256,6 +366,13 @@ export default function ReportsPage() {
               </tbody>
             </table>
           </section>
+          {accountability ? (
+            <AccountabilityTable
+              accountability={accountability}
+              {...(initial.department ? { department: initial.department } : {})}
+              onCsv={() => void downloadAccountabilityCsv()}
+            />
+          ) : null}
         </>
       ) : null}
     </>

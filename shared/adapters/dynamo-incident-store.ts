@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Incident, IncidentLink } from '#shared/domain/incident';
+import type { IncidentEvent, IncidentStore } from '#shared/ports/incident-store';
+
+const partition = (id: string) => `INCIDENT#${id}`;
+const incidentKey = (id: string) => ({ pk: partition(id), sk: 'INCIDENT' });
+const linkKey = (id: string, ticketId: string) => ({ pk: partition(id), sk: `COMPLAINT#${ticketId}` });
+/** Open incidents sit under one key of gsi1, so the hotline finds them with one small query. */
+const byState = (state: Incident['state']) => `INCIDENTS#${state.toUpperCase()}`;
+
+const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/**
+ * An incident, its linked complaints and its events share one partition (`INCIDENT#<id>`); the incident
+ * item is also in gsi1 under its state, so "which incidents are open" is one query.
+ */
+export class DynamoIncidentStore implements IncidentStore {
+  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
+
+  private get client() {
+    return this.options.client;
+  }
+
+  private get table() {
+    return this.options.tableName;
+  }
+
+  private incidentItem(incident: Incident) {
+    return {
+      ...incidentKey(incident.id),
+      entity: 'incident',
+      version: incident.version,
+      incident,
+      gsi1pk: byState(incident.state),
+      gsi1sk: `${incident.openedAt}#${incident.id}`,
+    };
+  }
+
+  async create(incident: Incident): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.incidentItem(incident),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    const res = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: incidentKey(id), ConsistentRead: true }),
+    );
+    return res.Item?.incident as Incident | undefined;
+  }
+
+  async save(incident: Incident, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.incidentItem(incident),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.client.send(
+        new QueryCommand({ TableName: this.table, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
+      items.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async byState(state: Incident['state'], limit?: number): Promise<Incident[]> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': byState(state) },
+        ScanIndexForward: false,
+        ...(limit ? { Limit: limit } : {}),
+      }),
+    );
+    return (res.Items ?? []).map((item) => item.incident as Incident);
+  }
+
+  open(): Promise<Incident[]> {
+    return this.byState('open', 100);
+  }
+
+  async list(limit: number): Promise<Incident[]> {
+    const [open, closed] = await Promise.all([this.byState('open', limit), this.byState('closed', limit)]);
+    return [...open, ...closed]
+      .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.id.localeCompare(a.id))
+      .slice(0, limit);
+  }
+
+  async link(link: IncidentLink): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...linkKey(link.incidentId, link.ticketId),
+            entity: 'incident-link',
+            version: link.version,
+            link,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async getLink(incidentId: string, ticketId: string): Promise<IncidentLink | undefined> {
+    const res = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: linkKey(incidentId, ticketId), ConsistentRead: true }),
+    );
+    return res.Item?.link as IncidentLink | undefined;
+  }
+
+  async saveLink(link: IncidentLink, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...linkKey(link.incidentId, link.ticketId),
+            entity: 'incident-link',
+            version: link.version,
+            link,
+          },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async unlink(incidentId: string, ticketId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: linkKey(incidentId, ticketId),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async links(incidentId: string): Promise<IncidentLink[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': partition(incidentId), ':s': 'COMPLAINT#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => item.link as IncidentLink);
+  }
+
+  async appendEvent(event: IncidentEvent): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: partition(event.incidentId),
+          sk: `EVENT#${event.at}#${randomUUID()}`,
+          entity: 'incident-event',
+          event,
+        },
+      }),
+    );
+  }
+
+  async events(incidentId: string): Promise<IncidentEvent[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': partition(incidentId), ':s': 'EVENT#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => item.event as IncidentEvent);
+  }
+}

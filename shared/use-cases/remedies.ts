@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Dependencies } from '#shared/adapters/dependencies';
+import type { AppConfig } from '#shared/config';
+import { ConflictError, NotFoundError } from '#shared/domain/errors';
+import {
+  applyRemedyCommand,
+  checkRemedyAction,
+  obsoleteRemedyActionTimers,
+  type ProposeRemedy,
+  REMEDY_ACTION_CHECK_FUNCTION_ID,
+  type RemedyActionTimerInput,
+  type RemedyCommand,
+  type RemedyPolicy,
+  remedyActionTimers,
+} from '#shared/domain/remedy';
+import type { Actor, Ticket } from '#shared/domain/ticket';
+import type { Clock } from '#shared/ports/clock';
+import type { TicketStore } from '#shared/ports/ticket-store';
+import type { Timer } from '#shared/ports/timer';
+import { changeTicketAsSystem, emitBreachMetric, SYSTEM_ACTOR } from './deadlines';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
+
+/** What the remedy use cases need; the timer is optional so a test may leave it out. */
+export interface RemedyDeps {
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly tickets: TicketStore;
+  readonly timer?: Timer;
+}
+
+export function remedyPolicy(config: AppConfig): RemedyPolicy {
+  return {
+    authorityAmount: config.remedy.authorityAmount,
+    currency: config.remedy.currency,
+    departments: config.departments,
+  };
+}
+
+const shortId = () => randomUUID().replaceAll('-', '').slice(0, 10);
+
+/** Apply one remedy step on the version the client saw (If-Match), then set or clear action timers. */
+export async function changeRemedy(
+  deps: RemedyDeps,
+  actor: Actor,
+  ticketId: string,
+  expectedVersion: number,
+  command: RemedyCommand,
+): Promise<Ticket> {
+  const ticket = await deps.tickets.get(ticketId);
+  if (!ticket) throw new NotFoundError(`Complaint ${ticketId} not found`);
+  if (ticket.version !== expectedVersion) {
+    throw new ConflictError(
+      `Complaint ${ticketId} is at version ${ticket.version}, not ${expectedVersion}; reload it and try again`,
+      'If-Match',
+    );
+  }
+  const { ticket: next, events } = applyRemedyCommand(ticket, command, {
+    actor,
+    now: deps.clock.now().toISOString(),
+    policy: remedyPolicy(deps.config),
+  });
+  await deps.tickets.update(next, expectedVersion, events);
+  await syncRemedyActionTimers(deps, next, ticket);
+  return next;
+}
+
+export function proposeRemedy(
+  deps: RemedyDeps,
+  actor: Actor,
+  ticketId: string,
+  expectedVersion: number,
+  remedy: ProposeRemedy,
+): Promise<Ticket> {
+  return changeRemedy(deps, actor, ticketId, expectedVersion, {
+    type: 'proposeRemedy',
+    remedyId: shortId(),
+    actionIds: remedy.actions.map(() => shortId()),
+    remedy,
+  });
+}
+
+/**
+ * One timer per open action at its due time; timers of actions done or cancelled are removed. Runs after
+ * the commit: a failure is logged, never loses the change.
+ */
+export async function syncRemedyActionTimers(
+  deps: RemedyDeps,
+  after: Ticket,
+  before?: Ticket,
+): Promise<void> {
+  const timer = deps.timer;
+  if (!timer) return;
+  try {
+    for (const t of remedyActionTimers(after)) {
+      await timer.setTimer(t.name, t.input.due, {
+        functionId: REMEDY_ACTION_CHECK_FUNCTION_ID,
+        input: t.input,
+      });
+    }
+    for (const name of obsoleteRemedyActionTimers(before, after)) await timer.clearTimer(name);
+  } catch (error) {
+    logger.error('Remedy action timers not synchronised', {
+      ticketId: after.id,
+      errorName: (error as Error)?.name,
+    });
+  }
+}
+
+export type RemedyActionCheckResult = 'stale' | 'rescheduled' | 'escalated';
+
+/** Target of a remedy action's timer: a late open action is escalated to the supervisor, once. */
+export async function runRemedyActionCheck(
+  deps: Dependencies,
+  input: RemedyActionTimerInput,
+): Promise<RemedyActionCheckResult> {
+  let result = 'stale' as RemedyActionCheckResult;
+  let late: { department: string; points: number } | undefined;
+  const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
+    const check = checkRemedyAction(ticket, input, now, deps.config.deadlinePolicy, SYSTEM_ACTOR.username);
+    if (check.kind === 'early') result = 'rescheduled';
+    if (check.kind !== 'overdue') return undefined;
+    result = 'escalated';
+    late = { department: check.action.department, points: check.points };
+    return { ticket: check.ticket, events: check.events };
+  });
+  if (result === 'rescheduled') {
+    const ticket = await deps.tickets.get(input.ticketId);
+    if (ticket) await syncRemedyActionTimers(deps, ticket);
+    return result;
+  }
+  if (!changed || !late) return result;
+  const ticket = changed.after;
+  emitBreachMetric('remedyAction', ticket.severity, deps.clock.now());
+  logger.warn('Remedy action late', { ticketId: ticket.id, department: late.department });
+  try {
+    await deps.mailer.send({
+      to: deps.config.deadlines.supervisorEmail,
+      subject: `Remedy action late: complaint ${ticket.number} (${late.department})`,
+      text:
+        `The ${late.department} department has not reported its remedy action for complaint ` +
+        `${ticket.number} (${ticket.severity}, ${ticket.category}) done; it was due ${input.due}.\n` +
+        `Action ${input.actionId} of remedy ${input.remedyId}. Owner: department:${late.department}. ` +
+        `Breach points: ${late.points}.\n` +
+        'Please follow it up with the department.',
+    });
+  } catch (error) {
+    logger.error('Remedy escalation e-mail not sent', {
+      ticketId: ticket.id,
+      errorName: (error as Error)?.name,
+    });
+  }
+  return result;
+}

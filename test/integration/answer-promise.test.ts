@@ -1,0 +1,259 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OUTBOUND_PROMPTS } from '#infra/flows/outbound-common';
+import { promisedCallMessage } from '#shared/domain/answer-promise';
+import { LocalApi } from '#test/support/local-api';
+
+/**
+ * "Within half an hour": staff promise an answer on a complaint. The promise is a callback due in 30
+ * minutes; a result before then keeps it (the call is cancelled); without one, the call tells the
+ * customer, after the identity check, where the complaint stands. Time is the runtime's clock.
+ */
+
+let api: LocalApi;
+let agent: string;
+
+function zoneWhereHourIs(hour: number, now: Date): string {
+  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
+  if (offset === 0) return 'Etc/GMT';
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+interface Job {
+  readonly id: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly attempt: number;
+  readonly reason?: string;
+  readonly dueAt: string;
+  readonly attempts: readonly { readonly n: number; readonly outcome?: string; readonly endedAt?: string }[];
+}
+
+interface Promised {
+  readonly jobId: string;
+  readonly promisedAt: string;
+  readonly dueAt: string;
+  readonly callAt: string;
+}
+
+const PHONE_PREFIX = '+1555124';
+let nextPhone = 0;
+const aPhone = () => `${PHONE_PREFIX}${String(1000 + nextPhone++)}`;
+
+/** A complaint dispatched to its department: "with the responsible department". */
+async function dispatchedComplaint(phone: string): Promise<{ id: string; version: number }> {
+  const created = await api.request<{ id: string; version: number }>('POST', '/api/tickets', {
+    token: agent,
+    body: {
+      severity: 'dissatisfied',
+      channel: 'phone',
+      category: 'billing',
+      description: 'Charged twice for the October bill',
+      customer: { name: 'Jane Smith', phone },
+    },
+  });
+  expect(created.status).toBe(201);
+  const dispatched = await api.request<{ version: number }>(
+    'POST',
+    `/api/tickets/${created.body.id}/dispatch`,
+    { token: agent, headers: { 'if-match': `"${created.body.version}"` }, body: { department: 'billing' } },
+  );
+  expect(dispatched.status).toBe(200);
+  return { id: created.body.id, version: dispatched.body.version };
+}
+
+/** The complaint's version now (deadline checks change it as the clock moves). */
+async function versionOf(id: string): Promise<number> {
+  return (await api.request<{ version: number }>('GET', `/api/tickets/${id}`, { token: agent })).body.version;
+}
+
+async function promise(id: string, body?: unknown) {
+  return api.request<Promised & { error?: { code: string; message: string } }>(
+    'POST',
+    `/api/tickets/${id}/promise`,
+    { token: agent, ...(body !== undefined ? { body } : {}) },
+  );
+}
+
+async function promiseJobs(id: string): Promise<Job[]> {
+  const reply = await api.request<{ items: Job[] }>('GET', `/api/call-jobs?ticketId=${id}&kind=callback`, {
+    token: agent,
+  });
+  return reply.body.items.filter((j) => j.reason === 'answer_promise');
+}
+
+async function events(id: string) {
+  const reply = await api.request<{
+    items: { type: string; actor: string; reason?: string; data: Record<string, unknown> }[];
+  }>('GET', `/api/tickets/${id}/events?limit=100`, { token: agent });
+  return reply.body.items;
+}
+
+function callsTo(phone: string) {
+  return api.runtime.connect
+    .listCalls({ direction: 'outbound' })
+    .filter((c) => c.to === phone)
+    .reverse();
+}
+
+const systemSaid = (call: { transcript: readonly { speaker: string; text: string }[] } | undefined) =>
+  (call?.transcript ?? []).filter((l) => l.speaker === 'system').map((l) => l.text);
+
+const addMinutes = (iso: string, minutes: number) =>
+  new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+beforeEach(async () => {
+  api = await LocalApi.start({
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
+  });
+  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
+  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
+  agent = await api.tokenFor('alice', ['agent']);
+});
+
+afterEach(async () => {
+  await api.stop();
+});
+
+describe('an answer promised within half an hour', () => {
+  it('with no result by then, the call tells the confirmed customer the status, never someone else', async () => {
+    const phone = aPhone();
+    const { id } = await dispatchedComplaint(phone);
+    // Someone else answers the first call.
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '2' });
+
+    const promised = await promise(id);
+    expect(promised.status).toBe(201);
+    expect(promised.body.dueAt).toBe(addMinutes(promised.body.promisedAt, 30));
+    expect(promised.body.callAt).toBe(promised.body.dueAt);
+    expect((await events(id)).find((e) => e.type === 'answer_promised')).toMatchObject({
+      actor: 'alice',
+      data: { jobId: promised.body.jobId, minutes: 30, dueAt: promised.body.dueAt },
+    });
+
+    await api.runtime.clock.advance(29 * 60);
+    expect(callsTo(phone)).toHaveLength(0);
+
+    await api.runtime.clock.advance(60 + 20);
+    const [first] = callsTo(phone);
+    expect(first?.state).toBe('ended');
+    expect(systemSaid(first)).toContain(OUTBOUND_PROMPTS.wrongPerson);
+    const firstText = systemSaid(first).join('\n');
+    expect(firstText).not.toContain('promised');
+    expect(firstText).not.toContain('department');
+    expect(firstText).not.toContain(id);
+
+    // The customer answers the retry after the back-off (10 minutes) and confirms.
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });
+    await api.runtime.clock.advance(10 * 60 + 20);
+    const calls = callsTo(phone);
+    expect(calls).toHaveLength(2);
+    const said = systemSaid(calls[1]);
+    const identityAt = said.indexOf('Are we speaking to Jane Smith? Press 1 for yes, or 2 for no.');
+    const statusAt = said.indexOf(promisedCallMessage({ number: id, status: 'dispatched' }, false));
+    expect(identityAt).toBeGreaterThan(0);
+    expect(statusAt).toBeGreaterThan(identityAt);
+    expect(said[statusAt]).toContain('is with the responsible department');
+    expect(said.slice(-2)).toEqual([OUTBOUND_PROMPTS.goodbye, '(call ended by the system)']);
+
+    const [job] = await promiseJobs(id);
+    expect(job).toMatchObject({ id: promised.body.jobId, state: 'reached', attempt: 2 });
+    expect(job?.attempts.map((a) => a.outcome)).toEqual(['wrong_person', 'reached']);
+    const contact = (await events(id)).find((e) => e.type === 'contact_attempted');
+    expect(contact?.data.outcome).toBe('reached');
+    expect(contact?.reason).toContain('Promised answer: status told');
+  });
+
+  it('a result before the half hour keeps the promise: the call is cancelled and never rings', async () => {
+    const phone = aPhone();
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });
+    const { id } = await dispatchedComplaint(phone);
+    const promised = await promise(id);
+    expect(promised.status).toBe(201);
+
+    await api.runtime.clock.advance(10 * 60);
+    const progress = await api.request('POST', `/api/tickets/${id}/progress`, {
+      token: agent,
+      headers: { 'if-match': `"${await versionOf(id)}"` },
+      body: { note: 'The billing team found the double charge' },
+    });
+    expect(progress.status).toBe(200);
+
+    const [job] = await promiseJobs(id);
+    expect(job?.state).toBe('cancelled');
+    expect((await events(id)).find((e) => e.type === 'answer_promise_kept')?.data).toMatchObject({
+      jobId: promised.body.jobId,
+      by: 'progress_recorded',
+    });
+
+    await api.runtime.clock.advance(25 * 60);
+    expect(callsTo(phone)).toHaveLength(0);
+    // The promise has been kept: another can be made.
+    expect((await promise(id)).status).toBe(201);
+  });
+
+  it('a result while the promised call is already ringing: the call says there is news', async () => {
+    const phone = aPhone();
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1', ringSeconds: 20 });
+    const { id } = await dispatchedComplaint(phone);
+    expect((await promise(id)).status).toBe(201);
+
+    await api.runtime.clock.advance(30 * 60 + 2);
+    expect(callsTo(phone)[0]?.state).toBe('ringing');
+    const result = await api.request('POST', `/api/tickets/${id}/department-result`, {
+      token: agent,
+      headers: { 'if-match': `"${await versionOf(id)}"` },
+      body: { result: 'Refund of the double charge approved' },
+    });
+    expect(result.status).toBe(200);
+    expect((await promiseJobs(id))[0]?.state).toBe('dialing');
+
+    await api.runtime.clock.advance(40);
+    const said = systemSaid(callsTo(phone)[0]);
+    expect(said).toContain(promisedCallMessage({ number: id, status: 'in_progress' }, true));
+    // The department's own words stay inside the desk.
+    expect(said.join('\n')).not.toContain('Refund');
+    expect((await promiseJobs(id))[0]?.state).toBe('reached');
+  });
+
+  it('refuses a promise that cannot be kept and writes nothing', async () => {
+    const phone = aPhone();
+    const { id } = await dispatchedComplaint(phone);
+
+    expect((await promise('9999999')).status).toBe(404);
+    expect((await promise('12ab')).status).toBe(400);
+    const badBody = await promise(id, { minutes: 5 });
+    expect(badBody.status).toBe(400);
+    const anonymous = await api.request('POST', `/api/tickets/${id}/promise`);
+    expect(anonymous.status).toBe(401);
+    expect(await promiseJobs(id)).toHaveLength(0);
+
+    expect((await promise(id)).status).toBe(201);
+    const twice = await promise(id);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error?.message).toContain('already promised');
+    expect(await promiseJobs(id)).toHaveLength(1);
+    expect((await events(id)).filter((e) => e.type === 'answer_promised')).toHaveLength(1);
+  });
+
+  it('refuses a promise on a resolved complaint', async () => {
+    const phone = aPhone();
+    const { id, version } = await dispatchedComplaint(phone);
+    let v = version;
+    for (const [path, body] of [
+      ['contacts', { outcome: 'reached' }],
+      ['resolve', { resolution: 'Refunded', customerAgreement: 'Agreed on the phone' }],
+    ] as const) {
+      const reply = await api.request<{ version: number }>('POST', `/api/tickets/${id}/${path}`, {
+        token: agent,
+        headers: { 'if-match': `"${v}"` },
+        body,
+      });
+      expect(reply.status).toBe(200);
+      v = reply.body.version;
+    }
+    const refused = await promise(id);
+    expect(refused.status).toBe(409);
+    expect(await promiseJobs(id)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,644 @@
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { incidentSeverities, recipientStates } from '#shared/domain/broadcast';
+import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
+import { ApiError } from '../api';
+import { formatTime, useApp } from '../app-context';
+import { hasRole } from '../auth';
+import { ConfirmDialog, saveFile } from '../confirm-dialog';
+import { t } from '../i18n';
+import { Alert, Field, Link, PageTitle } from '../ui';
+
+type RecipientState = (typeof recipientStates)[number];
+
+interface Broadcast {
+  id: string;
+  what: string;
+  where: string;
+  since: string;
+  severity: string;
+  message: string;
+  emailSubject: string;
+  emailText: string;
+  selection: { districts?: string[]; streets?: string[]; segments?: string[] };
+  state: 'draft' | 'sending' | 'paused' | 'cancelled' | 'completed';
+  createdBy: string;
+  createdAt: string;
+  sentAt?: string;
+  sentBy?: string;
+  endedAt?: string;
+  recipientCount?: number;
+  noContactCount?: number;
+  counts: Partial<Record<RecipientState, number>>;
+}
+
+interface Preview {
+  customers: number;
+  toCall: number;
+  emailOnly: number;
+  noContact: number;
+}
+
+interface Recipient {
+  account: string;
+  name: string;
+  phone?: string;
+  email?: string;
+  address: string;
+  street: string;
+  state: RecipientState;
+  attempts: { n: number; at: string; result: string }[];
+  confirmedAt?: string;
+  emailedAt?: string;
+}
+
+/** How often the console reads the live counts of a running broadcast. */
+const POLL_MS = 3000;
+/** The recipient table reads the whole report on the server: at most this often while counts move. */
+const RECIPIENTS_REFRESH_MS = 10_000;
+
+/** `key`, but changing at most once per `ms` (the last change always arrives). */
+function useThrottledKey(key: string, ms: number): string {
+  const [current, setCurrent] = useState(key);
+  const last = useRef(0);
+  useEffect(() => {
+    if (key === current) return;
+    const wait = last.current + ms - Date.now();
+    const apply = () => {
+      last.current = Date.now();
+      setCurrent(key);
+    };
+    if (wait <= 0) return apply();
+    const timer = setTimeout(apply, wait);
+    return () => clearTimeout(timer);
+  }, [key, current, ms]);
+  return current;
+}
+
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function NewBroadcastForm() {
+  const { api, navigate, clockOffset } = useApp();
+  const [form, setForm] = useState({
+    what: '',
+    where: '',
+    since: toLocalInput(Date.now() + clockOffset - 60_000),
+    severity: 'crisis',
+    message: '',
+    emailSubject: '',
+    emailText: '',
+    districts: '',
+    streets: '',
+    segments: '',
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    const since = Date.parse(form.since);
+    const input = {
+      what: form.what,
+      where: form.where,
+      since: Number.isNaN(since) ? form.since : new Date(since).toISOString(),
+      severity: form.severity,
+      message: form.message,
+      emailSubject: form.emailSubject,
+      emailText: form.emailText,
+      selection: {
+        ...(splitList(form.districts).length ? { districts: splitList(form.districts) } : {}),
+        ...(splitList(form.streets).length ? { streets: splitList(form.streets) } : {}),
+        ...(splitList(form.segments).length ? { segments: splitList(form.segments) } : {}),
+      },
+    };
+    // The same schema the API validates with: field errors before anything is sent.
+    const parsed = newBroadcastSchema.safeParse(input);
+    if (!parsed.success) {
+      const found: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path[0] === 'selection' ? 'selection' : String(issue.path[0] ?? '');
+        found[key] ??= key === 'selection' ? t.broadcasts.selectionRequired : issue.message;
+      }
+      setErrors(found);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const created = await api.post<Broadcast>('/api/broadcasts', input);
+      navigate(`/broadcasts/${created.id}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.field)
+        setErrors({ [err.field.split('.')[0] ?? err.field]: err.message });
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const text = (key: 'what' | 'where' | 'emailSubject', label: string) => (
+    <Field id={`incident-${key}`} label={label} error={errors[key]}>
+      {(aria) => <input {...aria} value={form[key]} onChange={set(key)} />}
+    </Field>
+  );
+
+  return (
+    <form className="card form-grid" onSubmit={submit} aria-labelledby="incident-title" noValidate>
+      <h2 id="incident-title" className="span-all">
+        {t.broadcasts.newTitle}
+      </h2>
+      {text('what', t.broadcasts.what)}
+      {text('where', t.broadcasts.where)}
+      <Field id="incident-since" label={t.broadcasts.since} error={errors.since}>
+        {(aria) => <input {...aria} type="datetime-local" value={form.since} onChange={set('since')} />}
+      </Field>
+      <Field id="incident-severity" label={t.broadcasts.severity} error={errors.severity}>
+        {(aria) => (
+          <select {...aria} value={form.severity} onChange={set('severity')}>
+            {incidentSeverities.map((s) => (
+              <option key={s} value={s}>
+                {t.broadcasts.severities[s] ?? s}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="span-all">
+        <Field id="incident-message" label={t.broadcasts.message} error={errors.message}>
+          {(aria) => <textarea {...aria} rows={3} value={form.message} onChange={set('message')} />}
+        </Field>
+      </div>
+      {text('emailSubject', t.broadcasts.emailSubject)}
+      <div className="span-all">
+        <Field id="incident-emailText" label={t.broadcasts.emailText} error={errors.emailText}>
+          {(aria) => <textarea {...aria} rows={3} value={form.emailText} onChange={set('emailText')} />}
+        </Field>
+      </div>
+      <fieldset className="span-all area-selection" aria-describedby="selection-hint">
+        <legend>{t.broadcasts.selection}</legend>
+        <p className="hint" id="selection-hint">
+          {t.broadcasts.selectionHint}
+        </p>
+        {errors.selection ? (
+          <p className="field-error" role="alert">
+            {errors.selection}
+          </p>
+        ) : null}
+        <Field id="incident-districts" label={t.broadcasts.districts}>
+          {(aria) => <input {...aria} value={form.districts} onChange={set('districts')} />}
+        </Field>
+        <Field id="incident-streets" label={t.broadcasts.streets}>
+          {(aria) => <input {...aria} value={form.streets} onChange={set('streets')} />}
+        </Field>
+        <Field id="incident-segments" label={t.broadcasts.segments}>
+          {(aria) => <input {...aria} value={form.segments} onChange={set('segments')} />}
+        </Field>
+      </fieldset>
+      <Alert error={error} />
+      <div className="buttons span-all">
+        <button type="submit" disabled={busy}>
+          {t.broadcasts.create}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function BroadcastList() {
+  const { api, navigate } = useApp();
+  const [items, setItems] = useState<Broadcast[]>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    api
+      .get<{ items: Broadcast[] }>('/api/broadcasts?limit=50')
+      .then((page) => setItems(page.items), setError);
+  }, [api]);
+  return (
+    <>
+      <PageTitle>{t.broadcasts.title}</PageTitle>
+      <NewBroadcastForm />
+      <section className="page-section" aria-labelledby="broadcast-list-title">
+        <h2 id="broadcast-list-title">{t.broadcasts.listTitle}</h2>
+        <Alert error={error} />
+        {items === undefined ? (
+          <p className="loading">{t.common.loading}</p>
+        ) : items.length === 0 ? (
+          <p>{t.broadcasts.empty}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.broadcasts.what}</th>
+                  <th scope="col">{t.broadcasts.where}</th>
+                  <th scope="col">{t.broadcasts.severity}</th>
+                  <th scope="col">{t.broadcasts.state}</th>
+                  <th scope="col">{t.broadcasts.createdAt}</th>
+                  <th scope="col">{t.broadcasts.confirmedOf}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((b) => (
+                  <tr key={b.id} data-broadcast={b.id}>
+                    <td>
+                      <Link to={`/broadcasts/${b.id}`} navigate={navigate}>
+                        {b.what}
+                      </Link>
+                    </td>
+                    <td>{b.where}</td>
+                    <td>{t.broadcasts.severities[b.severity] ?? b.severity}</td>
+                    <td>{t.broadcasts.states[b.state] ?? b.state}</td>
+                    <td>{formatTime(b.createdAt)}</td>
+                    <td>
+                      {b.recipientCount === undefined
+                        ? t.common.none
+                        : `${b.counts.confirmed ?? 0} / ${b.recipientCount}`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+function RecipientTable({ id, state, version }: { id: string; state: string; version: string }) {
+  const { api } = useApp();
+  const [items, setItems] = useState<Recipient[]>();
+  const [cursor, setCursor] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const load = useCallback(
+    async (after?: string) => {
+      try {
+        const q = new URLSearchParams({ limit: '100' });
+        if (state) q.set('state', state);
+        if (after) q.set('cursor', after);
+        const page = await api.get<{ items: Recipient[]; nextCursor?: string }>(
+          `/api/broadcasts/${id}/recipients?${q}`,
+        );
+        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
+        setCursor(page.nextCursor);
+        setError(undefined);
+      } catch (err) {
+        setError(err);
+      }
+    },
+    [api, id, state],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` asks for a fresh read
+  useEffect(() => {
+    void load();
+  }, [load, version]);
+  return (
+    <>
+      <Alert error={error} />
+      {items === undefined ? (
+        <p className="loading">{t.common.loading}</p>
+      ) : items.length === 0 ? (
+        <p>{t.broadcasts.noRecipients}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="compact">
+            <caption>{t.broadcasts.recipientCount(items.length)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.customers.account}</th>
+                <th scope="col">{t.customers.name}</th>
+                <th scope="col">{t.customers.address}</th>
+                <th scope="col">{t.broadcasts.contact}</th>
+                <th scope="col">{t.broadcasts.state}</th>
+                <th scope="col">{t.broadcasts.attempts}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.account} data-recipient={r.account}>
+                  <td>{r.account}</td>
+                  <td>{r.name}</td>
+                  <td>{r.address}</td>
+                  <td>{[r.phone, r.email].filter(Boolean).join(' · ') || t.common.none}</td>
+                  <td>
+                    {t.broadcasts.recipientStates[r.state] ?? r.state}
+                    {r.confirmedAt ? ` ${formatTime(r.confirmedAt)}` : ''}
+                  </td>
+                  <td>
+                    {r.attempts.length === 0
+                      ? t.common.none
+                      : r.attempts
+                          .map((a) => `${a.n}: ${t.broadcasts.attemptResults[a.result] ?? a.result}`)
+                          .join(', ')}
+                    {r.emailedAt ? ` · ${t.broadcasts.emailed}` : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor ? (
+        <button type="button" className="secondary" onClick={() => void load(cursor)}>
+          {t.queue.more}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function BroadcastDetail({ id }: { id: string }) {
+  const { api, navigate } = useApp();
+  const [broadcast, setBroadcast] = useState<Broadcast>();
+  const [preview, setPreview] = useState<Preview>();
+  const [error, setError] = useState<unknown>();
+  const [confirming, setConfirming] = useState<'send' | 'cancel'>();
+  const [stateFilter, setStateFilter] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setBroadcast(await api.get<Broadcast>(`/api/broadcasts/${id}`));
+    } catch (err) {
+      setError(err);
+    }
+  }, [api, id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const live = broadcast?.state === 'sending' || broadcast?.state === 'paused';
+  // The recipient tables read again when a count moves (not on every poll of a quiet broadcast).
+  const countsKey = useThrottledKey(
+    `${broadcast?.state}:${JSON.stringify(broadcast?.counts ?? {})}`,
+    RECIPIENTS_REFRESH_MS,
+  );
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [live, load]);
+
+  const countRecipients = useCallback(async () => {
+    try {
+      setPreview(await api.get<Preview>(`/api/broadcasts/${id}/preview`));
+    } catch (err) {
+      setError(err);
+    }
+  }, [api, id]);
+
+  const isDraft = broadcast?.state === 'draft';
+  useEffect(() => {
+    if (isDraft) void countRecipients();
+  }, [isDraft, countRecipients]);
+
+  const act = async (action: 'send' | 'pause' | 'resume' | 'cancel') => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await api.post(`/api/broadcasts/${id}/${action}`, undefined);
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const download = async (format: 'csv' | 'json') => {
+    try {
+      const blob = await api.download(`/api/broadcasts/${id}/report${format === 'csv' ? '?format=csv' : ''}`);
+      saveFile(blob, `broadcast-${id}.${format}`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  if (!broadcast)
+    return (
+      <>
+        <PageTitle>{t.broadcasts.title}</PageTitle>
+        <Alert error={error} />
+        {error ? null : <p className="loading">{t.common.loading}</p>}
+      </>
+    );
+
+  const selection = [
+    ...(broadcast.selection.districts ?? []).map((d) => `${t.broadcasts.district} ${d}`),
+    ...(broadcast.selection.streets ?? []).map((s) => `${t.broadcasts.street} ${s}`),
+    ...(broadcast.selection.segments ?? []).map((s) => `${t.broadcasts.segment} ${s}`),
+  ].join(', ');
+
+  return (
+    <>
+      <PageTitle>{t.broadcasts.detailTitle(broadcast.what)}</PageTitle>
+      <p>
+        <Link to="/broadcasts" navigate={navigate}>
+          {t.broadcasts.back}
+        </Link>
+      </p>
+      <Alert error={error} />
+      <div className="complaint-grid">
+        <section className="card" aria-labelledby="incident-details">
+          <h2 id="incident-details">{t.broadcasts.incident}</h2>
+          <dl className="details">
+            <dt>{t.broadcasts.state}</dt>
+            <dd data-testid="broadcast-state">{t.broadcasts.states[broadcast.state] ?? broadcast.state}</dd>
+            <dt>{t.broadcasts.where}</dt>
+            <dd>{broadcast.where}</dd>
+            <dt>{t.broadcasts.since}</dt>
+            <dd>{formatTime(broadcast.since)}</dd>
+            <dt>{t.broadcasts.severity}</dt>
+            <dd>{t.broadcasts.severities[broadcast.severity] ?? broadcast.severity}</dd>
+            <dt>{t.broadcasts.selection}</dt>
+            <dd>{selection}</dd>
+            <dt>{t.broadcasts.message}</dt>
+            <dd>{broadcast.message}</dd>
+            <dt>{t.broadcasts.emailSubject}</dt>
+            <dd>{broadcast.emailSubject}</dd>
+            <dt>{t.broadcasts.createdAt}</dt>
+            <dd>
+              {formatTime(broadcast.createdAt)} · {broadcast.createdBy}
+            </dd>
+            {broadcast.sentAt ? (
+              <>
+                <dt>{t.broadcasts.sentAt}</dt>
+                <dd>
+                  {formatTime(broadcast.sentAt)} · {broadcast.sentBy}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="broadcast-actions">
+          <h2 id="broadcast-actions">{t.broadcasts.actions}</h2>
+          {isDraft ? (
+            <div data-testid="preview" aria-live="polite">
+              {preview ? (
+                <dl className="figures">
+                  {(['customers', 'toCall', 'emailOnly', 'noContact'] as const).map((key) => (
+                    <div className="figure" key={key}>
+                      <dt className="figure-label">{t.broadcasts.previewLabels[key]}</dt>
+                      <dd className="figure-value" data-preview={key}>
+                        {preview[key]}
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              ) : (
+                <p className="loading">{t.common.loading}</p>
+              )}
+              <div className="buttons">
+                <button type="button" className="secondary" onClick={() => void countRecipients()}>
+                  {t.broadcasts.countAgain}
+                </button>
+                <button
+                  type="button"
+                  disabled={!preview || preview.customers === 0 || busy}
+                  onClick={() => setConfirming('send')}
+                >
+                  {t.broadcasts.send}
+                </button>
+              </div>
+            </div>
+          ) : null}
+          <div className="buttons">
+            {broadcast.state === 'sending' ? (
+              <button type="button" className="secondary" disabled={busy} onClick={() => void act('pause')}>
+                {t.broadcasts.pause}
+              </button>
+            ) : null}
+            {broadcast.state === 'paused' ? (
+              <button type="button" disabled={busy} onClick={() => void act('resume')}>
+                {t.broadcasts.resume}
+              </button>
+            ) : null}
+            {['draft', 'sending', 'paused'].includes(broadcast.state) ? (
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => setConfirming('cancel')}
+              >
+                {t.broadcasts.cancelBroadcast}
+              </button>
+            ) : null}
+          </div>
+          {!isDraft ? (
+            <div className="buttons">
+              <button type="button" className="secondary" onClick={() => void download('csv')}>
+                {t.broadcasts.reportCsv}
+              </button>
+              <button type="button" className="secondary" onClick={() => void download('json')}>
+                {t.broadcasts.reportJson}
+              </button>
+            </div>
+          ) : null}
+        </section>
+      </div>
+      {!isDraft ? (
+        <section className="page-section" aria-labelledby="progress-title">
+          <h2 id="progress-title">{t.broadcasts.progress}</h2>
+          <p className="hint">{live ? t.broadcasts.liveHint : t.broadcasts.finalHint}</p>
+          <dl className="figures" aria-live="polite">
+            <div className="figure">
+              <dt className="figure-label">{t.broadcasts.total}</dt>
+              <dd className="figure-value" data-count="total">
+                {broadcast.recipientCount ?? 0}
+              </dd>
+            </div>
+            {recipientStates.map((s) => (
+              <div className="figure" key={s}>
+                <dt className="figure-label">{t.broadcasts.recipientStates[s] ?? s}</dt>
+                <dd className="figure-value" data-count={s}>
+                  {broadcast.counts[s] ?? 0}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
+      {!isDraft ? (
+        <section className="page-section" aria-labelledby="field-staff-title">
+          <h2 id="field-staff-title">{t.broadcasts.fieldStaff}</h2>
+          <p className="hint">{t.broadcasts.fieldStaffHint}</p>
+          <RecipientTable id={id} state="no_contact" version={String(broadcast.noContactCount ?? 0)} />
+        </section>
+      ) : null}
+      {!isDraft ? (
+        <section className="page-section" aria-labelledby="recipients-title">
+          <h2 id="recipients-title">{t.broadcasts.recipients}</h2>
+          <div className="filters card">
+            <Field id="recipient-state" label={t.broadcasts.state}>
+              {(aria) => (
+                <select {...aria} value={stateFilter} onChange={(e) => setStateFilter(e.target.value)}>
+                  <option value="">{t.common.any}</option>
+                  {recipientStates.map((s) => (
+                    <option key={s} value={s}>
+                      {t.broadcasts.recipientStates[s] ?? s}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <RecipientTable id={id} state={stateFilter} version={countsKey} />
+        </section>
+      ) : null}
+      <ConfirmDialog
+        open={confirming === 'send'}
+        title={t.broadcasts.confirmSendTitle}
+        confirmLabel={t.broadcasts.confirmSend}
+        onConfirm={() => void act('send')}
+        onClose={() => setConfirming(undefined)}
+      >
+        <p>
+          {t.broadcasts.confirmSendText(
+            preview?.toCall ?? 0,
+            preview?.emailOnly ?? 0,
+            preview?.noContact ?? 0,
+          )}
+        </p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === 'cancel'}
+        title={t.broadcasts.confirmCancelTitle}
+        confirmLabel={t.broadcasts.confirmCancel}
+        dismissLabel={t.broadcasts.keepRunning}
+        onConfirm={() => void act('cancel')}
+        onClose={() => setConfirming(undefined)}
+      >
+        <p>{t.broadcasts.confirmCancelText}</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** The broadcast console: incidents, the recipients they reach, sending and live progress (supervisors). */
+export default function BroadcastsPage({ id }: { id?: string | undefined }) {
+  const { session } = useApp();
+  if (!hasRole(session, 'supervisor'))
+    return (
+      <>
+        <PageTitle>{t.broadcasts.title}</PageTitle>
+        <p className="alert alert-error" role="alert">
+          {t.broadcasts.supervisorsOnly}
+        </p>
+      </>
+    );
+  return id ? <BroadcastDetail key={id} id={id} /> : <BroadcastList />;
+}
