@@ -194,11 +194,15 @@ describe('an answer promised within half an hour', () => {
 
   it('a result while the promised call is already ringing: the call says there is news', async () => {
     const phone = aPhone();
-    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1', ringSeconds: 20 });
+    // A long ring (Connect gives up at 60 s): the result below lands while it rings, even on a slow machine
+    // where simulated time also runs on while the test's requests are served.
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1', ringSeconds: 45 });
     const { id } = await dispatchedComplaint(phone);
     expect((await promise(id)).status).toBe(201);
 
-    await api.runtime.clock.advance(30 * 60 + 2);
+    // Up to the half hour, then second by second until the promised call rings.
+    await api.runtime.clock.advance(30 * 60 - 5);
+    for (let s = 0; s < 30 && callsTo(phone).length === 0; s++) await api.runtime.clock.advance(1);
     expect(callsTo(phone)[0]?.state).toBe('ringing');
     const result = await api.request('POST', `/api/tickets/${id}/department-result`, {
       token: agent,
@@ -208,7 +212,7 @@ describe('an answer promised within half an hour', () => {
     expect(result.status).toBe(200);
     expect((await promiseJobs(id))[0]?.state).toBe('dialing');
 
-    await api.runtime.clock.advance(40);
+    await api.runtime.clock.advance(60);
     const said = systemSaid(callsTo(phone)[0]);
     expect(said).toContain(promisedCallMessage({ number: id, status: 'in_progress' }, true));
     // The department's own words stay inside the desk.
