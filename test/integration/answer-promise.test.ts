@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTBOUND_PROMPTS } from '#infra/flows/outbound-common';
 import { promisedCallMessage } from '#shared/domain/answer-promise';
 import { LocalApi } from '#test/support/local-api';
+import { zoneWhereHourIs } from '#test/support/time-zones';
 
 /**
  * "Within half an hour": staff promise an answer on a complaint. The promise is a callback due in 30
@@ -11,12 +12,6 @@ import { LocalApi } from '#test/support/local-api';
 
 let api: LocalApi;
 let agent: string;
-
-function zoneWhereHourIs(hour: number, now: Date): string {
-  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 interface Job {
   readonly id: string;

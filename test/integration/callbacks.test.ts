@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalApi } from '#test/support/local-api';
+import { zoneWhereHourIs } from '#test/support/time-zones';
 
 let api: LocalApi | undefined;
 
@@ -9,11 +10,6 @@ afterEach(async () => {
 });
 
 /** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (so tests need no day of advancing). */
-function zoneWhereHourIs(hour: number, now: Date): string {
-  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12; // local = UTC + offset, in [-12, 11]
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 function localTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localFunctionArn } from '#local/lambda-host';
 import { digitByDigit } from '#shared/domain/caller-speech';
 import { LocalApi } from '#test/support/local-api';
+import { zoneWhereHourIs } from '#test/support/time-zones';
 
 interface SentMail {
   readonly destination: { readonly to: readonly string[] };
@@ -70,12 +71,6 @@ async function scheduleNames(): Promise<string[]> {
   const client = scheduler();
   const out = await client.send(new ListSchedulesCommand({ GroupName: 'default', MaxResults: 100 }));
   return (out.Schedules ?? []).map((s) => s.Name ?? '');
-}
-
-function zoneWhereHourIs(hour: number, now: Date): string {
-  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
 }
 
 const minutes = (n: number) => api.runtime.clock.advance(n * 60);

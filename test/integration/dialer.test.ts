@@ -4,6 +4,7 @@ import { dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, claimAttempt, newCallJob } from '#shared/domain/call-job';
 import { enqueueCallJob } from '#shared/use-cases/dialer';
 import { LocalApi } from '#test/support/local-api';
+import { zoneWhereHourIs } from '#test/support/time-zones';
 
 let api: LocalApi;
 
@@ -21,12 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.stop();
 });
-
-function zoneWhereHourIs(hour: number, now: Date): string {
-  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 describe('the one outbound dialer on the local Connect emulator', () => {
   it('stays within Connect limits, rings emergencies first, retries the busy and finishes every job', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTBOUND_PROMPTS } from '#infra/flows/outbound-common';
 import { digitByDigit } from '#shared/domain/caller-speech';
 import { LocalApi } from '#test/support/local-api';
+import { zoneWhereHourIs } from '#test/support/time-zones';
 
 /**
  * Outbound calls (survey, callback, progress) open with the desk's name and ask for the customer by name
@@ -13,11 +14,6 @@ let api: LocalApi;
 let agent: string;
 
 /** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (inside calling hours). */
-function zoneWhereHourIs(hour: number, now: Date): string {
-  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 interface Attempt {
   readonly n: number;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalApi } from '#test/support/local-api';
+import { zoneWhereHourIs } from '#test/support/time-zones';
 
 interface SentMail {
   readonly destination: { readonly to: readonly string[] };
@@ -11,11 +12,6 @@ let api: LocalApi;
 let agent: string;
 
 /** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (inside calling hours). */
-function zoneWhereHourIs(hour: number, now: Date): string {
-  const offset = ((hour - now.getUTCHours() + 36) % 24) - 12;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 async function allMails(): Promise<SentMail[]> {
   const res = await fetch(`${api.runtime.endpoints.ses}/store`);
