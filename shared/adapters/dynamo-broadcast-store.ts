@@ -1,27 +1,41 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Broadcast, Recipient } from '#shared/domain/broadcast';
 import type { BroadcastStore, BroadcastView } from '#shared/ports/broadcast-store';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
+import {
+  cancellationCodes,
+  MAX_TRANSACTION_ITEMS,
+  putAllIfAbsent,
+  transactWrite,
+} from './dynamo-transactions';
 
 const partition = (id: string) => `BROADCAST#${id}`;
 const broadcastKey = (id: string) => ({ pk: partition(id), sk: 'BROADCAST' });
 const recipientKey = (id: string, account: string) => ({ pk: partition(id), sk: `RECIPIENT#${account}` });
 const ALL_BROADCASTS = 'BROADCASTS';
+/** Recipients per transaction: the rest of its hundred items is the counter update. */
+const RECIPIENT_GROUP = MAX_TRANSACTION_ITEMS - 1;
+
+function recipientItem(recipient: Recipient): Record<string, unknown> {
+  return {
+    ...recipientKey(recipient.broadcastId, recipient.account),
+    entity: 'recipient',
+    version: recipient.version,
+    recipient,
+  };
+}
 
 function toView(item: Record<string, unknown>): BroadcastView {
   return { ...(item.broadcast as Broadcast), counts: (item.counts as BroadcastView['counts']) ?? {} };
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A broadcast and its recipients share one partition; the broadcast item carries live counters per
@@ -101,56 +115,54 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   async addRecipients(recipients: readonly Recipient[]): Promise<number> {
     let added = 0;
-    // Each new recipient and its counter move together; an existing one is left as it is.
+    // New recipients and the counters they move are written together, 99 to a transaction: a first send
+    // of 10,000 is about a hundred writes. A group with someone already stored (a repeated send) goes one
+    // by one, leaving those as they are.
+    for (let i = 0; i < recipients.length; i += RECIPIENT_GROUP) {
+      const group = recipients.slice(i, i + RECIPIENT_GROUP);
+      const outcome = await putAllIfAbsent(this.client, this.table, group.map(recipientItem), [
+        this.countersUp(group),
+      ]);
+      added += outcome === 'written' ? group.length : await this.addOneByOne(group);
+    }
+    return added;
+  }
+
+  private async addOneByOne(recipients: readonly Recipient[]): Promise<number> {
+    let added = 0;
     const queue = [...recipients];
     const workers = Array.from({ length: 8 }, async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
-        if (await this.addRecipient(r)) added++;
+        const outcome = await putAllIfAbsent(
+          this.client,
+          this.table,
+          [recipientItem(r)],
+          [this.countersUp([r])],
+        );
+        if (outcome === 'written') added++;
       }
     });
     await Promise.all(workers);
     return added;
   }
 
-  private async addRecipient(recipient: Recipient): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.table,
-                  Item: {
-                    ...recipientKey(recipient.broadcastId, recipient.account),
-                    entity: 'recipient',
-                    version: recipient.version,
-                    recipient,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Update: {
-                  TableName: this.table,
-                  Key: broadcastKey(recipient.broadcastId),
-                  UpdateExpression: 'SET counts.#s = if_not_exists(counts.#s, :zero) + :one',
-                  ExpressionAttributeNames: { '#s': recipient.state },
-                  ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-                },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
-        if (attempt >= 8) throw error;
-        await pause(Math.min(500, 20 * 2 ** attempt));
-      }
-    }
+  /** Adds the recipients (all of one broadcast) to the counters of their states. */
+  private countersUp(recipients: readonly Recipient[]) {
+    const byState = new Map<string, number>();
+    for (const r of recipients) byState.set(r.state, (byState.get(r.state) ?? 0) + 1);
+    const states = [...byState];
+    return {
+      Update: {
+        TableName: this.table,
+        Key: broadcastKey((recipients[0] as Recipient).broadcastId),
+        UpdateExpression: `SET ${states.map((_, k) => `counts.#s${k} = if_not_exists(counts.#s${k}, :zero) + :n${k}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(states.map(([state], k) => [`#s${k}`, state])),
+        ExpressionAttributeValues: {
+          ':zero': 0,
+          ...Object.fromEntries(states.map(([, n], k) => [`:n${k}`, n])),
+        },
+      },
+    };
   }
 
   async recipient(broadcastId: string, account: string): Promise<Recipient | undefined> {
@@ -204,44 +216,33 @@ export class DynamoBroadcastStore implements BroadcastStore {
   async updateRecipient(previous: Recipient, next: Recipient): Promise<boolean> {
     const moved = previous.state !== next.state;
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...recipientKey(next.broadcastId, next.account),
-                  entity: 'recipient',
-                  version: next.version,
-                  recipient: next,
+      await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.table,
+            Item: recipientItem(next),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': previous.version },
+          },
+        },
+        ...(moved
+          ? [
+              {
+                Update: {
+                  TableName: this.table,
+                  Key: broadcastKey(next.broadcastId),
+                  UpdateExpression:
+                    'SET counts.#from = counts.#from - :one, counts.#to = if_not_exists(counts.#to, :zero) + :one',
+                  ExpressionAttributeNames: { '#from': previous.state, '#to': next.state },
+                  ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
                 },
-                ConditionExpression: 'version = :v',
-                ExpressionAttributeValues: { ':v': previous.version },
               },
-            },
-            ...(moved
-              ? [
-                  {
-                    Update: {
-                      TableName: this.table,
-                      Key: broadcastKey(next.broadcastId),
-                      UpdateExpression:
-                        'SET counts.#from = counts.#from - :one, counts.#to = if_not_exists(counts.#to, :zero) + :one',
-                      ExpressionAttributeNames: { '#from': previous.state, '#to': next.state },
-                      ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-                    },
-                  },
-                ]
-              : []),
-          ],
-        }),
-      );
+            ]
+          : []),
+      ]);
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      }
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -25,6 +25,7 @@ import type {
 } from '#shared/ports/call-jobs';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
+import { cancellationCodes, MAX_TRANSACTION_ITEMS, putAllIfAbsent } from './dynamo-transactions';
 import { ttlAttribute } from './table-schema';
 
 const jobKey = (id: string) => ({ pk: `CALLJOB#${id}`, sk: 'CALLJOB' });
@@ -67,16 +68,6 @@ function paceUpdate(table: string, limits: DialLimits, mode: 'idle' | 'busy') {
       };
 }
 const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'CALLJOB' });
-
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (
-    error instanceof TransactionCanceledException ||
-    (error as Error)?.name === 'TransactionCanceledException'
-  ) {
-    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-  }
-  return undefined;
-}
 
 /**
  * Index use (generic GSI names, see table-schema.ts):
@@ -146,6 +137,25 @@ export class DynamoCallJobStore implements CallJobStore {
       if (!existing) throw error;
       return { created: false, job: existing };
     }
+  }
+
+  async createMany(jobs: readonly CallJob[]): Promise<{ created: boolean; job: CallJob }[]> {
+    const results: { created: boolean; job: CallJob }[] = [];
+    // New jobs go in transactions of a hundred; a group with a job already stored goes one by one.
+    for (let i = 0; i < jobs.length; i += MAX_TRANSACTION_ITEMS) {
+      const group = jobs.slice(i, i + MAX_TRANSACTION_ITEMS);
+      const outcome = await putAllIfAbsent(
+        this.options.client,
+        this.table,
+        group.map((job) => this.item(job)),
+      );
+      results.push(
+        ...(outcome === 'written'
+          ? group.map((job) => ({ created: true, job }))
+          : await Promise.all(group.map((job) => this.create(job)))),
+      );
+    }
+    return results;
   }
 
   async get(id: string): Promise<CallJob | undefined> {

@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -22,6 +21,7 @@ import type {
 } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
 import { reportCounterWrites } from './dynamo-report-store';
+import { cancellationCodes } from './dynamo-transactions';
 import type { GlobalIndexName } from './table-schema';
 
 const ticketKey = (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' });
@@ -57,16 +57,6 @@ export function eventItem(event: TicketEvent, seq: string): Record<string, unkno
     entity: 'event',
     event,
   };
-}
-
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (
-    error instanceof TransactionCanceledException ||
-    (error as Error)?.name === 'TransactionCanceledException'
-  ) {
-    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-  }
-  return undefined;
 }
 
 export interface DynamoTicketStoreOptions {

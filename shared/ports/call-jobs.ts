@@ -11,6 +11,10 @@ export interface CallJobFilter {
 export interface CallJobStore {
   /** Store a new job; a job with the same id already stored is returned instead (creating twice is harmless). */
   create(job: CallJob): Promise<{ readonly created: boolean; readonly job: CallJob }>;
+  /** `create` for many jobs at once (in as few writes as the store allows), results in the same order. */
+  createMany(
+    jobs: readonly CallJob[],
+  ): Promise<readonly { readonly created: boolean; readonly job: CallJob }[]>;
   get(id: string): Promise<CallJob | undefined>;
   /** Save if the stored version is still `expectedVersion`; false when someone else changed it first. */
   save(job: CallJob, expectedVersion: number): Promise<boolean>;

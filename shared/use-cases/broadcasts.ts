@@ -20,6 +20,7 @@ import {
   followUpChannel,
   followUpJobId,
   type NewBroadcast,
+  needsEmailOnly,
   type Recipient,
   type RecipientAttempt,
   recipientJobId,
@@ -224,7 +225,7 @@ export async function fanOut(
     }
     const chunk = recipients.slice(i, i + size);
     await deps.broadcasts.addRecipients(chunk);
-    await Promise.all(chunk.map((r) => ensureDelivery(deps, broadcast, r)));
+    await deliver(deps, broadcast, chunk);
     if (!woken && broadcast.state === 'sending') {
       await wakeDialer(deps, deps.clock.now().toISOString());
       woken = true;
@@ -258,37 +259,46 @@ function broadcastJob(deps: Dependencies, broadcast: Broadcast, recipient: Recip
 /** A pending job of a paused broadcast waits here; resuming brings it back to now. */
 const PAUSED_UNTIL = '9999-12-31T00:00:00.000Z';
 
-async function ensureDelivery(deps: Dependencies, broadcast: Broadcast, recipient: Recipient): Promise<void> {
+/** Call jobs for those with a phone (written together), the e-mail for those reachable by e-mail only. */
+async function deliver(
+  deps: Dependencies,
+  broadcast: Broadcast,
+  recipients: readonly Recipient[],
+): Promise<void> {
   const now = deps.clock.now().toISOString();
-  if (recipient.phone) {
-    const { job } = await deps.callJobs.create(broadcastJob(deps, broadcast, recipient, now));
+  const jobs = await deps.callJobs.createMany(
+    recipients.filter((r) => r.phone !== undefined).map((r) => broadcastJob(deps, broadcast, r, now)),
+  );
+  for (const { created, job } of jobs) {
     // Calls are over but the fallback e-mail failed earlier (SES down): send it now.
-    if (job.state === 'not_reached' && job.fallback && !job.fallback.sentAt)
+    if (!created && job.state === 'not_reached' && job.fallback && !job.fallback.sentAt)
       await sendOwedFallback(deps, broadcast, job);
+  }
+  await Promise.all(recipients.filter(needsEmailOnly).map((r) => emailOnly(deps, broadcast, r)));
+}
+
+/** Reachable by e-mail only: the e-mail is the delivery. */
+async function emailOnly(deps: Dependencies, broadcast: Broadcast, recipient: Recipient): Promise<void> {
+  const stored = await deps.broadcasts.recipient(broadcast.id, recipient.account);
+  if (!stored || stored.emailedAt || stored.state !== 'calling' || !recipient.email) return;
+  try {
+    await deps.mailer.send({
+      to: recipient.email,
+      subject: broadcast.emailSubject,
+      text: broadcast.emailText,
+    });
+  } catch (error) {
+    // SES refused or is down: the recipient stays open and the fan-out runs again in a minute.
+    emitDeskMetric('BroadcastFailures', deps.clock.now(), { broadcastId: broadcast.id, step: 'email' });
+    logger.warn('Broadcast e-mail not sent; retrying', {
+      broadcastId: broadcast.id,
+      errorName: (error as Error)?.name,
+    });
+    await retryFanOutLater(deps, broadcast.id);
     return;
   }
-  // Reachable by e-mail only: the e-mail is the delivery.
-  if (recipient.email && recipient.state !== 'no_contact') {
-    const stored = await deps.broadcasts.recipient(broadcast.id, recipient.account);
-    if (!stored || stored.emailedAt || stored.state !== 'calling') return;
-    try {
-      await deps.mailer.send({
-        to: recipient.email,
-        subject: broadcast.emailSubject,
-        text: broadcast.emailText,
-      });
-    } catch (error) {
-      // SES refused or is down: the recipient stays open and the fan-out runs again in a minute.
-      emitDeskMetric('BroadcastFailures', deps.clock.now(), { broadcastId: broadcast.id, step: 'email' });
-      logger.warn('Broadcast e-mail not sent; retrying', {
-        broadcastId: broadcast.id,
-        errorName: (error as Error)?.name,
-      });
-      await retryFanOutLater(deps, broadcast.id);
-      return;
-    }
-    await updateRecipient(deps, broadcast.id, recipient.account, (r) => finishUnconfirmed(r, now, true));
-  }
+  const now = deps.clock.now().toISOString();
+  await updateRecipient(deps, broadcast.id, recipient.account, (r) => finishUnconfirmed(r, now, true));
 }
 
 async function completeIfDone(deps: Dependencies, id: string): Promise<void> {
