@@ -22,7 +22,8 @@ export const handler = contactFlowHandler(
           outcome: 'notice',
           incidentId: answer.incidentId,
           message: answer.message,
-          canConfirm: String(answer.canConfirm),
+          canConfirm: String(answer.account !== undefined),
+          account: answer.account ?? '',
         };
       case 'offer':
         return { outcome: 'offer', prompt: answer.prompt, choices: String(answer.choices) };

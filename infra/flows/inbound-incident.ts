@@ -54,7 +54,7 @@ export function incidentNoticeSteps(
   );
   flow.setAttributes(
     'incident-remember',
-    { incidentId: '$.External.incidentId' },
+    { incidentId: '$.External.incidentId', incidentAccount: '$.External.account' },
     { next: 'incident-welcomed' },
   );
   flow.compare('incident-welcomed', '$.Attributes.welcomed', { true: 'incident-notice' }, 'incident-welcome');
@@ -79,7 +79,7 @@ export function incidentNoticeSteps(
   });
   flow.invokeLambda('incident-confirm', {
     functionArn: fn('confirm'),
-    params: { incidentId: '$.Attributes.incidentId' },
+    params: { incidentId: '$.Attributes.incidentId', account: '$.Attributes.incidentAccount' },
     // A confirmation is worth waiting for: it saves the caller a call.
     timeoutSeconds: 8,
     next: 'incident-confirmed',

@@ -16,6 +16,7 @@ import {
   putAllIfAbsent,
   transactWrite,
 } from './dynamo-transactions';
+import { customerPhoneKey, RECIPIENT_PHONE_SORT } from './table-schema';
 
 const partition = (id: string) => `BROADCAST#${id}`;
 const broadcastKey = (id: string) => ({ pk: partition(id), sk: 'BROADCAST' });
@@ -24,12 +25,19 @@ const ALL_BROADCASTS = 'BROADCASTS';
 /** Recipients per transaction: the rest of its hundred items is the counter update. */
 const RECIPIENT_GROUP = MAX_TRANSACTION_ITEMS - 1;
 
+/** A recipient with a phone is also found by that number (gsi4, beside the customer it was made from). */
 function recipientItem(recipient: Recipient): Record<string, unknown> {
   return {
     ...recipientKey(recipient.broadcastId, recipient.account),
     entity: 'recipient',
     version: recipient.version,
     recipient,
+    ...(recipient.phone
+      ? {
+          gsi4pk: customerPhoneKey(recipient.phone),
+          gsi4sk: `${RECIPIENT_PHONE_SORT}${recipient.broadcastId}#${recipient.account}`,
+        }
+      : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { Recipient } from '#shared/domain/broadcast';
 import {
   type AreaSelection,
   areaKey,
@@ -26,7 +27,7 @@ import type {
 } from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { GlobalIndexName } from './table-schema';
+import { customerPhoneKey, type GlobalIndexName, RECIPIENT_PHONE_SORT } from './table-schema';
 
 const customerKey = (account: string) => ({ pk: `CUSTOMER#${account}`, sk: 'CUSTOMER' });
 const ALL_CUSTOMERS = 'CUSTOMERS';
@@ -55,9 +56,7 @@ export function customerItem(customer: Customer): Record<string, unknown> {
     gsi2sk: customer.account,
     gsi3pk: `AREA#${areaKey(customer.area.district)}`,
     gsi3sk: `${areaKey(customer.area.street)}#${customer.account}`,
-    ...(customer.phones[0]
-      ? { gsi4pk: `CUSTOMERPHONE#${customer.phones[0]}`, gsi4sk: customer.account }
-      : {}),
+    ...(customer.phones[0] ? { gsi4pk: customerPhoneKey(customer.phones[0]), gsi4sk: customer.account } : {}),
     gsi5pk: CUSTOMER_NAMES,
     gsi5sk: nameSortKey(customer),
   };
@@ -356,11 +355,34 @@ export class DynamoCustomerStore implements CustomerStore {
   async findByPhone(e164: string): Promise<Customer | undefined> {
     const page = await this.query({
       IndexName: 'gsi4',
-      KeyConditionExpression: 'gsi4pk = :p',
-      ExpressionAttributeValues: { ':p': `CUSTOMERPHONE#${e164}` },
+      KeyConditionExpression: 'gsi4pk = :p AND gsi4sk < :r',
+      ExpressionAttributeValues: { ':p': customerPhoneKey(e164), ':r': RECIPIENT_PHONE_SORT },
       Limit: 1,
     });
     return page.items[0];
+  }
+
+  async findByPhoneWithRecipients(e164: string): Promise<{ customer?: Customer; recipients: Recipient[] }> {
+    let customer: Customer | undefined;
+    const recipients: Recipient[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: 'gsi4',
+          KeyConditionExpression: 'gsi4pk = :p',
+          ExpressionAttributeValues: { ':p': customerPhoneKey(e164) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        if (item.entity === 'customer') customer ??= item.customer as Customer;
+        else if (item.entity === 'recipient') recipients.push(item.recipient as Recipient);
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return { ...(customer ? { customer } : {}), recipients };
   }
 
   async recordAccess(access: CustomerAccess): Promise<void> {

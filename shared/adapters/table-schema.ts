@@ -7,6 +7,8 @@
  * - gsi2 (gsi2pk/gsi2sk): tickets by severity          SEVERITY#<severity>   / <createdAt>#<id>
  * - gsi3 (gsi3pk/gsi3sk): tickets by department        DEPARTMENT#<dept>     / <createdAt>#<id>
  * - gsi4 (gsi4pk/gsi4sk): tickets by customer phone    PHONE#<e164>          / <createdAt>#<id>
+ *                         customers by first phone     CUSTOMERPHONE#<e164>  / <account>
+ *                         and the broadcast recipients that phone was: same key / ~RECIPIENT#<broadcastId>
  * - gsi5 (gsi5pk/gsi5sk): sparse, open items by due    OPEN#TICKET           / <nextDeadlineAt>#<id>
  */
 export const tableKeys = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -23,3 +25,9 @@ export type GlobalIndexName = (typeof globalIndexes)[number]['indexName'];
 
 /** Epoch seconds after which DynamoDB TTL may delete an item (expired data, never a timer). */
 export const ttlAttribute = 'expiresAt';
+
+/** gsi4 key of a phone number in the customer registry (customers and their broadcast recipients). */
+export const customerPhoneKey = (e164: string) => `CUSTOMERPHONE#${e164}`;
+
+/** gsi4 sort key prefix of recipients: after every account, so a phone's customer comes first. */
+export const RECIPIENT_PHONE_SORT = '~RECIPIENT#';

@@ -1,3 +1,4 @@
+import type { Recipient } from '#shared/domain/broadcast';
 import type { AreaSelection, Customer, CustomerInput } from '#shared/domain/customer';
 import type { Page } from './ticket-store';
 
@@ -14,6 +15,11 @@ export interface CustomerStore {
   select(selection: AreaSelection): Promise<Customer[]>;
   /** The customer whose first phone number this is. */
   findByPhone(e164: string): Promise<Customer | undefined>;
+  /**
+   * The customer whose first phone number this is and the broadcast recipients that number was, in one
+   * read (they share the number's index key): what the hotline needs about a caller during an incident.
+   */
+  findByPhoneWithRecipients(e164: string): Promise<{ customer?: Customer; recipients: Recipient[] }>;
   /** Audit: who read or exported which customer data, when (personal data reads are recorded). */
   recordAccess(access: CustomerAccess): Promise<void>;
   accessLog(page: { limit: number; cursor?: string }): Promise<Page<CustomerAccess>>;

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
+import type { Recipient } from '#shared/domain/broadcast';
 import { newCallJob } from '#shared/domain/call-job';
 import type { Customer } from '#shared/domain/customer';
 import {
@@ -92,7 +93,8 @@ export type IncidentNoticeAnswer =
       readonly outcome: 'notice';
       readonly incidentId: string;
       readonly message: string;
-      readonly canConfirm: boolean;
+      /** The broadcast recipient the caller may confirm as (absent: nothing to confirm). */
+      readonly account?: string;
     }
   | { readonly outcome: 'offer'; readonly prompt: string; readonly choices: number }
   | { readonly outcome: 'none' };
@@ -120,7 +122,8 @@ const offered = (open: readonly Incident[]) =>
  * What a caller hears before the menu. A registered customer inside an open incident's area hears its notice
  * (latest update, in their language where written) and may confirm it as their broadcast call; a registered
  * customer elsewhere hears nothing extra; a caller the registry does not know is asked whether they call
- * about one of the open incidents (`choice` is the key they pressed).
+ * about one of the open incidents (`choice` is the key they pressed). In a flood this is one read per
+ * caller: the customer and the recipients their number was share an index key.
  */
 export async function incidentNoticeFor(
   deps: Dependencies,
@@ -131,16 +134,19 @@ export async function incidentNoticeFor(
   const open = await openIncidentsForHotline(deps);
   if (open.length === 0) return { outcome: 'none' };
   const tz = deps.config.deskTimeZone;
-  const customer = await deps.customers.findByPhone(phone);
-  if (choice !== undefined) {
-    const chosen = offered(open)[choice - 1];
-    if (!chosen) return { outcome: 'none' };
+  const { customer, recipients } = await deps.customers.findByPhoneWithRecipients(phone);
+  const notice = async (incident: Incident): Promise<IncidentNoticeAnswer> => {
+    const recipient = customer ? await recipientToConfirm(deps, incident, customer, recipients) : undefined;
     return {
       outcome: 'notice',
-      incidentId: chosen.id,
-      message: inboundNotice(chosen, customer?.language, tz),
-      canConfirm: customer ? await isRecipientToConfirm(deps, chosen, customer) : false,
+      incidentId: incident.id,
+      message: inboundNotice(incident, customer?.language, tz),
+      ...(recipient ? { account: recipient.account } : {}),
     };
+  };
+  if (choice !== undefined) {
+    const chosen = offered(open)[choice - 1];
+    return chosen ? notice(chosen) : { outcome: 'none' };
   }
   if (!customer)
     return { outcome: 'offer', prompt: offerPrompt(offered(open)), choices: offered(open).length };
@@ -148,41 +154,48 @@ export async function incidentNoticeFor(
     .filter((incident) => coversArea(incident, customer.area))
     .sort((a, b) => latestUpdate(b).at.localeCompare(latestUpdate(a).at));
   const incident = covering[0];
-  if (!incident) return { outcome: 'none' };
-  return {
-    outcome: 'notice',
-    incidentId: incident.id,
-    message: inboundNotice(incident, customer.language, tz),
-    canConfirm: await isRecipientToConfirm(deps, incident, customer),
-  };
-}
-
-async function isRecipientToConfirm(
-  deps: Dependencies,
-  incident: Incident,
-  customer: Customer,
-): Promise<boolean> {
-  const recipient = await deps.broadcasts.recipient(incident.broadcastId, customer.account);
-  return recipient !== undefined && recipient.state !== 'confirmed' && recipient.state !== 'no_contact';
+  return incident ? notice(incident) : { outcome: 'none' };
 }
 
 /**
- * The caller pressed 1 after the notice: their broadcast recipient is confirmed (`inbound`, with the time)
- * and their waiting broadcast call is cancelled, so they are not rung for it again.
+ * The caller's recipient of the incident's broadcast, while they still have something to confirm. Found by
+ * their number; one written before recipients were indexed by number is read by account.
+ */
+async function recipientToConfirm(
+  deps: Dependencies,
+  incident: Incident,
+  customer: Customer,
+  byPhone: readonly Recipient[],
+): Promise<Recipient | undefined> {
+  const ofBroadcast = byPhone.filter((r) => r.broadcastId === incident.broadcastId);
+  const recipient =
+    ofBroadcast.find((r) => r.account === customer.account) ??
+    ofBroadcast[0] ??
+    (await deps.broadcasts.recipient(incident.broadcastId, customer.account));
+  return recipient && recipient.state !== 'confirmed' && recipient.state !== 'no_contact'
+    ? recipient
+    : undefined;
+}
+
+/**
+ * The caller pressed 1 after the notice: their broadcast recipient (`account`, as the notice step found it
+ * for this number) is confirmed (`inbound`, with the time) and their waiting broadcast call is cancelled, so
+ * they are not rung for it again.
  */
 export async function confirmNoticeByCaller(
   deps: Dependencies,
   phone: string,
   incidentId: string,
+  account?: string,
 ): Promise<'confirmed' | 'not_recipient'> {
-  const [incident, customer] = await Promise.all([
-    deps.incidents.get(incidentId),
-    deps.customers.findByPhone(phone),
-  ]);
-  if (!incident || !customer) return 'not_recipient';
+  const incident =
+    (await openIncidentsForHotline(deps)).find((i) => i.id === incidentId) ??
+    (await deps.incidents.get(incidentId));
+  const confirming = account ?? (await deps.customers.findByPhone(phone))?.account;
+  if (!incident || !confirming) return 'not_recipient';
   const recipient = await confirmFromInboundCall(deps, {
     broadcastId: incident.broadcastId,
-    account: customer.account,
+    account: confirming,
   });
   return recipient?.state === 'confirmed' ? 'confirmed' : 'not_recipient';
 }

@@ -88,6 +88,15 @@ describe('batched recipients', () => {
     expect(view?.counts).toEqual(countsOf(all));
     // Five flagged no-contact in the first 250, and the ten new ones have neither phone nor e-mail.
     expect(view?.counts.no_contact).toBe(5 + 10);
+
+    // The hotline finds a caller and the recipients their number was in one read; findByPhone only the customer.
+    await deps.customers.saveMany([customer(3, true)]);
+    const found = await deps.customers.findByPhoneWithRecipients('+12025550003');
+    expect(found.customer?.account).toBe('BW-3');
+    expect(found.recipients.map((r) => [r.broadcastId, r.account])).toEqual([['batchedrecipients1', 'BW-3']]);
+    expect((await deps.customers.findByPhone('+12025550003'))?.account).toBe('BW-3');
+    expect(await deps.customers.findByPhone('+12025550004')).toBeUndefined();
+    expect((await deps.customers.findByPhoneWithRecipients('+12025550004')).recipients).toHaveLength(1);
   });
 });
 

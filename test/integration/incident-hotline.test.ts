@@ -1,7 +1,9 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPTS } from '#infra/flows/inbound';
 import { INCIDENT_PROMPTS } from '#infra/flows/inbound-incident';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import { dependencies } from '#shared/adapters/dependencies';
 
 /**
  * Issue 11 through the local runtime: the real inbound and broadcast flows in the Connect emulator, the
@@ -181,6 +183,26 @@ describe('the hotline during an incident', () => {
     await runtime.connect.hangup(callId);
   });
 
+  it('lets a recipient written before recipients were indexed by number confirm too', async () => {
+    // The hotline finds a caller's recipient by their number; an older item without that key is read by account.
+    const deps = dependencies();
+    await deps.documentClient.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: { pk: `BROADCAST#${elm}`, sk: 'RECIPIENT#E-2' },
+        UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
+        ConditionExpression: 'attribute_exists(gsi4pk)',
+      }),
+    );
+    expect((await deps.customers.findByPhoneWithRecipients(ELENA)).recipients).toEqual([]);
+    const callId = await dial(ELENA);
+    expect(said(callId)[2]).toBe(INCIDENT_PROMPTS.confirmAsk);
+    await press(callId, '1');
+    expect(said(callId).slice(-2)).toEqual([INCIDENT_PROMPTS.confirmed, PROMPTS.mainMenu]);
+    await runtime.connect.hangup(callId);
+    expect((await recipients(elm))['E-2']).toMatchObject({ state: 'confirmed', confirmedVia: 'inbound' });
+  });
+
   it('gives a caller from outside every incident area the menu at once', async () => {
     const callId = await dial(OLGA);
     expect(said(callId)).toEqual([PROMPTS.welcome, PROMPTS.mainMenu]);
@@ -340,7 +362,8 @@ describe('complaints during an incident', () => {
     await runtime.clock.advance(120);
 
     expect(closed.status).toBe(200);
-    expect(closed.body.allClear.queued).toBe(1);
+    // Edna and Elena confirmed on the hotline (above); the others were never reached.
+    expect(closed.body.allClear.queued).toBe(2);
     const allClearCalls = outboundTo(EDNA).filter((c) => c.attributes.followUp === 'all_clear');
     expect(allClearCalls).toHaveLength(1);
     expect((await recipients(elm))['E-1']).toMatchObject({
