@@ -3,13 +3,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Browser,
-  launchChromium,
+  closePortalInBrowser,
+  openPortalInBrowser,
   type PortalSystem,
   screenshot,
   signIn,
   signOut,
-  startPortalSystem,
-  waitForPortal,
 } from './support';
 
 /** Sending fans out and the console reads the counts every few seconds: wait up to this long. */
@@ -40,14 +39,10 @@ describe('customer registry, broadcast console and block list in a real browser'
   const count = (state: string) => page.locator(`[data-count="${state}"]`).textContent();
 
   beforeAll(async () => {
-    system = await startPortalSystem();
-    await waitForPortal(system.url);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ system, browser, page } = await openPortalInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await closePortalInBrowser({ system, browser });
   });
 
   it('a supervisor imports a CSV of customers and sees why the broken row was rejected', async () => {

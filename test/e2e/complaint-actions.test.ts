@@ -2,13 +2,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Browser,
-  launchChromium,
+  closePortalInBrowser,
+  openPortalInBrowser,
   type PortalSystem,
   screenshot,
   signIn,
   signOut,
-  startPortalSystem,
-  waitForPortal,
 } from './support';
 
 /**
@@ -54,17 +53,13 @@ describe('assign and promise an answer on the complaint page', () => {
   }
 
   beforeAll(async () => {
-    system = await startPortalSystem();
-    await waitForPortal(system.url);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ system, browser, page } = await openPortalInBrowser());
     forSupervisor = await register('Low pressure since the works on the street');
     forAgent = await register('Brown water from the kitchen tap');
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await closePortalInBrowser({ system, browser });
   });
 
   it('a supervisor assigns a complaint to an agent; a bad username is refused on the field', async () => {

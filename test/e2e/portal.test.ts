@@ -2,13 +2,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Browser,
-  launchChromium,
+  closePortalInBrowser,
+  openPortalInBrowser,
   type PortalSystem,
   screenshot,
   signIn,
   signOut,
-  startPortalSystem,
-  waitForPortal,
 } from './support';
 
 /**
@@ -23,14 +22,10 @@ describe('staff portal in a real browser', () => {
   let number = '';
 
   beforeAll(async () => {
-    system = await startPortalSystem();
-    await waitForPortal(system.url);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ system, browser, page } = await openPortalInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await closePortalInBrowser({ system, browser });
   });
 
   it('an agent signs in, registers a complaint after fixing a wrong phone number', async () => {

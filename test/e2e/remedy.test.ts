@@ -2,13 +2,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Browser,
-  launchChromium,
+  closePortalInBrowser,
+  openPortalInBrowser,
   type PortalSystem,
   screenshot,
   signIn,
   signOut,
-  startPortalSystem,
-  waitForPortal,
 } from './support';
 
 /**
@@ -36,10 +35,7 @@ describe('the remedy on the complaint page', () => {
   }
 
   beforeAll(async () => {
-    system = await startPortalSystem();
-    await waitForPortal(system.url);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ system, browser, page } = await openPortalInBrowser());
     // A complaint the desk has already reached the customer about.
     const token = await system.runtime.token('bob', ['agent']);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -65,8 +61,7 @@ describe('the remedy on the complaint page', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
+    await closePortalInBrowser({ system, browser });
   });
 
   it('an agent proposes a compensation; a negative amount is refused on the field', async () => {

@@ -69,6 +69,34 @@ export async function waitForPortal(url: string, timeoutMs = 90_000): Promise<vo
   throw new Error('The portal was not built in time');
 }
 
+/** What every browser test starts with: the system with its portal built, Chromium and one page. */
+export interface PortalInBrowser {
+  readonly system: PortalSystem;
+  readonly browser: Browser;
+  readonly page: Page;
+}
+
+export async function openPortalInBrowser(): Promise<PortalInBrowser> {
+  const system = await startPortalSystem();
+  try {
+    await waitForPortal(system.url);
+    const browser = await launchChromium();
+    return { system, browser, page: await browser.newPage() };
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+}
+
+/** Closes what `openPortalInBrowser` opened (whatever of it a failed start left). */
+export async function closePortalInBrowser(opened: {
+  readonly system?: PortalSystem;
+  readonly browser?: Browser;
+}): Promise<void> {
+  await opened.browser?.close();
+  await opened.system?.stop();
+}
+
 export interface Browser {
   readonly context: BrowserContext;
   newPage(width?: number, height?: number): Promise<Page>;
