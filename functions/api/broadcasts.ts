@@ -17,6 +17,7 @@ import {
 import { cancelBroadcastSchema } from '#shared/http/incident-schemas';
 import { pageQuerySchema } from '#shared/http/schemas';
 import {
+  broadcastRecipients,
   broadcastReport,
   broadcastReportCsv,
   cancelBroadcast,
@@ -86,17 +87,13 @@ async function cancel(request: ApiRequest): Promise<ApiResponse> {
 
 async function recipients(request: ApiRequest): Promise<ApiResponse> {
   const query = parseQuery(request, recipientsQuerySchema);
-  const report = await broadcastReport(dependencies(), actor(request), id(request));
-  const filtered = query.state ? report.recipients.filter((r) => r.state === query.state) : report.recipients;
-  const start = query.cursor ? Number(Buffer.from(query.cursor, 'base64url').toString('utf8')) || 0 : 0;
-  const items = filtered.slice(start, start + query.limit);
-  const next = start + query.limit < filtered.length ? start + query.limit : undefined;
   return {
     statusCode: 200,
-    body: {
-      items,
-      ...(next !== undefined ? { nextCursor: Buffer.from(String(next), 'utf8').toString('base64url') } : {}),
-    },
+    body: await broadcastRecipients(dependencies(), actor(request), id(request), {
+      limit: query.limit,
+      ...(query.state ? { state: query.state } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    }),
   };
 }
 

@@ -6,7 +6,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Broadcast, Recipient } from '#shared/domain/broadcast';
+import type { Broadcast, Recipient, RecipientState } from '#shared/domain/broadcast';
+import { InvalidInputError } from '#shared/domain/errors';
 import type { BroadcastStore, BroadcastView } from '#shared/ports/broadcast-store';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -24,6 +25,8 @@ const recipientKey = (id: string, account: string) => ({ pk: partition(id), sk: 
 const ALL_BROADCASTS = 'BROADCASTS';
 /** Recipients per transaction: the rest of its hundred items is the counter update. */
 const RECIPIENT_GROUP = MAX_TRANSACTION_ITEMS - 1;
+/** Items read per request when recipients are filtered by state. */
+const STATE_FILTER_READ = 500;
 
 /** A recipient with a phone is also found by that number (gsi4, beside the customer it was made from). */
 function recipientItem(recipient: Recipient): Record<string, unknown> {
@@ -184,22 +187,45 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return res.Item?.recipient as Recipient | undefined;
   }
 
-  async recipients(broadcastId: string, page: { limit: number; cursor?: string }): Promise<Page<Recipient>> {
-    const start = decodeCursor(page.cursor);
-    const res = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
-        ExpressionAttributeValues: { ':p': partition(broadcastId), ':r': 'RECIPIENT#' },
-        Limit: page.limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    const nextCursor = encodeCursor(res.LastEvaluatedKey);
-    return {
-      items: (res.Items ?? []).map((i) => i.recipient as Recipient),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
+  async recipients(
+    broadcastId: string,
+    page: { limit: number; cursor?: string },
+    state?: RecipientState,
+  ): Promise<Page<Recipient>> {
+    let start = decodeCursor(page.cursor);
+    if (start && (start.pk !== partition(broadcastId) || !String(start.sk).startsWith('RECIPIENT#')))
+      throw new InvalidInputError('The cursor is not one this API returned for this broadcast', 'cursor');
+    const items: Recipient[] = [];
+    // A state is a filter after the read, so a read may bring fewer than asked: read on until the page is full.
+    for (;;) {
+      const res = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+          ExpressionAttributeValues: {
+            ':p': partition(broadcastId),
+            ':r': 'RECIPIENT#',
+            ...(state ? { ':s': state } : {}),
+          },
+          ...(state
+            ? { FilterExpression: 'recipient.#state = :s', ExpressionAttributeNames: { '#state': 'state' } }
+            : {}),
+          Limit: state ? STATE_FILTER_READ : page.limit - items.length,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const found = res.Items ?? [];
+      for (const [n, item] of found.entries()) {
+        items.push(item.recipient as Recipient);
+        if (items.length < page.limit) continue;
+        // Full: the next page starts after this item, unless it was the very last one.
+        const more = n < found.length - 1 || res.LastEvaluatedKey !== undefined;
+        const nextCursor = more ? encodeCursor({ pk: item.pk, sk: item.sk }) : undefined;
+        return { items, ...(nextCursor ? { nextCursor } : {}) };
+      }
+      if (!res.LastEvaluatedKey) return { items };
+      start = res.LastEvaluatedKey;
+    }
   }
 
   async allRecipients(broadcastId: string): Promise<Recipient[]> {

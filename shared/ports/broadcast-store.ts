@@ -15,7 +15,12 @@ export interface BroadcastStore {
   /** Write recipients not yet written (a repeated send writes nothing twice); returns how many were new. */
   addRecipients(recipients: readonly Recipient[]): Promise<number>;
   recipient(broadcastId: string, account: string): Promise<Recipient | undefined>;
-  recipients(broadcastId: string, page: { limit: number; cursor?: string }): Promise<Page<Recipient>>;
+  /** One page of recipients in account order, only those in `state` when given (a full page when there are). */
+  recipients(
+    broadcastId: string,
+    page: { limit: number; cursor?: string },
+    state?: RecipientState,
+  ): Promise<Page<Recipient>>;
   allRecipients(broadcastId: string): Promise<Recipient[]>;
   /**
    * Replace a recipient if it is still at `previous.version`, moving the broadcast's

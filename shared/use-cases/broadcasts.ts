@@ -23,6 +23,7 @@ import {
   needsEmailOnly,
   type Recipient,
   type RecipientAttempt,
+  type RecipientState,
   recipientJobId,
   recipientsFor,
   recordAttempt,
@@ -697,6 +698,22 @@ export async function broadcastReport(
   const broadcast = await requireBroadcast(deps, id);
   const recipients = await deps.broadcasts.allRecipients(id);
   return { broadcast, counts: countRecipients(recipients), recipients };
+}
+
+/** One page of a broadcast's recipients, optionally those in one state (supervisors). */
+export async function broadcastRecipients(
+  deps: Dependencies,
+  actor: Actor,
+  id: string,
+  query: { state?: RecipientState; limit: number; cursor?: string },
+): Promise<Page<Recipient>> {
+  requireSupervisor(actor, 'read a broadcast report');
+  await requireBroadcast(deps, id);
+  return deps.broadcasts.recipients(
+    id,
+    { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+    query.state,
+  );
 }
 
 export { broadcastReportCsv };

@@ -102,4 +102,51 @@ describe('an emergency broadcast through the local runtime', () => {
     expect(ringsTo('+12015550403')).toBe(3);
     expect(ringsTo('+12015550407')).toBe(0);
   }, 120_000);
+
+  it('pages the recipients, all or those in one state, without gaps or repeats', async () => {
+    type RecipientsPage = { items: { account: string; state: string }[]; nextCursor?: string };
+    const pages = async (query: string) => {
+      const seen: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await api.request<RecipientsPage>(
+          'GET',
+          `/api/broadcasts/${broadcastId}/recipients?${query}${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: supervisor },
+        );
+        expect(res.status).toBe(200);
+        seen.push(res.body.items.map((r) => `${r.account} ${r.state}`));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    expect(await pages('limit=4')).toEqual([
+      ['B-1 confirmed', 'B-2 not_reached', 'B-3 not_reached', 'B-4 reached_not_confirmed'],
+      ['B-5 not_reached', 'B-6 no_contact'],
+    ]);
+    // Filtered by state: full pages though the filter drops the others, and no empty last page.
+    expect(await pages('limit=2&state=not_reached')).toEqual([
+      ['B-2 not_reached', 'B-3 not_reached'],
+      ['B-5 not_reached'],
+    ]);
+    expect(await pages('limit=3&state=not_reached')).toEqual([
+      ['B-2 not_reached', 'B-3 not_reached', 'B-5 not_reached'],
+    ]);
+
+    const bad = await api.request('GET', `/api/broadcasts/${broadcastId}/recipients?state=lost`, {
+      token: supervisor,
+    });
+    expect(bad.status).toBe(400);
+    const foreign = Buffer.from(JSON.stringify({ pk: 'TICKET#1', sk: 'TICKET' })).toString('base64url');
+    const wrongCursor = await api.request(
+      'GET',
+      `/api/broadcasts/${broadcastId}/recipients?cursor=${foreign}`,
+      { token: supervisor },
+    );
+    expect(wrongCursor.status).toBe(400);
+    expect(JSON.stringify(wrongCursor.body)).toContain('cursor');
+    const agent = await api.tokenFor('alice', ['agent']);
+    const forbidden = await api.request('GET', `/api/broadcasts/${broadcastId}/recipients`, { token: agent });
+    expect(forbidden.status).toBe(403);
+  });
 });
