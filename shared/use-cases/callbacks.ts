@@ -26,7 +26,7 @@ import type { Mail } from '#shared/ports/mailer';
 import type { Page } from '#shared/ports/ticket-store';
 import { normalisePhone } from './complaints';
 import { changeTicketAsSystem, SYSTEM_ACTOR } from './deadlines';
-import { enqueueCallJob } from './dialer';
+import { enqueueCallJob, enqueueNewCallJob } from './dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -182,22 +182,25 @@ export interface AnswerPromise {
   readonly callAt: string;
 }
 
-/** Promised-answer callbacks of a complaint that have not ended (waiting, or ringing now). */
-async function openAnswerPromises(deps: Dependencies, ticketId: string): Promise<CallJob[]> {
-  const open: CallJob[] = [];
+/** Every promised-answer callback of a complaint, ended or not. */
+async function answerPromises(deps: Dependencies, ticketId: string): Promise<CallJob[]> {
+  const all: CallJob[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 10; page++) {
     const found = await deps.callJobs.list(
       { ticketId, kind: 'callback' },
       { limit: 50, ...(cursor ? { cursor } : {}) },
     );
-    open.push(
-      ...found.items.filter((j) => isAnswerPromise(j) && (j.state === 'pending' || j.state === 'dialing')),
-    );
+    all.push(...found.items.filter(isAnswerPromise));
     cursor = found.nextCursor;
     if (!cursor) break;
   }
-  return open;
+  return all;
+}
+
+/** Promised-answer callbacks of a complaint that have not ended (waiting, or ringing now). */
+async function openAnswerPromises(deps: Dependencies, ticketId: string): Promise<CallJob[]> {
+  return (await answerPromises(deps, ticketId)).filter((j) => j.state === 'pending' || j.state === 'dialing');
 }
 
 /**
@@ -213,7 +216,8 @@ export async function promiseAnswer(
   const ticket = await deps.tickets.get(ticketId);
   if (!ticket) throw new NotFoundError(`Complaint ${ticketId} not found`);
   assertPromisable(ticket);
-  const [earlier] = await openAnswerPromises(deps, ticket.id);
+  const promises = await answerPromises(deps, ticket.id);
+  const earlier = promises.find((j) => j.state === 'pending' || j.state === 'dialing');
   if (earlier) {
     throw new ConflictError(
       `An answer on complaint ${ticket.id} is already promised (call ${earlier.id}, due ${earlier.dueAt})`,
@@ -224,7 +228,9 @@ export async function promiseAnswer(
   const dialer = deps.config.dialer;
   const job = newCallJob(
     {
-      id: `callback-promise-${randomUUID()}`,
+      // The n-th promise of this complaint: two promises made at the same moment both want this id, and the
+      // conditional write lets only one have it.
+      id: `callback-promise-${ticket.id}-${promises.length + 1}`,
       kind: 'callback',
       priority: 'callback',
       phone: ticket.customer.phone,
@@ -240,7 +246,8 @@ export async function promiseAnswer(
     nowIso,
     dialer.policy,
   );
-  await enqueueCallJob(deps, job);
+  if (!(await enqueueNewCallJob(deps, job)))
+    throw new ConflictError(`An answer on complaint ${ticket.id} was promised a moment ago`);
   const [event] = asTicketEvents([
     {
       ticketId: ticket.id,

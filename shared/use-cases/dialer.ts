@@ -59,14 +59,23 @@ export async function wakeDialer(deps: Dependencies, at: string): Promise<void> 
 
 /** Store a new job (harmless if it exists) and make sure the dialer wakes for it. */
 export async function enqueueCallJob(deps: Dependencies, job: CallJob): Promise<CallJob> {
-  const { job: stored } = await deps.callJobs.create(job);
+  return (await enqueue(deps, job)).job;
+}
+
+/** Enqueue a job under an id that stands for a decision (one per slot): false when the id was taken first. */
+export async function enqueueNewCallJob(deps: Dependencies, job: CallJob): Promise<boolean> {
+  return (await enqueue(deps, job)).created;
+}
+
+async function enqueue(deps: Dependencies, job: CallJob): Promise<{ created: boolean; job: CallJob }> {
+  const { created, job: stored } = await deps.callJobs.create(job);
   try {
     await wakeDialer(deps, stored.nextAttemptAt);
   } catch (error) {
     // The job is stored: the sweep wakes the dialer for due jobs it finds.
     logger.warn('Dialer wake-up not scheduled', { jobId: stored.id, errorName: (error as Error)?.name });
   }
-  return stored;
+  return { created, job: stored };
 }
 
 export function clientToken(job: Pick<CallJob, 'id' | 'attempt'>): string {
