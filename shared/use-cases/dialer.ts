@@ -98,12 +98,14 @@ async function dueJobs(deps: Dependencies, now: string, limit: number): Promise<
 }
 
 type DialOne = 'started' | 'ended' | 'stale' | 'no_slot' | 'rate_limited' | 'throttled';
+type ClaimOne = { readonly claimed: CallJob; readonly second: number } | 'stale' | 'no_slot' | 'rate_limited';
 
 /**
- * Starts are counted per clock second. A start claimed in the last moments of a second could reach Connect
- * in the next one and exceed that second's limit there, so those moments are left out.
+ * Starts are counted per clock second. A start claimed late in a second could reach Connect in the next one
+ * and exceed that second's limit there (on a busy machine a request can take a few hundred milliseconds to
+ * arrive), so the end of each second is left out: claims there wait for the next second.
  */
-const RATE_GUARD_MS = 100;
+const RATE_GUARD_MS = 300;
 
 /** The clock second a start claimed now counts against, or undefined inside the guard at a second's end. */
 function countingSecond(deps: Dependencies): number | undefined {
@@ -111,7 +113,8 @@ function countingSecond(deps: Dependencies): number | undefined {
   return ms % 1000 >= 1000 - RATE_GUARD_MS ? undefined : Math.floor(ms / 1000);
 }
 
-async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
+/** Claim the job's next attempt with its concurrent-call slot and a start in this second. */
+async function claimOne(deps: Dependencies, job: CallJob): Promise<ClaimOne> {
   const cfg = deps.config.dialer;
   const now = deps.clock.now().toISOString();
   if (!isDialable(job, now)) return 'stale';
@@ -125,7 +128,12 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
     second,
     atMs,
   });
-  if (claim !== 'claimed') return claim;
+  return claim === 'claimed' ? { claimed, second } : claim;
+}
+
+/** Start the claimed attempt's call, unless its second has passed meanwhile (then the claim is given back). */
+async function startClaimed(deps: Dependencies, claimed: CallJob, second: number): Promise<DialOne> {
+  const now = deps.clock.now().toISOString();
   if (countingSecond(deps) !== second) {
     // The start was counted against a second that has passed: give it back rather than exceed the next one.
     await deps.callJobs.release(releaseThrottledAttempt(claimed, now, 0), claimed.version);
@@ -212,18 +220,26 @@ export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
     if (batch.length === 0) break;
     let progressed = false;
     let stop: DialReport['stoppedBy'] | undefined;
+    // Claims one by one (each takes a slot and a start of this second), then the claimed calls start side by
+    // side: a second's starts reach Connect together, early in the second, however slow each request is.
+    const claims: { claimed: CallJob; second: number }[] = [];
     for (const job of batch) {
-      const r = await dialOne(deps, job);
+      const c = await claimOne(deps, job);
+      if (c === 'stale') continue;
+      if (typeof c === 'string') {
+        stop = c === 'no_slot' ? 'slots' : 'rate';
+        break;
+      }
+      claims.push(c);
+    }
+    const results = await Promise.all(claims.map((c) => startClaimed(deps, c.claimed, c.second)));
+    for (const r of results) {
       if (r === 'started' || r === 'ended') {
         started += r === 'started' ? 1 : 0;
         progressed = true;
-      } else if (r === 'no_slot') {
-        stop = 'slots';
-        break;
       } else if (r === 'rate_limited' || r === 'throttled') {
         throttled += r === 'throttled' ? 1 : 0;
-        stop = 'rate';
-        break;
+        stop ??= 'rate';
       }
     }
     if (stop) {
