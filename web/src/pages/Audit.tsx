@@ -2,8 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { ticketIdParam } from '#shared/http/schemas';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { type Column, DataTable } from '../components/DataTable';
 import { t } from '../i18n';
-import { Alert, Field, PageTitle } from '../ui';
+import { Field, PageTitle } from '../ui';
 import { CustomerAccessLog } from './CustomerAccessLog';
 
 interface AuditEvent {
@@ -13,6 +14,23 @@ interface AuditEvent {
   version: number;
   data: Record<string, unknown>;
   reason?: string;
+}
+
+function auditColumns(auditTypes: readonly string[]): Column<AuditEvent>[] {
+  return [
+    { header: t.audit.when, cell: (e) => formatTime(e.at) },
+    { header: t.audit.who, cell: (e) => e.actor },
+    {
+      header: t.audit.what,
+      cell: (e) => (
+        <>
+          {t.events[e.type] ?? e.type}
+          {auditTypes.includes(e.type) ? <span className="badge">{t.audit.personalData}</span> : null}
+        </>
+      ),
+    },
+    { header: t.audit.detail, cell: (e) => e.reason ?? '' },
+  ];
 }
 
 export function AuditPage() {
@@ -64,39 +82,14 @@ export function AuditPage() {
         </Field>
         <button type="submit">{t.audit.show}</button>
       </form>
-      <Alert error={error} />
-      {items ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.audit.when}</th>
-                <th scope="col">{t.audit.who}</th>
-                <th scope="col">{t.audit.what}</th>
-                <th scope="col">{t.audit.detail}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr
-                  key={`${e.at}-${e.version}-${e.type}`}
-                  className={auditTypes.includes(e.type) ? 'audit-read' : ''}
-                >
-                  <td>{formatTime(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>
-                    {t.events[e.type] ?? e.type}
-                    {auditTypes.includes(e.type) ? (
-                      <span className="badge">{t.audit.personalData}</span>
-                    ) : null}
-                  </td>
-                  <td>{e.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={auditColumns(auditTypes)}
+        rows={items}
+        rowKey={(e) => `${e.at}-${e.version}-${e.type}`}
+        rowAttributes={(e) => ({ className: auditTypes.includes(e.type) ? 'audit-read' : '' })}
+        error={error}
+        quietWhileLoading
+      />
       <CustomerAccessLog />
     </>
   );

@@ -102,6 +102,57 @@ function ownerLabel(o: Pick<OwnerBreaches, 'kind' | 'name' | 'owner'>): string {
   return t.reports.accountability.department(o.name ?? o.owner);
 }
 
+/** One row of a breach table: who it counts, how many breaches and how many points. */
+interface BreachRow {
+  key: string;
+  who: string;
+  breaches: number;
+  points: number;
+  data?: Record<`data-${string}`, string>;
+}
+
+const ownerRow = (o: OwnerBreaches): BreachRow => ({
+  key: o.owner,
+  who: ownerLabel(o),
+  breaches: o.breaches,
+  points: o.points,
+});
+
+/**
+ * Breaches and points by department or by owner; `none` stands in a row of its own when there are no rows.
+ * `labelledBy`: the id of the heading that names the table, also its test id.
+ */
+function BreachTable(props: { labelledBy?: string; whoHeader: string; rows: BreachRow[]; none?: string }) {
+  return (
+    <table
+      {...(props.labelledBy ? { 'aria-labelledby': props.labelledBy, 'data-testid': props.labelledBy } : {})}
+    >
+      <thead>
+        <tr>
+          <th scope="col">{props.whoHeader}</th>
+          <th scope="col">{t.reports.count}</th>
+          <th scope="col">{t.reports.points}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.length === 0 && props.none !== undefined ? (
+          <tr>
+            <td colSpan={3}>{props.none}</td>
+          </tr>
+        ) : (
+          props.rows.map((row) => (
+            <tr key={row.key} {...row.data}>
+              <td>{row.who}</td>
+              <td>{row.breaches}</td>
+              <td>{row.points}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 /** Breaches and points per department and per owner, with its own CSV (the report e-mails link here). */
 function AccountabilityTable(props: {
   accountability: AccountabilityReport;
@@ -129,55 +180,25 @@ function AccountabilityTable(props: {
         </button>
       </p>
       <h3 id="accountability-departments">{t.reports.accountability.byDepartment}</h3>
-      <table aria-labelledby="accountability-departments" data-testid="accountability-departments">
-        <thead>
-          <tr>
-            <th scope="col">{t.reports.accountability.departmentColumn}</th>
-            <th scope="col">{t.reports.count}</th>
-            <th scope="col">{t.reports.points}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {departments.length === 0 ? (
-            <tr>
-              <td colSpan={3}>{t.reports.accountability.none}</td>
-            </tr>
-          ) : (
-            departments.map((d) => (
-              <tr key={d.department} data-department={d.department}>
-                <td>{d.department.replace(/_/g, ' ')}</td>
-                <td>{d.breaches}</td>
-                <td>{d.points}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <BreachTable
+        labelledBy="accountability-departments"
+        whoHeader={t.reports.accountability.departmentColumn}
+        rows={departments.map((d) => ({
+          key: d.department,
+          who: d.department.replace(/_/g, ' '),
+          breaches: d.breaches,
+          points: d.points,
+          data: { 'data-department': d.department },
+        }))}
+        none={t.reports.accountability.none}
+      />
       <h3 id="accountability-owners">{t.reports.accountability.byOwner}</h3>
-      <table aria-labelledby="accountability-owners" data-testid="accountability-owners">
-        <thead>
-          <tr>
-            <th scope="col">{t.reports.owner}</th>
-            <th scope="col">{t.reports.count}</th>
-            <th scope="col">{t.reports.points}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {owners.length === 0 ? (
-            <tr>
-              <td colSpan={3}>{t.reports.accountability.none}</td>
-            </tr>
-          ) : (
-            owners.map((o) => (
-              <tr key={o.owner} data-owner={o.owner}>
-                <td>{ownerLabel(o)}</td>
-                <td>{o.breaches}</td>
-                <td>{o.points}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <BreachTable
+        labelledBy="accountability-owners"
+        whoHeader={t.reports.owner}
+        rows={owners.map((o) => ({ ...ownerRow(o), data: { 'data-owner': o.owner } }))}
+        none={t.reports.accountability.none}
+      />
     </section>
   );
 }
@@ -347,24 +368,7 @@ export default function ReportsPage() {
           </div>
           <section className="card" aria-labelledby="owners-title">
             <h2 id="owners-title">{t.reports.byOwner}</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.reports.owner}</th>
-                  <th scope="col">{t.reports.count}</th>
-                  <th scope="col">{t.reports.points}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.breaches.byOwner.map((o) => (
-                  <tr key={o.owner}>
-                    <td>{ownerLabel(o)}</td>
-                    <td>{o.breaches}</td>
-                    <td>{o.points}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <BreachTable whoHeader={t.reports.owner} rows={report.breaches.byOwner.map(ownerRow)} />
           </section>
           {accountability ? (
             <AccountabilityTable

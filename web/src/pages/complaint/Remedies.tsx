@@ -4,6 +4,7 @@ import { answerChannels, remedyKinds } from '#shared/domain/remedy';
 import { proposeRemedySchema, remedyAnswerSchema, remedyDecisionSchema } from '#shared/http/remedy-schemas';
 import { ApiError } from '../../api';
 import { formatTime, useApp } from '../../app-context';
+import { DataTable } from '../../components/DataTable';
 import { t } from '../../i18n';
 import { Alert, Field } from '../../ui';
 
@@ -406,36 +407,31 @@ function RemedyCard(props: StepProps & { remedy: RemedyView }) {
         ) : null}
       </dl>
       {r.actions.length > 0 ? (
-        <div className="table-wrap">
-          <table className="compact">
-            <caption>{t.remedy.departmentActions}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.fields.department}</th>
-                <th scope="col">{t.remedy.taskHeader}</th>
-                <th scope="col">{t.remedy.dueHeader}</th>
-                <th scope="col">{t.fields.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.actions.map((a) => (
-                <tr key={a.id} className={a.escalatedAt && a.status === 'open' ? 'overdue' : ''}>
-                  <td>{words(a.department)}</td>
-                  <td>{a.task}</td>
-                  <td>{formatTime(a.dueAt)}</td>
-                  <td>
-                    {t.remedy.actionStatuses[a.status] ?? a.status}
-                    {a.doneBy ? ` · ${t.remedy.byAt(a.doneBy, formatTime(a.doneAt))}` : ''}
-                    {a.escalatedAt ? <span className="badge badge-breach">{t.remedy.late}</span> : null}
-                    {a.status === 'open' && can('completeRemedyAction') ? (
-                      <MarkDone {...props} action={a} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            { header: t.fields.department, cell: (a) => words(a.department) },
+            { header: t.remedy.taskHeader, cell: (a) => a.task },
+            { header: t.remedy.dueHeader, cell: (a) => formatTime(a.dueAt) },
+            {
+              header: t.fields.status,
+              cell: (a) => (
+                <>
+                  {t.remedy.actionStatuses[a.status] ?? a.status}
+                  {a.doneBy ? ` · ${t.remedy.byAt(a.doneBy, formatTime(a.doneAt))}` : ''}
+                  {a.escalatedAt ? <span className="badge badge-breach">{t.remedy.late}</span> : null}
+                  {a.status === 'open' && can('completeRemedyAction') ? (
+                    <MarkDone {...props} action={a} />
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+          rows={r.actions}
+          rowKey={(a) => a.id}
+          rowAttributes={(a) => ({ className: a.escalatedAt && a.status === 'open' ? 'overdue' : '' })}
+          caption={t.remedy.departmentActions}
+          className="compact"
+        />
       ) : null}
       {can('decideRemedy') ? <Decide {...props} /> : null}
       {can('offerRemedy') ? <Offer {...props} /> : null}
