@@ -13,6 +13,18 @@ export function PageTitle({ children }: { children: ReactNode }) {
   );
 }
 
+/** A page the signed-in role may not open: its title and who may (the API refuses too). */
+export function RefusedPage({ title, reason }: { title: string; reason: string }) {
+  return (
+    <>
+      <PageTitle>{title}</PageTitle>
+      <p role="alert" className="alert alert-error">
+        {reason}
+      </p>
+    </>
+  );
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'NETWORK') return t.errors.network;

@@ -4,7 +4,7 @@ import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
 import { type Column, DataTable } from '../components/DataTable';
 import { t } from '../i18n';
-import { Field, PageTitle } from '../ui';
+import { Field, PageTitle, RefusedPage } from '../ui';
 import { CustomerAccessLog } from './CustomerAccessLog';
 
 interface AuditEvent {
@@ -43,14 +43,7 @@ export function AuditPage() {
 
   // The API refuses too; this keeps an agent from even seeing the form.
   if (!hasRole(session, 'admin')) {
-    return (
-      <>
-        <PageTitle>{t.audit.title}</PageTitle>
-        <p role="alert" className="alert alert-error">
-          {t.audit.adminsOnly}
-        </p>
-      </>
-    );
+    return <RefusedPage title={t.audit.title} reason={t.audit.adminsOnly} />;
   }
 
   const submit = async (e: FormEvent) => {

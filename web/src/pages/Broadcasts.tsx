@@ -8,7 +8,7 @@ import { type Column, DataTable } from '../components/DataTable';
 import { usePagedList } from '../components/paged-list';
 import { ConfirmDialog, saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
-import { Alert, Field, Link, PageTitle } from '../ui';
+import { Alert, Field, Link, PageTitle, RefusedPage } from '../ui';
 
 type RecipientState = (typeof recipientStates)[number];
 
@@ -590,13 +590,6 @@ function BroadcastDetail({ id }: { id: string }) {
 export default function BroadcastsPage({ id }: { id?: string | undefined }) {
   const { session } = useApp();
   if (!hasRole(session, 'supervisor'))
-    return (
-      <>
-        <PageTitle>{t.broadcasts.title}</PageTitle>
-        <p className="alert alert-error" role="alert">
-          {t.broadcasts.supervisorsOnly}
-        </p>
-      </>
-    );
+    return <RefusedPage title={t.broadcasts.title} reason={t.broadcasts.supervisorsOnly} />;
   return id ? <BroadcastDetail key={id} id={id} /> : <BroadcastList />;
 }

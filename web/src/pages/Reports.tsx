@@ -13,8 +13,9 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import type { AccountabilityReport, ManagementReport, OwnerBreaches } from '#shared/domain/reports';
 import { useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
-import { Alert, Field, PageTitle } from '../ui';
+import { Alert, Field, PageTitle, RefusedPage } from '../ui';
 
 Chart.register(
   BarController,
@@ -246,14 +247,7 @@ export default function ReportsPage() {
   }, []);
 
   if (!hasRole(session, 'supervisor')) {
-    return (
-      <>
-        <PageTitle>{t.reports.title}</PageTitle>
-        <p role="alert" className="alert alert-error">
-          {t.reports.supervisorsOnly}
-        </p>
-      </>
-    );
+    return <RefusedPage title={t.reports.title} reason={t.reports.supervisorsOnly} />;
   }
 
   const submit = (e: FormEvent) => {
@@ -263,13 +257,7 @@ export default function ReportsPage() {
 
   const download = async (path: string, filename: string) => {
     try {
-      const blob = await api.download(`${path}?period=${period}${at ? `&at=${at}` : ''}&format=csv`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveFile(await api.download(`${path}?period=${period}${at ? `&at=${at}` : ''}&format=csv`), filename);
     } catch (err) {
       setError(err);
     }
