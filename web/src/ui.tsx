@@ -43,6 +43,16 @@ export function Alert({ error, kind = 'error' }: { error: unknown; kind?: 'error
   );
 }
 
+/** The first message per field of a failed parse (zod issues), keyed by `keyOf(path)`: the top field by default. */
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  keyOf: (path: readonly PropertyKey[]) => string = (path) => String(path[0] ?? ''),
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const issue of issues) found[keyOf(issue.path)] ??= issue.message;
+  return found;
+}
+
 /** A labelled form field with its error tied to it (aria-describedby). */
 export function Field(props: {
   id: string;

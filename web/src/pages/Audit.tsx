@@ -5,18 +5,10 @@ import { hasRole } from '../auth';
 import { type Column, DataTable } from '../components/DataTable';
 import { t } from '../i18n';
 import { Field, PageTitle, RefusedPage } from '../ui';
+import type { TicketEvent } from './Complaint';
 import { CustomerAccessLog } from './CustomerAccessLog';
 
-interface AuditEvent {
-  type: string;
-  at: string;
-  actor: string;
-  version: number;
-  data: Record<string, unknown>;
-  reason?: string;
-}
-
-function auditColumns(auditTypes: readonly string[]): Column<AuditEvent>[] {
+function auditColumns(auditTypes: readonly string[]): Column<TicketEvent>[] {
   return [
     { header: t.audit.when, cell: (e) => formatTime(e.at) },
     { header: t.audit.who, cell: (e) => e.actor },
@@ -37,7 +29,7 @@ export function AuditPage() {
   const { api, session } = useApp();
   const [ticket, setTicket] = useState(() => new URLSearchParams(location.search).get('ticket') ?? '');
   const [fieldError, setFieldError] = useState<string>();
-  const [items, setItems] = useState<AuditEvent[]>();
+  const [items, setItems] = useState<TicketEvent[]>();
   const [auditTypes, setAuditTypes] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
 
@@ -53,7 +45,7 @@ export function AuditPage() {
     setFieldError(undefined);
     setError(undefined);
     try {
-      const out = await api.get<{ items: AuditEvent[]; auditTypes: string[] }>(
+      const out = await api.get<{ items: TicketEvent[]; auditTypes: string[] }>(
         `/api/audit?ticket=${parsed.data}`,
       );
       setItems(out.items);

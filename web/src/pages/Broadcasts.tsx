@@ -8,7 +8,7 @@ import { type Column, DataTable } from '../components/DataTable';
 import { usePagedList } from '../components/paged-list';
 import { ConfirmDialog, saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
-import { Alert, Field, Link, PageTitle, RefusedPage } from '../ui';
+import { Alert, Field, fieldErrors, Link, PageTitle, RefusedPage } from '../ui';
 
 type RecipientState = (typeof recipientStates)[number];
 
@@ -129,11 +129,8 @@ function NewBroadcastForm() {
     // The same schema the API validates with: field errors before anything is sent.
     const parsed = newBroadcastSchema.safeParse(input);
     if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path[0] === 'selection' ? 'selection' : String(issue.path[0] ?? '');
-        found[key] ??= key === 'selection' ? t.broadcasts.selectionRequired : issue.message;
-      }
+      const found = fieldErrors(parsed.error.issues);
+      if (found.selection) found.selection = t.broadcasts.selectionRequired;
       setErrors(found);
       return;
     }

@@ -15,7 +15,7 @@ import {
 import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
 import { t } from '../i18n';
-import { Alert, Field, PageTitle } from '../ui';
+import { Alert, Field, fieldErrors, PageTitle } from '../ui';
 import { AnswerPromiseSection } from './complaint/AnswerPromise';
 import { AssignSection } from './complaint/Assign';
 import { describeRemedyEvent, RemediesSection, type RemedyView } from './complaint/Remedies';
@@ -55,7 +55,8 @@ interface TicketView {
   allowedActions: string[];
   remedies?: RemedyView[];
 }
-interface TicketEvent {
+/** One event of a complaint's history, as the events and audit APIs list it. */
+export interface TicketEvent {
   type: string;
   at: string;
   actor: string;
@@ -185,9 +186,7 @@ function ActionForm(props: {
     const body = props.spec.toBody ? props.spec.toBody(cleaned as Record<string, string>) : cleaned;
     const parsed = props.spec.schema.safeParse(body);
     if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) found[String(issue.path[0] ?? '')] ??= issue.message;
-      setErrors(found);
+      setErrors(fieldErrors(parsed.error.issues));
       return;
     }
     setErrors({});

@@ -96,6 +96,30 @@ function Figure({ id, label, value }: { id: string; label: string; value: string
   );
 }
 
+/** The report's headline figures: test id, label, value. */
+function headlineFigures(report: ManagementReport): [string, string, string | number][] {
+  return [
+    ['fig-registered', t.reports.registered, report.registered],
+    ['fig-resolved', t.reports.resolved, report.resolution.count],
+    ['fig-first-contact', t.reports.firstContactAvg, t.reports.minutes(report.firstContact.averageMinutes)],
+    [
+      'fig-first-contact-on-time',
+      t.reports.firstContactOnTime,
+      t.reports.percent(report.firstContact.onTimeRate),
+    ],
+    ['fig-resolution', t.reports.resolutionAvg, t.reports.minutes(report.resolution.averageMinutes)],
+    [
+      'fig-resolution-on-time',
+      t.reports.resolutionOnTime,
+      t.reports.percent(report.resolution.withinTargetRate),
+    ],
+    ['fig-breaches', t.reports.breaches, report.breaches.total],
+    ['fig-breach-points', t.reports.breachPoints, report.breaches.points],
+    ['fig-satisfaction', t.reports.satisfaction, report.satisfaction.average ?? t.common.none],
+    ['fig-reopen', t.reports.reopenRate, t.reports.percent(report.reopenRate)],
+  ];
+}
+
 /** Who an owner key names, in words: the desk, a staff member, or a department. */
 function ownerLabel(o: Pick<OwnerBreaches, 'kind' | 'name' | 'owner'>): string {
   if (o.kind === 'desk') return t.reports.accountability.desk;
@@ -296,40 +320,9 @@ export default function ReportsPage() {
             {t.reports.periods[report.period]} {report.key}
           </h2>
           <div className="figures">
-            <Figure id="fig-registered" label={t.reports.registered} value={report.registered} />
-            <Figure id="fig-resolved" label={t.reports.resolved} value={report.resolution.count} />
-            <Figure
-              id="fig-first-contact"
-              label={t.reports.firstContactAvg}
-              value={t.reports.minutes(report.firstContact.averageMinutes)}
-            />
-            <Figure
-              id="fig-first-contact-on-time"
-              label={t.reports.firstContactOnTime}
-              value={t.reports.percent(report.firstContact.onTimeRate)}
-            />
-            <Figure
-              id="fig-resolution"
-              label={t.reports.resolutionAvg}
-              value={t.reports.minutes(report.resolution.averageMinutes)}
-            />
-            <Figure
-              id="fig-resolution-on-time"
-              label={t.reports.resolutionOnTime}
-              value={t.reports.percent(report.resolution.withinTargetRate)}
-            />
-            <Figure id="fig-breaches" label={t.reports.breaches} value={report.breaches.total} />
-            <Figure id="fig-breach-points" label={t.reports.breachPoints} value={report.breaches.points} />
-            <Figure
-              id="fig-satisfaction"
-              label={t.reports.satisfaction}
-              value={report.satisfaction.average ?? t.common.none}
-            />
-            <Figure
-              id="fig-reopen"
-              label={t.reports.reopenRate}
-              value={t.reports.percent(report.reopenRate)}
-            />
+            {headlineFigures(report).map(([id, label, value]) => (
+              <Figure key={id} id={id} label={label} value={value} />
+            ))}
           </div>
           <div className="charts">
             <BreakdownChart id="by-category" title={t.reports.byCategory} values={report.byCategory} />

@@ -4,7 +4,7 @@ import { ApiError } from '../../api';
 import { useApp } from '../../app-context';
 import { hasRole } from '../../auth';
 import { t } from '../../i18n';
-import { Alert, Field } from '../../ui';
+import { Alert, Field, fieldErrors } from '../../ui';
 
 interface AssignableTicket {
   id: string;
@@ -33,9 +33,7 @@ export function AssignSection<T extends AssignableTicket>(props: {
     setFailure(undefined);
     const parsed = assignSchema.safeParse(body);
     if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) found[String(issue.path[0] ?? '')] ??= issue.message;
-      setErrors(found);
+      setErrors(fieldErrors(parsed.error.issues));
       return;
     }
     setErrors({});

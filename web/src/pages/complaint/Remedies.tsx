@@ -6,7 +6,7 @@ import { ApiError } from '../../api';
 import { formatTime, useApp } from '../../app-context';
 import { DataTable } from '../../components/DataTable';
 import { t } from '../../i18n';
-import { Alert, Field } from '../../ui';
+import { Alert, Field, fieldErrors } from '../../ui';
 
 /** The remedy as the ticket view carries it (shared/domain/remedy.ts remedyViews). */
 export interface RemedyActionView {
@@ -76,9 +76,7 @@ function useStep(props: StepProps) {
     if (schema) {
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        const found: Record<string, string> = {};
-        for (const issue of parsed.error.issues) found[issue.path.map(String).join('.')] ??= issue.message;
-        setErrors(found);
+        setErrors(fieldErrors(parsed.error.issues, (path) => path.map(String).join('.')));
         return;
       }
       payload = parsed.data;
