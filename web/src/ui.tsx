@@ -13,6 +13,18 @@ export function PageTitle({ children }: { children: ReactNode }) {
   );
 }
 
+/** A page the signed-in role may not open: its title and who may (the API refuses too). */
+export function RefusedPage({ title, reason }: { title: string; reason: string }) {
+  return (
+    <>
+      <PageTitle>{title}</PageTitle>
+      <p role="alert" className="alert alert-error">
+        {reason}
+      </p>
+    </>
+  );
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'NETWORK') return t.errors.network;
@@ -29,6 +41,16 @@ export function Alert({ error, kind = 'error' }: { error: unknown; kind?: 'error
       {typeof error === 'string' ? error : errorText(error)}
     </div>
   );
+}
+
+/** The first message per field of a failed parse (zod issues), keyed by `keyOf(path)`: the top field by default. */
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  keyOf: (path: readonly PropertyKey[]) => string = (path) => String(path[0] ?? ''),
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const issue of issues) found[keyOf(issue.path)] ??= issue.message;
+  return found;
 }
 
 /** A labelled form field with its error tied to it (aria-describedby). */

@@ -2,37 +2,40 @@ import { type FormEvent, useState } from 'react';
 import { ticketIdParam } from '#shared/http/schemas';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { type Column, DataTable } from '../components/DataTable';
 import { t } from '../i18n';
-import { Alert, Field, PageTitle } from '../ui';
+import { Field, PageTitle, RefusedPage } from '../ui';
+import type { TicketEvent } from './Complaint';
 import { CustomerAccessLog } from './CustomerAccessLog';
 
-interface AuditEvent {
-  type: string;
-  at: string;
-  actor: string;
-  version: number;
-  data: Record<string, unknown>;
-  reason?: string;
+function auditColumns(auditTypes: readonly string[]): Column<TicketEvent>[] {
+  return [
+    { header: t.audit.when, cell: (e) => formatTime(e.at) },
+    { header: t.audit.who, cell: (e) => e.actor },
+    {
+      header: t.audit.what,
+      cell: (e) => (
+        <>
+          {t.events[e.type] ?? e.type}
+          {auditTypes.includes(e.type) ? <span className="badge">{t.audit.personalData}</span> : null}
+        </>
+      ),
+    },
+    { header: t.audit.detail, cell: (e) => e.reason ?? '' },
+  ];
 }
 
 export function AuditPage() {
   const { api, session } = useApp();
   const [ticket, setTicket] = useState(() => new URLSearchParams(location.search).get('ticket') ?? '');
   const [fieldError, setFieldError] = useState<string>();
-  const [items, setItems] = useState<AuditEvent[]>();
+  const [items, setItems] = useState<TicketEvent[]>();
   const [auditTypes, setAuditTypes] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
 
   // The API refuses too; this keeps an agent from even seeing the form.
   if (!hasRole(session, 'admin')) {
-    return (
-      <>
-        <PageTitle>{t.audit.title}</PageTitle>
-        <p role="alert" className="alert alert-error">
-          {t.audit.adminsOnly}
-        </p>
-      </>
-    );
+    return <RefusedPage title={t.audit.title} reason={t.audit.adminsOnly} />;
   }
 
   const submit = async (e: FormEvent) => {
@@ -42,7 +45,7 @@ export function AuditPage() {
     setFieldError(undefined);
     setError(undefined);
     try {
-      const out = await api.get<{ items: AuditEvent[]; auditTypes: string[] }>(
+      const out = await api.get<{ items: TicketEvent[]; auditTypes: string[] }>(
         `/api/audit?ticket=${parsed.data}`,
       );
       setItems(out.items);
@@ -64,39 +67,14 @@ export function AuditPage() {
         </Field>
         <button type="submit">{t.audit.show}</button>
       </form>
-      <Alert error={error} />
-      {items ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.audit.when}</th>
-                <th scope="col">{t.audit.who}</th>
-                <th scope="col">{t.audit.what}</th>
-                <th scope="col">{t.audit.detail}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr
-                  key={`${e.at}-${e.version}-${e.type}`}
-                  className={auditTypes.includes(e.type) ? 'audit-read' : ''}
-                >
-                  <td>{formatTime(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>
-                    {t.events[e.type] ?? e.type}
-                    {auditTypes.includes(e.type) ? (
-                      <span className="badge">{t.audit.personalData}</span>
-                    ) : null}
-                  </td>
-                  <td>{e.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={auditColumns(auditTypes)}
+        rows={items}
+        rowKey={(e) => `${e.at}-${e.version}-${e.type}`}
+        rowAttributes={(e) => ({ className: auditTypes.includes(e.type) ? 'audit-read' : '' })}
+        error={error}
+        quietWhileLoading
+      />
       <CustomerAccessLog />
     </>
   );

@@ -1,9 +1,11 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { type Column, DataTable } from '../components/DataTable';
+import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
-import { Alert, Field, PageTitle } from '../ui';
+import { Field, PageTitle } from '../ui';
 
 interface BlockEntry {
   phone: string;
@@ -12,37 +14,31 @@ interface BlockEntry {
   blockedAt: string;
 }
 
+const blockColumns: Column<BlockEntry>[] = [
+  { header: t.blockList.phone, cell: (entry) => entry.phone },
+  { header: t.blockList.reason, cell: (entry) => entry.reason },
+  { header: t.blockList.blockedBy, cell: (entry) => entry.blockedBy },
+  { header: t.blockList.blockedAt, cell: (entry) => formatTime(entry.blockedAt) },
+];
+
 /** The hotline's block list: everyone on the desk may read it, supervisors block and unblock numbers. */
 export default function BlockListPage() {
   const { api, session } = useApp();
   const canChange = hasRole(session, 'supervisor');
-  const [items, setItems] = useState<BlockEntry[]>();
-  const [cursor, setCursor] = useState<string>();
-  const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [phone, setPhone] = useState('');
   const [reason, setReason] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
-  const load = useCallback(
-    async (after?: string) => {
-      try {
-        const page = await api.get<{ items: BlockEntry[]; nextCursor?: string }>(
-          `/api/block-list?limit=50${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
-        );
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (err) {
-        setError(err);
-      }
-    },
+  const readPage = useCallback(
+    (after?: string) =>
+      api.get<{ items: BlockEntry[]; nextCursor?: string }>(
+        `/api/block-list?limit=50${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
+      ),
     [api],
   );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, error, setError, reload, more } = usePagedList(readPage);
 
   const block = async (e: FormEvent) => {
     e.preventDefault();
@@ -60,7 +56,7 @@ export default function BlockListPage() {
       });
       setPhone('');
       setReason('');
-      await load();
+      await reload();
       setDone(t.blockList.blocked(entry.phone));
     } catch (err) {
       if (err instanceof ApiError && err.field && ['phone', 'reason'].includes(err.field))
@@ -76,11 +72,25 @@ export default function BlockListPage() {
     setDone(undefined);
     try {
       await api.del(`/api/block-list/${encodeURIComponent(entry.phone)}`);
-      await load();
+      await reload();
       setDone(t.blockList.unblocked(entry.phone));
     } catch (err) {
       setError(err);
     }
+  };
+
+  const unblockColumn: Column<BlockEntry> = {
+    header: t.blockList.actions,
+    cell: (entry) => (
+      <button
+        type="button"
+        className="secondary"
+        aria-label={t.blockList.unblockNumber(entry.phone)}
+        onClick={() => void unblock(entry)}
+      >
+        {t.blockList.unblock}
+      </button>
+    ),
   };
 
   return (
@@ -120,54 +130,16 @@ export default function BlockListPage() {
           {done}
         </p>
       ) : null}
-      <Alert error={error} />
-      {items === undefined ? (
-        <p className="loading">{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p>{t.blockList.empty}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption>{t.blockList.count(items.length)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.blockList.phone}</th>
-                <th scope="col">{t.blockList.reason}</th>
-                <th scope="col">{t.blockList.blockedBy}</th>
-                <th scope="col">{t.blockList.blockedAt}</th>
-                {canChange ? <th scope="col">{t.blockList.actions}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((entry) => (
-                <tr key={entry.phone} data-phone={entry.phone}>
-                  <td>{entry.phone}</td>
-                  <td>{entry.reason}</td>
-                  <td>{entry.blockedBy}</td>
-                  <td>{formatTime(entry.blockedAt)}</td>
-                  {canChange ? (
-                    <td>
-                      <button
-                        type="button"
-                        className="secondary"
-                        aria-label={t.blockList.unblockNumber(entry.phone)}
-                        onClick={() => void unblock(entry)}
-                      >
-                        {t.blockList.unblock}
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {cursor ? (
-        <button type="button" className="secondary" onClick={() => void load(cursor)}>
-          {t.queue.more}
-        </button>
-      ) : null}
+      <DataTable
+        columns={[...blockColumns, ...(canChange ? [unblockColumn] : [])]}
+        rows={items}
+        rowKey={(entry) => entry.phone}
+        rowAttributes={(entry) => ({ 'data-phone': entry.phone })}
+        empty={t.blockList.empty}
+        error={error}
+        more={more}
+        caption={(rows) => t.blockList.count(rows.length)}
+      />
     </>
   );
 }

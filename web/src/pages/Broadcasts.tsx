@@ -4,9 +4,11 @@ import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
 import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { type Column, DataTable } from '../components/DataTable';
+import { usePagedList } from '../components/paged-list';
 import { ConfirmDialog, saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
-import { Alert, Field, Link, PageTitle } from '../ui';
+import { Alert, Field, fieldErrors, Link, PageTitle, RefusedPage } from '../ui';
 
 type RecipientState = (typeof recipientStates)[number];
 
@@ -127,11 +129,8 @@ function NewBroadcastForm() {
     // The same schema the API validates with: field errors before anything is sent.
     const parsed = newBroadcastSchema.safeParse(input);
     if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path[0] === 'selection' ? 'selection' : String(issue.path[0] ?? '');
-        found[key] ??= key === 'selection' ? t.broadcasts.selectionRequired : issue.message;
-      }
+      const found = fieldErrors(parsed.error.issues);
+      if (found.selection) found.selection = t.broadcasts.selectionRequired;
       setErrors(found);
       return;
     }
@@ -219,144 +218,100 @@ function NewBroadcastForm() {
 
 function BroadcastList() {
   const { api, navigate } = useApp();
-  const [items, setItems] = useState<Broadcast[]>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    api
-      .get<{ items: Broadcast[] }>('/api/broadcasts?limit=50')
-      .then((page) => setItems(page.items), setError);
-  }, [api]);
+  const readPage = useCallback(() => api.get<{ items: Broadcast[] }>('/api/broadcasts?limit=50'), [api]);
+  const list = usePagedList(readPage);
+  const columns: Column<Broadcast>[] = [
+    {
+      header: t.broadcasts.what,
+      cell: (b) => (
+        <Link to={`/broadcasts/${b.id}`} navigate={navigate}>
+          {b.what}
+        </Link>
+      ),
+    },
+    { header: t.broadcasts.where, cell: (b) => b.where },
+    { header: t.broadcasts.severity, cell: (b) => t.broadcasts.severities[b.severity] ?? b.severity },
+    { header: t.broadcasts.state, cell: (b) => t.broadcasts.states[b.state] ?? b.state },
+    { header: t.broadcasts.createdAt, cell: (b) => formatTime(b.createdAt) },
+    {
+      header: t.broadcasts.confirmedOf,
+      cell: (b) =>
+        b.recipientCount === undefined ? t.common.none : `${b.counts.confirmed ?? 0} / ${b.recipientCount}`,
+    },
+  ];
   return (
     <>
       <PageTitle>{t.broadcasts.title}</PageTitle>
       <NewBroadcastForm />
       <section className="page-section" aria-labelledby="broadcast-list-title">
         <h2 id="broadcast-list-title">{t.broadcasts.listTitle}</h2>
-        <Alert error={error} />
-        {items === undefined ? (
-          <p className="loading">{t.common.loading}</p>
-        ) : items.length === 0 ? (
-          <p>{t.broadcasts.empty}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.broadcasts.what}</th>
-                  <th scope="col">{t.broadcasts.where}</th>
-                  <th scope="col">{t.broadcasts.severity}</th>
-                  <th scope="col">{t.broadcasts.state}</th>
-                  <th scope="col">{t.broadcasts.createdAt}</th>
-                  <th scope="col">{t.broadcasts.confirmedOf}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((b) => (
-                  <tr key={b.id} data-broadcast={b.id}>
-                    <td>
-                      <Link to={`/broadcasts/${b.id}`} navigate={navigate}>
-                        {b.what}
-                      </Link>
-                    </td>
-                    <td>{b.where}</td>
-                    <td>{t.broadcasts.severities[b.severity] ?? b.severity}</td>
-                    <td>{t.broadcasts.states[b.state] ?? b.state}</td>
-                    <td>{formatTime(b.createdAt)}</td>
-                    <td>
-                      {b.recipientCount === undefined
-                        ? t.common.none
-                        : `${b.counts.confirmed ?? 0} / ${b.recipientCount}`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={columns}
+          rows={list.items}
+          rowKey={(b) => b.id}
+          rowAttributes={(b) => ({ 'data-broadcast': b.id })}
+          empty={t.broadcasts.empty}
+          error={list.error}
+        />
       </section>
     </>
   );
 }
 
+const recipientColumns: Column<Recipient>[] = [
+  { header: t.customers.account, cell: (r) => r.account },
+  { header: t.customers.name, cell: (r) => r.name },
+  { header: t.customers.address, cell: (r) => r.address },
+  {
+    header: t.broadcasts.contact,
+    cell: (r) => [r.phone, r.email].filter(Boolean).join(' · ') || t.common.none,
+  },
+  {
+    header: t.broadcasts.state,
+    cell: (r) => (
+      <>
+        {t.broadcasts.recipientStates[r.state] ?? r.state}
+        {r.confirmedAt ? ` ${formatTime(r.confirmedAt)}` : ''}
+      </>
+    ),
+  },
+  {
+    header: t.broadcasts.attempts,
+    cell: (r) => (
+      <>
+        {r.attempts.length === 0
+          ? t.common.none
+          : r.attempts.map((a) => `${a.n}: ${t.broadcasts.attemptResults[a.result] ?? a.result}`).join(', ')}
+        {r.emailedAt ? ` · ${t.broadcasts.emailed}` : ''}
+      </>
+    ),
+  },
+];
+
 function RecipientTable({ id, state, version }: { id: string; state: string; version: string }) {
   const { api } = useApp();
-  const [items, setItems] = useState<Recipient[]>();
-  const [cursor, setCursor] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const load = useCallback(
-    async (after?: string) => {
-      try {
-        const q = new URLSearchParams({ limit: '100' });
-        if (state) q.set('state', state);
-        if (after) q.set('cursor', after);
-        const page = await api.get<{ items: Recipient[]; nextCursor?: string }>(
-          `/api/broadcasts/${id}/recipients?${q}`,
-        );
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(undefined);
-      } catch (err) {
-        setError(err);
-      }
+  const readPage = useCallback(
+    (after?: string) => {
+      const q = new URLSearchParams({ limit: '100' });
+      if (state) q.set('state', state);
+      if (after) q.set('cursor', after);
+      return api.get<{ items: Recipient[]; nextCursor?: string }>(`/api/broadcasts/${id}/recipients?${q}`);
     },
     [api, id, state],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` asks for a fresh read
-  useEffect(() => {
-    void load();
-  }, [load, version]);
+  const list = usePagedList(readPage, version);
   return (
-    <>
-      <Alert error={error} />
-      {items === undefined ? (
-        <p className="loading">{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p>{t.broadcasts.noRecipients}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="compact">
-            <caption>{t.broadcasts.recipientCount(items.length)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.customers.account}</th>
-                <th scope="col">{t.customers.name}</th>
-                <th scope="col">{t.customers.address}</th>
-                <th scope="col">{t.broadcasts.contact}</th>
-                <th scope="col">{t.broadcasts.state}</th>
-                <th scope="col">{t.broadcasts.attempts}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.account} data-recipient={r.account}>
-                  <td>{r.account}</td>
-                  <td>{r.name}</td>
-                  <td>{r.address}</td>
-                  <td>{[r.phone, r.email].filter(Boolean).join(' · ') || t.common.none}</td>
-                  <td>
-                    {t.broadcasts.recipientStates[r.state] ?? r.state}
-                    {r.confirmedAt ? ` ${formatTime(r.confirmedAt)}` : ''}
-                  </td>
-                  <td>
-                    {r.attempts.length === 0
-                      ? t.common.none
-                      : r.attempts
-                          .map((a) => `${a.n}: ${t.broadcasts.attemptResults[a.result] ?? a.result}`)
-                          .join(', ')}
-                    {r.emailedAt ? ` · ${t.broadcasts.emailed}` : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {cursor ? (
-        <button type="button" className="secondary" onClick={() => void load(cursor)}>
-          {t.queue.more}
-        </button>
-      ) : null}
-    </>
+    <DataTable
+      columns={recipientColumns}
+      rows={list.items}
+      rowKey={(r) => r.account}
+      rowAttributes={(r) => ({ 'data-recipient': r.account })}
+      empty={t.broadcasts.noRecipients}
+      error={list.error}
+      more={list.more}
+      caption={(rows) => t.broadcasts.recipientCount(rows.length)}
+      className="compact"
+    />
   );
 }
 
@@ -632,13 +587,6 @@ function BroadcastDetail({ id }: { id: string }) {
 export default function BroadcastsPage({ id }: { id?: string | undefined }) {
   const { session } = useApp();
   if (!hasRole(session, 'supervisor'))
-    return (
-      <>
-        <PageTitle>{t.broadcasts.title}</PageTitle>
-        <p className="alert alert-error" role="alert">
-          {t.broadcasts.supervisorsOnly}
-        </p>
-      </>
-    );
+    return <RefusedPage title={t.broadcasts.title} reason={t.broadcasts.supervisorsOnly} />;
   return id ? <BroadcastDetail key={id} id={id} /> : <BroadcastList />;
 }

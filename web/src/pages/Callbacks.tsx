@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
+import { type Column, DataTable } from '../components/DataTable';
+import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
-import { Alert, Link, PageTitle } from '../ui';
+import { Link, PageTitle } from '../ui';
 
 /** A call job as the callbacks API lists it; read loosely, since that API lands separately. */
 interface CallJob {
@@ -20,61 +22,43 @@ interface CallJob {
 
 export function CallbacksPage() {
   const { api, navigate } = useApp();
-  const [items, setItems] = useState<CallJob[]>();
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  useEffect(() => {
-    api.get<{ items: CallJob[] }>('/api/callbacks').then(
-      (page) => setItems(page.items ?? []),
-      (err: unknown) => {
-        // 404 / 405: the callbacks API is not deployed in this build yet.
-        if (err instanceof ApiError && (err.status === 404 || err.status === 405)) setMissing(true);
-        else setError(err);
-      },
-    );
-  }, [api]);
+  const readPage = useCallback(
+    async () => ({ items: (await api.get<{ items?: CallJob[] }>('/api/callbacks')).items ?? [] }),
+    [api],
+  );
+  const list = usePagedList(readPage);
+  // 404 / 405: the callbacks API is not deployed in this build yet.
+  const missing = list.error instanceof ApiError && (list.error.status === 404 || list.error.status === 405);
+  const columns: Column<CallJob>[] = [
+    { header: t.callbacks.due, cell: (job) => formatTime(job.due ?? job.dueAt) },
+    { header: t.callbacks.kind, cell: (job) => job.kind ?? t.common.none },
+    { header: t.callbacks.state, cell: (job) => job.state ?? job.status ?? t.common.none },
+    { header: t.callbacks.attempts, cell: (job) => job.attempts ?? job.attempt ?? 0 },
+    {
+      header: t.fields.ticket,
+      cell: (job) =>
+        job.ticketId ? (
+          <Link to={`/complaints/${job.ticketId}`} navigate={navigate}>
+            {job.ticketId}
+          </Link>
+        ) : (
+          t.common.none
+        ),
+    },
+  ];
 
   return (
     <>
       <PageTitle>{t.callbacks.title}</PageTitle>
       {missing ? <p className="alert alert-info">{t.common.notAvailable}</p> : null}
-      <Alert error={error} />
-      {items && items.length === 0 ? <p>{t.callbacks.empty}</p> : null}
-      {items && items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.callbacks.due}</th>
-                <th scope="col">{t.callbacks.kind}</th>
-                <th scope="col">{t.callbacks.state}</th>
-                <th scope="col">{t.callbacks.attempts}</th>
-                <th scope="col">{t.fields.ticket}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((job, i) => (
-                <tr key={job.id ?? job.jobId ?? i}>
-                  <td>{formatTime(job.due ?? job.dueAt)}</td>
-                  <td>{job.kind ?? t.common.none}</td>
-                  <td>{job.state ?? job.status ?? t.common.none}</td>
-                  <td>{job.attempts ?? job.attempt ?? 0}</td>
-                  <td>
-                    {job.ticketId ? (
-                      <Link to={`/complaints/${job.ticketId}`} navigate={navigate}>
-                        {job.ticketId}
-                      </Link>
-                    ) : (
-                      t.common.none
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={columns}
+        rows={list.items}
+        rowKey={(job, i) => job.id ?? job.jobId ?? i}
+        empty={t.callbacks.empty}
+        error={missing ? undefined : list.error}
+        quietWhileLoading
+      />
     </>
   );
 }

@@ -12,13 +12,13 @@ import {
   reopenSchema,
   resolveSchema,
 } from '#shared/http/schemas';
-import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
 import { t } from '../i18n';
 import { Alert, Field, PageTitle } from '../ui';
 import { AnswerPromiseSection } from './complaint/AnswerPromise';
 import { AssignSection } from './complaint/Assign';
 import { describeRemedyEvent, RemediesSection, type RemedyView } from './complaint/Remedies';
+import { useTicketStep } from './complaint/ticket-step';
 import { Countdown } from './Queue';
 
 interface Deadline {
@@ -55,7 +55,8 @@ interface TicketView {
   allowedActions: string[];
   remedies?: RemedyView[];
 }
-interface TicketEvent {
+/** One event of a complaint's history, as the events and audit APIs list it. */
+export interface TicketEvent {
   type: string;
   at: string;
   actor: string;
@@ -169,46 +170,19 @@ function ActionForm(props: {
   onDone(next: TicketView): void;
   onConflict(): void;
 }) {
-  const { api } = useApp();
   const initial = Object.fromEntries(
     props.spec.fields.map((f) => [f.name, f.kind === 'select' ? (f.options[0]?.value ?? '') : '']),
   );
   const [values, setValues] = useState<Record<string, string>>(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { send, failure, errors, busy } = useTicketStep<TicketView>(props, {
+    ownsField: (field) => props.spec.fields.some((f) => f.name === field),
+  });
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setFailure(undefined);
     const cleaned = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
     const body = props.spec.toBody ? props.spec.toBody(cleaned as Record<string, string>) : cleaned;
-    const parsed = props.spec.schema.safeParse(body);
-    if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) found[String(issue.path[0] ?? '')] ??= issue.message;
-      setErrors(found);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      const next = await api.post<TicketView>(
-        `/api/tickets/${props.ticket.id}/${props.spec.path}`,
-        parsed.data,
-        {
-          'if-match': String(props.ticket.version),
-        },
-      );
-      props.onDone(next);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.code === 'CONFLICT') props.onConflict();
-      if (err instanceof ApiError && err.field && props.spec.fields.some((f) => f.name === err.field)) {
-        setErrors({ [err.field]: err.message });
-      } else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    void send(props.spec.path, props.spec.schema, body);
   };
 
   const id = (name: string) => `${props.type}-${name}`;

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { type Column, DataTable } from '../components/DataTable';
+import { usePagedList } from '../components/paged-list';
 import { saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
 import { Alert, Field, Link, PageTitle } from '../ui';
@@ -92,6 +94,17 @@ function CustomerDetails({ account }: { account: string }) {
   );
 }
 
+const importRowColumns: Column<ImportRow>[] = [
+  { header: t.customers.line, cell: (row) => row.line },
+  { header: t.customers.account, cell: (row) => row.account ?? t.common.none },
+  { header: t.customers.outcome, cell: (row) => t.customers.outcomes[row.outcome] ?? row.outcome },
+  { header: t.customers.field, cell: (row) => row.field ?? t.common.none },
+  {
+    header: t.customers.reason,
+    cell: (row) => [row.reason, ...(row.notes ?? [])].filter(Boolean).join('; ') || t.common.none,
+  },
+];
+
 function ImportForm({ onImported }: { onImported(): void }) {
   const { api } = useApp();
   const [file, setFile] = useState<File>();
@@ -174,37 +187,14 @@ function ImportForm({ onImported }: { onImported(): void }) {
             ))}
           </dl>
           {report.rows.length > 0 ? (
-            <div className="table-wrap">
-              <table className="compact">
-                <caption>{t.customers.rowsCaption}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.customers.line}</th>
-                    <th scope="col">{t.customers.account}</th>
-                    <th scope="col">{t.customers.outcome}</th>
-                    <th scope="col">{t.customers.field}</th>
-                    <th scope="col">{t.customers.reason}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.rows.map((row) => (
-                    <tr
-                      key={`${row.line}-${row.outcome}`}
-                      data-line={row.line}
-                      className={`row-${row.outcome}`}
-                    >
-                      <td>{row.line}</td>
-                      <td>{row.account ?? t.common.none}</td>
-                      <td>{t.customers.outcomes[row.outcome] ?? row.outcome}</td>
-                      <td>{row.field ?? t.common.none}</td>
-                      <td>
-                        {[row.reason, ...(row.notes ?? [])].filter(Boolean).join('; ') || t.common.none}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={importRowColumns}
+              rows={report.rows}
+              rowKey={(row) => `${row.line}-${row.outcome}`}
+              rowAttributes={(row) => ({ 'data-line': row.line, className: `row-${row.outcome}` })}
+              caption={t.customers.rowsCaption}
+              className="compact"
+            />
           ) : null}
         </div>
       ) : null}
@@ -229,36 +219,50 @@ function searchQuery(search: CustomerSearch, after?: string): string {
   return q.toString();
 }
 
+function customerColumns(navigate: (to: string) => void): Column<Customer>[] {
+  return [
+    {
+      header: t.customers.account,
+      cell: (c) => (
+        <Link to={`/customers/${encodeURIComponent(c.account)}`} navigate={navigate}>
+          {c.account}
+        </Link>
+      ),
+    },
+    { header: t.customers.name, cell: (c) => c.name },
+    { header: t.customers.district, cell: (c) => c.area.district },
+    { header: t.customers.street, cell: (c) => c.area.street },
+    { header: t.customers.segment, cell: (c) => c.area.segment },
+    {
+      header: t.customers.contact,
+      cell: (c) =>
+        c.noContact ? (
+          <span className="badge badge-breach">{t.customers.noContactBadge}</span>
+        ) : (
+          [
+            c.phones.length ? t.customers.phoneCount(c.phones.length) : '',
+            c.email ? t.customers.hasEmail : '',
+          ]
+            .filter(Boolean)
+            .join(' · ') || t.customers.fieldStaffOnly
+        ),
+    },
+  ];
+}
+
 function CustomerList() {
   const { api, session, navigate } = useApp();
   const supervisor = hasRole(session, 'supervisor');
-  const [items, setItems] = useState<Customer[]>();
-  const [cursor, setCursor] = useState<string>();
-  const [error, setError] = useState<unknown>();
   const [filter, setFilter] = useState('');
   const [account, setAccount] = useState('');
   const [search, setSearch] = useState<CustomerSearch>(NO_SEARCH);
   const [draft, setDraft] = useState<CustomerSearch>(NO_SEARCH);
-
-  const load = useCallback(
-    async (after?: string) => {
-      setError(undefined);
-      try {
-        const page = await api.get<{ items: Customer[]; nextCursor?: string }>(
-          `/api/customers?${searchQuery(search, after)}`,
-        );
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (err) {
-        setError(err);
-      }
-    },
+  const readPage = useCallback(
+    (after?: string) =>
+      api.get<{ items: Customer[]; nextCursor?: string }>(`/api/customers?${searchQuery(search, after)}`),
     [api, search],
   );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, error, setError, reload, more } = usePagedList(readPage);
 
   const applySearch = (e: FormEvent) => {
     e.preventDefault();
@@ -291,7 +295,7 @@ function CustomerList() {
   return (
     <>
       <PageTitle>{t.customers.title}</PageTitle>
-      {supervisor ? <ImportForm onImported={() => void load()} /> : null}
+      {supervisor ? <ImportForm onImported={() => void reload()} /> : null}
       <section className="page-section" aria-labelledby="registry-title">
         <h2 id="registry-title">{t.customers.registry}</h2>
         <form className="filters card" onSubmit={applySearch} aria-label={t.customers.searchTitle}>
@@ -346,60 +350,16 @@ function CustomerList() {
             </button>
           ) : null}
         </div>
-        <Alert error={error} />
-        {shown === undefined ? (
-          <p className="loading">{t.common.loading}</p>
-        ) : shown.length === 0 ? (
-          <p>{t.customers.empty}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>{t.customers.count(shown.length)}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.customers.account}</th>
-                  <th scope="col">{t.customers.name}</th>
-                  <th scope="col">{t.customers.district}</th>
-                  <th scope="col">{t.customers.street}</th>
-                  <th scope="col">{t.customers.segment}</th>
-                  <th scope="col">{t.customers.contact}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((c) => (
-                  <tr key={c.account} data-account={c.account}>
-                    <td>
-                      <Link to={`/customers/${encodeURIComponent(c.account)}`} navigate={navigate}>
-                        {c.account}
-                      </Link>
-                    </td>
-                    <td>{c.name}</td>
-                    <td>{c.area.district}</td>
-                    <td>{c.area.street}</td>
-                    <td>{c.area.segment}</td>
-                    <td>
-                      {c.noContact ? (
-                        <span className="badge badge-breach">{t.customers.noContactBadge}</span>
-                      ) : (
-                        [
-                          c.phones.length ? t.customers.phoneCount(c.phones.length) : '',
-                          c.email ? t.customers.hasEmail : '',
-                        ]
-                          .filter(Boolean)
-                          .join(' · ') || t.customers.fieldStaffOnly
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {cursor ? (
-          <button type="button" className="secondary" onClick={() => void load(cursor)}>
-            {t.queue.more}
-          </button>
-        ) : null}
+        <DataTable
+          columns={customerColumns(navigate)}
+          rows={shown}
+          rowKey={(c) => c.account}
+          rowAttributes={(c) => ({ 'data-account': c.account })}
+          empty={t.customers.empty}
+          error={error}
+          more={more}
+          caption={(rows) => t.customers.count(rows.length)}
+        />
       </section>
     </>
   );

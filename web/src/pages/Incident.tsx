@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { type Column, DataTable } from '../components/DataTable';
+import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
 import { Alert, Field, Link, PageTitle } from '../ui';
 
@@ -49,46 +51,33 @@ interface Detail {
 /** Incidents, newest first (open ones on top). */
 export function IncidentListPage() {
   const { api, navigate } = useApp();
-  const [items, setItems] = useState<(Incident & { latestUpdate: IncidentUpdate })[]>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    api.get<{ items: Incident[] }>('/api/incidents').then((page) => setItems(page.items), setError);
-  }, [api]);
+  const readPage = useCallback(() => api.get<{ items: Incident[] }>('/api/incidents'), [api]);
+  const list = usePagedList(readPage);
+  const columns: Column<Incident>[] = [
+    {
+      header: t.incident.what,
+      cell: (i) => (
+        <Link to={`/incidents/${i.id}`} navigate={navigate}>
+          {i.what}
+        </Link>
+      ),
+    },
+    { header: t.incident.where, cell: (i) => i.where },
+    { header: t.incident.since, cell: (i) => formatTime(i.since) },
+    { header: t.incident.state, cell: (i) => t.publicStatus.states[i.state] },
+    { header: t.incident.latest, cell: (i) => i.latestUpdate.message },
+  ];
   return (
     <>
       <PageTitle>{t.incident.listTitle}</PageTitle>
-      <Alert error={error} />
-      {items && items.length === 0 ? <p>{t.incident.none}</p> : null}
-      {items && items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.incident.what}</th>
-                <th scope="col">{t.incident.where}</th>
-                <th scope="col">{t.incident.since}</th>
-                <th scope="col">{t.incident.state}</th>
-                <th scope="col">{t.incident.latest}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <Link to={`/incidents/${i.id}`} navigate={navigate}>
-                      {i.what}
-                    </Link>
-                  </td>
-                  <td>{i.where}</td>
-                  <td>{formatTime(i.since)}</td>
-                  <td>{t.publicStatus.states[i.state]}</td>
-                  <td>{i.latestUpdate.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={columns}
+        rows={list.items}
+        rowKey={(i) => i.id}
+        empty={t.incident.none}
+        error={list.error}
+        quietWhileLoading
+      />
     </>
   );
 }
@@ -215,51 +204,45 @@ export default function IncidentPage({ id }: { id: string }) {
               .join(', ') || t.incident.noComplaints}
           </p>
           {detail.complaints.length > 0 ? (
-            <div className="table-wrap">
-              <table className="compact">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.fields.ticket ?? 'Complaint'}</th>
-                    <th scope="col">{t.incident.category}</th>
-                    <th scope="col">{t.incident.status}</th>
-                    <th scope="col">{t.incident.how}</th>
-                    <th scope="col">{t.incident.told}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t.incident.unlink}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {detail.complaints.map((c) => (
-                    <tr key={c.ticketId}>
-                      <td>
-                        <Link to={`/complaints/${c.ticketId}`} navigate={navigate}>
-                          {c.ticketId}
-                        </Link>
-                      </td>
-                      <td>{c.category}</td>
-                      <td>{t.statuses[c.status] ?? c.status}</td>
-                      <td>{t.incident.reasons[c.reason] ?? c.reason}</td>
-                      <td>{c.notified.map((x) => `#${x.n}`).join(' ') || t.common.none}</td>
-                      <td>
-                        <button
-                          type="button"
-                          className="secondary"
-                          onClick={() =>
-                            void act(async () => {
-                              await api.del(`/api/incidents/${id}/complaints/${c.ticketId}`);
-                              return t.incident.unlinked;
-                            })
-                          }
-                        >
-                          {t.incident.unlink}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={[
+                {
+                  header: t.fields.ticket ?? 'Complaint',
+                  cell: (c) => (
+                    <Link to={`/complaints/${c.ticketId}`} navigate={navigate}>
+                      {c.ticketId}
+                    </Link>
+                  ),
+                },
+                { header: t.incident.category, cell: (c) => c.category },
+                { header: t.incident.status, cell: (c) => t.statuses[c.status] ?? c.status },
+                { header: t.incident.how, cell: (c) => t.incident.reasons[c.reason] ?? c.reason },
+                {
+                  header: t.incident.told,
+                  cell: (c) => c.notified.map((x) => `#${x.n}`).join(' ') || t.common.none,
+                },
+                {
+                  header: <span className="visually-hidden">{t.incident.unlink}</span>,
+                  cell: (c) => (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() =>
+                        void act(async () => {
+                          await api.del(`/api/incidents/${id}/complaints/${c.ticketId}`);
+                          return t.incident.unlinked;
+                        })
+                      }
+                    >
+                      {t.incident.unlink}
+                    </button>
+                  ),
+                },
+              ]}
+              rows={detail.complaints}
+              rowKey={(c) => c.ticketId}
+              className="compact"
+            />
           ) : null}
           <form className="inline-form" onSubmit={link}>
             <Field id="incident-link" label={t.incident.linkLabel}>

@@ -1,9 +1,11 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { severities } from '#shared/domain/severity';
 import { ticketStatuses } from '#shared/domain/ticket';
 import { formatDuration, useApp, useNow } from '../app-context';
+import { type Column, DataTable } from '../components/DataTable';
+import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
-import { Alert, Field, Link, PageTitle } from '../ui';
+import { Field, Link, PageTitle } from '../ui';
 
 export interface TicketSummary {
   id: string;
@@ -69,34 +71,58 @@ export function Countdown({
   );
 }
 
+function queueColumns(navigate: (to: string) => void): Column<TicketSummary>[] {
+  return [
+    {
+      header: t.queue.number,
+      cell: (item) => (
+        <>
+          <Link to={`/complaints/${item.id}`} navigate={navigate}>
+            {item.number}
+          </Link>
+          {item.overdue ? <span className="badge badge-breach">{t.queue.breach}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: t.fields.severity,
+      cell: (item) => (
+        <span className={`severity severity-${item.severity}`}>{t.severities[item.severity]}</span>
+      ),
+    },
+    { header: t.fields.status, cell: (item) => t.statuses[item.status] },
+    { header: t.fields.category, cell: (item) => item.category.replace(/_/g, ' ') },
+    { header: t.fields.department, cell: (item) => item.department?.replace(/_/g, ' ') ?? t.common.none },
+    { header: t.queue.assignee, cell: (item) => item.assignee ?? t.common.none },
+    {
+      header: t.queue.customer,
+      cell: (item) => (
+        <>
+          {item.customer.initials} ···{item.customer.phoneLast4}
+        </>
+      ),
+    },
+    {
+      header: t.queue.next,
+      cell: (item) => <Countdown deadline={item.nextDeadline} overdue={item.overdue} />,
+    },
+  ];
+}
+
 export function QueuePage() {
   const { api, config, navigate, refreshClock } = useApp();
   const [filters, setFilters] = useState<Filters>(filtersFromUrl);
   const [draft, setDraft] = useState<Filters>(filters);
-  const [items, setItems] = useState<TicketSummary[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-
-  const load = useCallback(
-    async (f: Filters, after?: string) => {
-      setError(undefined);
-      try {
-        await refreshClock();
-        const page = await api.get<{ items: TicketSummary[]; nextCursor: string | null }>(
-          `/api/tickets?${query(f, after)}&limit=50`,
-        );
-        setItems((prev) => (after ? [...(prev ?? []), ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (err) {
-        setError(err);
-      }
+  const readPage = useCallback(
+    async (after?: string) => {
+      await refreshClock();
+      return api.get<{ items: TicketSummary[]; nextCursor: string | null }>(
+        `/api/tickets?${query(filters, after)}&limit=50`,
+      );
     },
-    [api, refreshClock],
+    [api, refreshClock, filters],
   );
-
-  useEffect(() => {
-    void load(filters);
-  }, [filters, load]);
+  const list = usePagedList(readPage);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
@@ -176,67 +202,22 @@ export function QueuePage() {
         </div>
         <div className="filter-buttons">
           <button type="submit">{t.common.apply}</button>
-          <button type="button" className="secondary" onClick={() => void load(filters)}>
+          <button type="button" className="secondary" onClick={() => void list.reload()}>
             {t.common.reload}
           </button>
         </div>
       </form>
-      <Alert error={error} />
-      {items === undefined ? (
-        <p className="loading">{t.common.loading}</p>
-      ) : items.length === 0 ? (
-        <p>{t.queue.empty}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="queue">
-            <caption>{t.queue.count(items.length)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.queue.number}</th>
-                <th scope="col">{t.fields.severity}</th>
-                <th scope="col">{t.fields.status}</th>
-                <th scope="col">{t.fields.category}</th>
-                <th scope="col">{t.fields.department}</th>
-                <th scope="col">{t.queue.assignee}</th>
-                <th scope="col">{t.queue.customer}</th>
-                <th scope="col">{t.queue.next}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.id} className={item.overdue ? 'overdue' : ''} data-ticket={item.number}>
-                  <td>
-                    <Link to={`/complaints/${item.id}`} navigate={navigate}>
-                      {item.number}
-                    </Link>
-                    {item.overdue ? <span className="badge badge-breach">{t.queue.breach}</span> : null}
-                  </td>
-                  <td>
-                    <span className={`severity severity-${item.severity}`}>
-                      {t.severities[item.severity]}
-                    </span>
-                  </td>
-                  <td>{t.statuses[item.status]}</td>
-                  <td>{item.category.replace(/_/g, ' ')}</td>
-                  <td>{item.department?.replace(/_/g, ' ') ?? t.common.none}</td>
-                  <td>{item.assignee ?? t.common.none}</td>
-                  <td>
-                    {item.customer.initials} ···{item.customer.phoneLast4}
-                  </td>
-                  <td>
-                    <Countdown deadline={item.nextDeadline} overdue={item.overdue} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {cursor ? (
-        <button type="button" className="secondary" onClick={() => void load(filters, cursor)}>
-          {t.queue.more}
-        </button>
-      ) : null}
+      <DataTable
+        columns={queueColumns(navigate)}
+        rows={list.items}
+        rowKey={(item) => item.id}
+        rowAttributes={(item) => ({ className: item.overdue ? 'overdue' : '', 'data-ticket': item.number })}
+        empty={t.queue.empty}
+        error={list.error}
+        more={list.more}
+        caption={(rows) => t.queue.count(rows.length)}
+        className="queue"
+      />
     </>
   );
 }

@@ -13,8 +13,9 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import type { AccountabilityReport, ManagementReport, OwnerBreaches } from '#shared/domain/reports';
 import { useApp } from '../app-context';
 import { hasRole } from '../auth';
+import { saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
-import { Alert, Field, PageTitle } from '../ui';
+import { Alert, Field, PageTitle, RefusedPage } from '../ui';
 
 Chart.register(
   BarController,
@@ -95,11 +96,86 @@ function Figure({ id, label, value }: { id: string; label: string; value: string
   );
 }
 
+/** The report's headline figures: test id, label, value. */
+function headlineFigures(report: ManagementReport): [string, string, string | number][] {
+  return [
+    ['fig-registered', t.reports.registered, report.registered],
+    ['fig-resolved', t.reports.resolved, report.resolution.count],
+    ['fig-first-contact', t.reports.firstContactAvg, t.reports.minutes(report.firstContact.averageMinutes)],
+    [
+      'fig-first-contact-on-time',
+      t.reports.firstContactOnTime,
+      t.reports.percent(report.firstContact.onTimeRate),
+    ],
+    ['fig-resolution', t.reports.resolutionAvg, t.reports.minutes(report.resolution.averageMinutes)],
+    [
+      'fig-resolution-on-time',
+      t.reports.resolutionOnTime,
+      t.reports.percent(report.resolution.withinTargetRate),
+    ],
+    ['fig-breaches', t.reports.breaches, report.breaches.total],
+    ['fig-breach-points', t.reports.breachPoints, report.breaches.points],
+    ['fig-satisfaction', t.reports.satisfaction, report.satisfaction.average ?? t.common.none],
+    ['fig-reopen', t.reports.reopenRate, t.reports.percent(report.reopenRate)],
+  ];
+}
+
 /** Who an owner key names, in words: the desk, a staff member, or a department. */
 function ownerLabel(o: Pick<OwnerBreaches, 'kind' | 'name' | 'owner'>): string {
   if (o.kind === 'desk') return t.reports.accountability.desk;
   if (o.kind === 'staff') return t.reports.accountability.staff(o.name ?? o.owner);
   return t.reports.accountability.department(o.name ?? o.owner);
+}
+
+/** One row of a breach table: who it counts, how many breaches and how many points. */
+interface BreachRow {
+  key: string;
+  who: string;
+  breaches: number;
+  points: number;
+  data?: Record<`data-${string}`, string>;
+}
+
+const ownerRow = (o: OwnerBreaches): BreachRow => ({
+  key: o.owner,
+  who: ownerLabel(o),
+  breaches: o.breaches,
+  points: o.points,
+});
+
+/**
+ * Breaches and points by department or by owner; `none` stands in a row of its own when there are no rows.
+ * `labelledBy`: the id of the heading that names the table, also its test id.
+ */
+function BreachTable(props: { labelledBy?: string; whoHeader: string; rows: BreachRow[]; none?: string }) {
+  return (
+    <table
+      {...(props.labelledBy ? { 'aria-labelledby': props.labelledBy, 'data-testid': props.labelledBy } : {})}
+    >
+      <thead>
+        <tr>
+          <th scope="col">{props.whoHeader}</th>
+          <th scope="col">{t.reports.count}</th>
+          <th scope="col">{t.reports.points}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.length === 0 && props.none !== undefined ? (
+          <tr>
+            <td colSpan={3}>{props.none}</td>
+          </tr>
+        ) : (
+          props.rows.map((row) => (
+            <tr key={row.key} {...row.data}>
+              <td>{row.who}</td>
+              <td>{row.breaches}</td>
+              <td>{row.points}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
 }
 
 /** Breaches and points per department and per owner, with its own CSV (the report e-mails link here). */
@@ -129,55 +205,25 @@ function AccountabilityTable(props: {
         </button>
       </p>
       <h3 id="accountability-departments">{t.reports.accountability.byDepartment}</h3>
-      <table aria-labelledby="accountability-departments" data-testid="accountability-departments">
-        <thead>
-          <tr>
-            <th scope="col">{t.reports.accountability.departmentColumn}</th>
-            <th scope="col">{t.reports.count}</th>
-            <th scope="col">{t.reports.points}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {departments.length === 0 ? (
-            <tr>
-              <td colSpan={3}>{t.reports.accountability.none}</td>
-            </tr>
-          ) : (
-            departments.map((d) => (
-              <tr key={d.department} data-department={d.department}>
-                <td>{d.department.replace(/_/g, ' ')}</td>
-                <td>{d.breaches}</td>
-                <td>{d.points}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <BreachTable
+        labelledBy="accountability-departments"
+        whoHeader={t.reports.accountability.departmentColumn}
+        rows={departments.map((d) => ({
+          key: d.department,
+          who: d.department.replace(/_/g, ' '),
+          breaches: d.breaches,
+          points: d.points,
+          data: { 'data-department': d.department },
+        }))}
+        none={t.reports.accountability.none}
+      />
       <h3 id="accountability-owners">{t.reports.accountability.byOwner}</h3>
-      <table aria-labelledby="accountability-owners" data-testid="accountability-owners">
-        <thead>
-          <tr>
-            <th scope="col">{t.reports.owner}</th>
-            <th scope="col">{t.reports.count}</th>
-            <th scope="col">{t.reports.points}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {owners.length === 0 ? (
-            <tr>
-              <td colSpan={3}>{t.reports.accountability.none}</td>
-            </tr>
-          ) : (
-            owners.map((o) => (
-              <tr key={o.owner} data-owner={o.owner}>
-                <td>{ownerLabel(o)}</td>
-                <td>{o.breaches}</td>
-                <td>{o.points}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <BreachTable
+        labelledBy="accountability-owners"
+        whoHeader={t.reports.owner}
+        rows={owners.map((o) => ({ ...ownerRow(o), data: { 'data-owner': o.owner } }))}
+        none={t.reports.accountability.none}
+      />
     </section>
   );
 }
@@ -225,14 +271,7 @@ export default function ReportsPage() {
   }, []);
 
   if (!hasRole(session, 'supervisor')) {
-    return (
-      <>
-        <PageTitle>{t.reports.title}</PageTitle>
-        <p role="alert" className="alert alert-error">
-          {t.reports.supervisorsOnly}
-        </p>
-      </>
-    );
+    return <RefusedPage title={t.reports.title} reason={t.reports.supervisorsOnly} />;
   }
 
   const submit = (e: FormEvent) => {
@@ -242,13 +281,7 @@ export default function ReportsPage() {
 
   const download = async (path: string, filename: string) => {
     try {
-      const blob = await api.download(`${path}?period=${period}${at ? `&at=${at}` : ''}&format=csv`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveFile(await api.download(`${path}?period=${period}${at ? `&at=${at}` : ''}&format=csv`), filename);
     } catch (err) {
       setError(err);
     }
@@ -287,40 +320,9 @@ export default function ReportsPage() {
             {t.reports.periods[report.period]} {report.key}
           </h2>
           <div className="figures">
-            <Figure id="fig-registered" label={t.reports.registered} value={report.registered} />
-            <Figure id="fig-resolved" label={t.reports.resolved} value={report.resolution.count} />
-            <Figure
-              id="fig-first-contact"
-              label={t.reports.firstContactAvg}
-              value={t.reports.minutes(report.firstContact.averageMinutes)}
-            />
-            <Figure
-              id="fig-first-contact-on-time"
-              label={t.reports.firstContactOnTime}
-              value={t.reports.percent(report.firstContact.onTimeRate)}
-            />
-            <Figure
-              id="fig-resolution"
-              label={t.reports.resolutionAvg}
-              value={t.reports.minutes(report.resolution.averageMinutes)}
-            />
-            <Figure
-              id="fig-resolution-on-time"
-              label={t.reports.resolutionOnTime}
-              value={t.reports.percent(report.resolution.withinTargetRate)}
-            />
-            <Figure id="fig-breaches" label={t.reports.breaches} value={report.breaches.total} />
-            <Figure id="fig-breach-points" label={t.reports.breachPoints} value={report.breaches.points} />
-            <Figure
-              id="fig-satisfaction"
-              label={t.reports.satisfaction}
-              value={report.satisfaction.average ?? t.common.none}
-            />
-            <Figure
-              id="fig-reopen"
-              label={t.reports.reopenRate}
-              value={t.reports.percent(report.reopenRate)}
-            />
+            {headlineFigures(report).map(([id, label, value]) => (
+              <Figure key={id} id={id} label={label} value={value} />
+            ))}
           </div>
           <div className="charts">
             <BreakdownChart id="by-category" title={t.reports.byCategory} values={report.byCategory} />
@@ -347,24 +349,7 @@ export default function ReportsPage() {
           </div>
           <section className="card" aria-labelledby="owners-title">
             <h2 id="owners-title">{t.reports.byOwner}</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.reports.owner}</th>
-                  <th scope="col">{t.reports.count}</th>
-                  <th scope="col">{t.reports.points}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.breaches.byOwner.map((o) => (
-                  <tr key={o.owner}>
-                    <td>{ownerLabel(o)}</td>
-                    <td>{o.breaches}</td>
-                    <td>{o.points}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <BreachTable whoHeader={t.reports.owner} rows={report.breaches.byOwner.map(ownerRow)} />
           </section>
           {accountability ? (
             <AccountabilityTable

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { assignSchema } from '#shared/http/schemas';
-import { ApiError } from '../../api';
 import { useApp } from '../../app-context';
 import { hasRole } from '../../auth';
 import { t } from '../../i18n';
 import { Alert, Field } from '../../ui';
+import { useTicketStep } from './ticket-step';
 
 interface AssignableTicket {
   id: string;
@@ -21,41 +21,24 @@ export function AssignSection<T extends AssignableTicket>(props: {
   onDone(next: T): void;
   onConflict(): void;
 }) {
-  const { api, session } = useApp();
+  const { session } = useApp();
   const supervisor = hasRole(session, 'supervisor');
   const [assignee, setAssignee] = useState('');
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const send = async (body: Record<string, string>) => {
-    setFailure(undefined);
-    const parsed = assignSchema.safeParse(body);
-    if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) found[String(issue.path[0] ?? '')] ??= issue.message;
-      setErrors(found);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      const next = await api.post<T>(`/api/tickets/${props.ticket.id}/assign`, parsed.data, {
-        'if-match': String(props.ticket.version),
-      });
-      setAssignee('');
-      setNote('');
-      props.onDone(next);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.code === 'CONFLICT') props.onConflict();
-      if (err instanceof ApiError && (err.field === 'assignee' || err.field === 'note')) {
-        setErrors({ [err.field]: err.message });
-      } else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const step = useTicketStep<T>(
+    {
+      ticket: props.ticket,
+      onDone: (next) => {
+        setAssignee('');
+        setNote('');
+        props.onDone(next);
+      },
+      onConflict: props.onConflict,
+    },
+    { ownsField: (field) => field === 'assignee' || field === 'note' },
+  );
+  const { failure, errors, busy } = step;
+  const send = (body: Record<string, string>) => step.send('assign', assignSchema, body);
 
   const mine = props.ticket.assignee === session.username;
 

@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import type { z } from 'zod';
 import { answerChannels, remedyKinds } from '#shared/domain/remedy';
 import { proposeRemedySchema, remedyAnswerSchema, remedyDecisionSchema } from '#shared/http/remedy-schemas';
-import { ApiError } from '../../api';
-import { formatTime, useApp } from '../../app-context';
+import { formatTime } from '../../app-context';
+import { DataTable } from '../../components/DataTable';
 import { t } from '../../i18n';
 import { Alert, Field } from '../../ui';
+import { useTicketStep } from './ticket-step';
 
 /** The remedy as the ticket view carries it (shared/domain/remedy.ts remedyViews). */
 export interface RemedyActionView {
@@ -63,42 +63,8 @@ const words = (s: string) => s.replace(/_/g, ' ');
 const money = (r: { amount?: number; currency?: string }) =>
   r.amount === undefined ? '' : `${r.amount.toFixed(2)} ${r.currency ?? ''}`.trim();
 
-/** Post one remedy step with the version the page shows (If-Match); field errors come back by name. */
-function useStep(props: StepProps) {
-  const { api } = useApp();
-  const [failure, setFailure] = useState<unknown>();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const send = async <S extends z.ZodType>(path: string, schema: S | undefined, body: unknown) => {
-    setFailure(undefined);
-    let payload = body;
-    if (schema) {
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) {
-        const found: Record<string, string> = {};
-        for (const issue of parsed.error.issues) found[issue.path.map(String).join('.')] ??= issue.message;
-        setErrors(found);
-        return;
-      }
-      payload = parsed.data;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      const next = await api.post<TicketWithRemedies>(`/api/tickets/${props.ticket.id}/${path}`, payload, {
-        'if-match': String(props.ticket.version),
-      });
-      props.onDone(next);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.code === 'CONFLICT') props.onConflict();
-      if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { send, failure, errors, busy };
-}
+/** Post one remedy step; a refused field shows at its input and in the step's alert. */
+const useStep = (props: StepProps) => useTicketStep(props, { keyOf: (path) => path.map(String).join('.') });
 
 interface ActionRow {
   department: string;
@@ -406,36 +372,31 @@ function RemedyCard(props: StepProps & { remedy: RemedyView }) {
         ) : null}
       </dl>
       {r.actions.length > 0 ? (
-        <div className="table-wrap">
-          <table className="compact">
-            <caption>{t.remedy.departmentActions}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.fields.department}</th>
-                <th scope="col">{t.remedy.taskHeader}</th>
-                <th scope="col">{t.remedy.dueHeader}</th>
-                <th scope="col">{t.fields.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.actions.map((a) => (
-                <tr key={a.id} className={a.escalatedAt && a.status === 'open' ? 'overdue' : ''}>
-                  <td>{words(a.department)}</td>
-                  <td>{a.task}</td>
-                  <td>{formatTime(a.dueAt)}</td>
-                  <td>
-                    {t.remedy.actionStatuses[a.status] ?? a.status}
-                    {a.doneBy ? ` · ${t.remedy.byAt(a.doneBy, formatTime(a.doneAt))}` : ''}
-                    {a.escalatedAt ? <span className="badge badge-breach">{t.remedy.late}</span> : null}
-                    {a.status === 'open' && can('completeRemedyAction') ? (
-                      <MarkDone {...props} action={a} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            { header: t.fields.department, cell: (a) => words(a.department) },
+            { header: t.remedy.taskHeader, cell: (a) => a.task },
+            { header: t.remedy.dueHeader, cell: (a) => formatTime(a.dueAt) },
+            {
+              header: t.fields.status,
+              cell: (a) => (
+                <>
+                  {t.remedy.actionStatuses[a.status] ?? a.status}
+                  {a.doneBy ? ` · ${t.remedy.byAt(a.doneBy, formatTime(a.doneAt))}` : ''}
+                  {a.escalatedAt ? <span className="badge badge-breach">{t.remedy.late}</span> : null}
+                  {a.status === 'open' && can('completeRemedyAction') ? (
+                    <MarkDone {...props} action={a} />
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+          rows={r.actions}
+          rowKey={(a) => a.id}
+          rowAttributes={(a) => ({ className: a.escalatedAt && a.status === 'open' ? 'overdue' : '' })}
+          caption={t.remedy.departmentActions}
+          className="compact"
+        />
       ) : null}
       {can('decideRemedy') ? <Decide {...props} /> : null}
       {can('offerRemedy') ? <Offer {...props} /> : null}
