@@ -9,7 +9,12 @@ import { localFunctionArn } from '#local/lambda-host';
 import { digitByDigit } from '#shared/domain/caller-speech';
 import type { LocalApi } from '#test/support/local-api';
 import { Mailbox } from '#test/support/mail';
-import { eventsOf, registerComplaint, startCallingDesk } from '#test/support/outbound-calls';
+import {
+  dispatchComplaint,
+  eventsOf,
+  registerComplaint,
+  startCallingDesk,
+} from '#test/support/outbound-calls';
 
 let api: LocalApi;
 let agent: string;
@@ -51,7 +56,7 @@ const minutes = (n: number) => api.runtime.clock.advance(n * 60);
 beforeEach(async () => {
   // Customers live where it is 10:00 now, so calls a whole number of days later are inside calling hours.
   ({ api, agent } = await startCallingDesk());
-  mailbox = await Mailbox.open(api);
+  mailbox = await Mailbox.open(api.runtime);
 });
 
 afterEach(async () => {
@@ -84,12 +89,7 @@ describe('deadlines with the local clock', () => {
 
   it('a department silent for 12 hours is escalated to the supervisor', async () => {
     const { id, version } = await register('dissatisfied');
-    const dispatched = await api.request<{ version: number }>('POST', `/api/tickets/${id}/dispatch`, {
-      token: agent,
-      headers: { 'if-match': `"${version}"` },
-      body: { department: 'billing' },
-    });
-    expect(dispatched.status).toBe(200);
+    await dispatchComplaint(api, agent, { id, version }, 'billing');
 
     await minutes(11 * 60 + 55);
     expect((await ticket(id)).deadlines.departmentResult?.breachedAt).toBeUndefined();

@@ -49,7 +49,7 @@ async function surveyJob(id: string): Promise<SurveyJob> {
 beforeEach(async () => {
   // 14.4 minutes instead of 90 days, so archiving is seen without advancing months.
   ({ api, agent } = await startCallingDesk({ env: { ARCHIVE_AFTER_DAYS: '0.01' } }));
-  mailbox = await Mailbox.open(api);
+  mailbox = await Mailbox.open(api.runtime);
 });
 
 afterEach(async () => {

@@ -63,6 +63,23 @@ export async function registerComplaint(
   return created.body;
 }
 
+/** POST /api/tickets/{id}/{action} at the complaint's version (200 expected); the new version. */
+export async function actOn(
+  api: LocalApi,
+  token: string,
+  complaint: { readonly id: string; readonly version: number },
+  action: string,
+  body: unknown,
+): Promise<number> {
+  const reply = await api.request<{ version: number }>('POST', `/api/tickets/${complaint.id}/${action}`, {
+    token,
+    headers: { 'if-match': `"${complaint.version}"` },
+    body,
+  });
+  expect(reply.status).toBe(200);
+  return reply.body.version;
+}
+
 /**
  * Records that the customer was reached and resolves the complaint (which queues its satisfaction call);
  * the new version.
@@ -73,20 +90,11 @@ export async function resolveComplaint(
   complaint: { readonly id: string; readonly version: number },
   resolution = 'Refunded the double charge',
 ): Promise<number> {
-  let version = complaint.version;
-  for (const [path, body] of [
-    ['contacts', { outcome: 'reached' }],
-    ['resolve', { resolution, customerAgreement: 'Agreed on the phone' }],
-  ] as const) {
-    const reply = await api.request<{ version: number }>('POST', `/api/tickets/${complaint.id}/${path}`, {
-      token,
-      headers: { 'if-match': `"${version}"` },
-      body,
-    });
-    expect(reply.status).toBe(200);
-    version = reply.body.version;
-  }
-  return version;
+  const version = await actOn(api, token, complaint, 'contacts', { outcome: 'reached' });
+  return actOn(api, token, { id: complaint.id, version }, 'resolve', {
+    resolution,
+    customerAgreement: 'Agreed on the phone',
+  });
 }
 
 /** Dispatches the complaint to `department` ("with the responsible department"); the new version. */
@@ -96,13 +104,7 @@ export async function dispatchComplaint(
   complaint: { readonly id: string; readonly version: number },
   department = 'billing',
 ): Promise<number> {
-  const dispatched = await api.request<{ version: number }>('POST', `/api/tickets/${complaint.id}/dispatch`, {
-    token,
-    headers: { 'if-match': `"${complaint.version}"` },
-    body: { department },
-  });
-  expect(dispatched.status).toBe(200);
-  return dispatched.body.version;
+  return actOn(api, token, complaint, 'dispatch', { department });
 }
 
 /** The complaint's status now. */
