@@ -19,7 +19,8 @@ function reports(): DynamoReportStore {
   return reportStore;
 }
 
-async function report(request: ApiRequest): Promise<ApiResponse> {
+/** The management report the query asks for, and the format it wants. */
+async function requestedReport(request: ApiRequest) {
   const actor = actorFromClaims(request.event);
   const query = parseQuery(request, reportQuerySchema);
   // A bare date means noon of that day, so the desk's time zone cannot move it to the day before.
@@ -33,42 +34,39 @@ async function report(request: ApiRequest): Promise<ApiResponse> {
       ...(at ? { at } : {}),
     },
   );
-  if (query.format === 'csv') {
+  return { format: query.format, result };
+}
+
+/** JSON, or a CSV download named `<name>-<period>-<key>.csv`. */
+function reportResponse(
+  format: string | undefined,
+  name: string,
+  result: { readonly period: string; readonly key: string },
+  toCsv: () => string,
+): ApiResponse {
+  if (format === 'csv') {
     return {
       statusCode: 200,
-      text: reportToCsv(result),
+      text: toCsv(),
       headers: {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="complaints-${result.period}-${result.key}.csv"`,
+        'content-disposition': `attachment; filename="${name}-${result.period}-${result.key}.csv"`,
       },
     };
   }
   return { statusCode: 200, body: result };
 }
 
+async function report(request: ApiRequest): Promise<ApiResponse> {
+  const { format, result } = await requestedReport(request);
+  return reportResponse(format, 'complaints', result, () => reportToCsv(result));
+}
+
 /** Who missed deadlines: breaches and points per department and per owner for a period (JSON or CSV). */
 async function accountability(request: ApiRequest): Promise<ApiResponse> {
-  const actor = actorFromClaims(request.event);
-  const query = parseQuery(request, reportQuerySchema);
-  const at = query.at && query.at.length === 10 ? `${query.at}T12:00:00Z` : query.at;
-  const deps = dependencies();
-  const result = accountabilityReport(
-    await managementReport({ config: deps.config, clock: deps.clock, reports: reports() }, actor, {
-      period: query.period,
-      ...(at ? { at } : {}),
-    }),
-  );
-  if (query.format === 'csv') {
-    return {
-      statusCode: 200,
-      text: accountabilityToCsv(result),
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="accountability-${result.period}-${result.key}.csv"`,
-      },
-    };
-  }
-  return { statusCode: 200, body: result };
+  const { format, result: management } = await requestedReport(request);
+  const result = accountabilityReport(management);
+  return reportResponse(format, 'accountability', result, () => accountabilityToCsv(result));
 }
 
 async function audit(request: ApiRequest): Promise<ApiResponse> {

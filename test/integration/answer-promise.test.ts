@@ -1,8 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTBOUND_PROMPTS } from '#infra/flows/outbound-common';
 import { promisedCallMessage } from '#shared/domain/answer-promise';
-import { LocalApi } from '#test/support/local-api';
-import { zoneWhereHourIs } from '#test/support/time-zones';
+import type { LocalApi } from '#test/support/local-api';
+import {
+  addMinutes,
+  callJobsOf,
+  dispatchComplaint,
+  eventsOf,
+  callsTo as outboundCallsTo,
+  registerComplaint,
+  resolveComplaint,
+  startCallingDesk,
+  systemSaid,
+} from '#test/support/outbound-calls';
 
 /**
  * "Within half an hour": staff promise an answer on a complaint. The promise is a callback due in 30
@@ -36,24 +46,8 @@ const aPhone = () => `${PHONE_PREFIX}${String(1000 + nextPhone++)}`;
 
 /** A complaint dispatched to its department: "with the responsible department". */
 async function dispatchedComplaint(phone: string): Promise<{ id: string; version: number }> {
-  const created = await api.request<{ id: string; version: number }>('POST', '/api/tickets', {
-    token: agent,
-    body: {
-      severity: 'dissatisfied',
-      channel: 'phone',
-      category: 'billing',
-      description: 'Charged twice for the October bill',
-      customer: { name: 'Jane Smith', phone },
-    },
-  });
-  expect(created.status).toBe(201);
-  const dispatched = await api.request<{ version: number }>(
-    'POST',
-    `/api/tickets/${created.body.id}/dispatch`,
-    { token: agent, headers: { 'if-match': `"${created.body.version}"` }, body: { department: 'billing' } },
-  );
-  expect(dispatched.status).toBe(200);
-  return { id: created.body.id, version: dispatched.body.version };
+  const created = await registerComplaint(api, agent, { phone });
+  return { id: created.id, version: await dispatchComplaint(api, agent, created) };
 }
 
 /** The complaint's version now (deadline checks change it as the clock moves). */
@@ -70,40 +64,16 @@ async function promise(id: string, body?: unknown) {
 }
 
 async function promiseJobs(id: string): Promise<Job[]> {
-  const reply = await api.request<{ items: Job[] }>('GET', `/api/call-jobs?ticketId=${id}&kind=callback`, {
-    token: agent,
-  });
-  return reply.body.items.filter((j) => j.reason === 'answer_promise');
+  return (await callJobsOf<Job>(api, agent, id, 'callback')).filter((j) => j.reason === 'answer_promise');
 }
 
-async function events(id: string) {
-  const reply = await api.request<{
-    items: { type: string; actor: string; reason?: string; data: Record<string, unknown> }[];
-  }>('GET', `/api/tickets/${id}/events?limit=100`, { token: agent });
-  return reply.body.items;
-}
+const events = (id: string) =>
+  eventsOf<{ type: string; actor: string; reason?: string; data: Record<string, unknown> }>(api, agent, id);
 
-function callsTo(phone: string) {
-  return api.runtime.connect
-    .listCalls({ direction: 'outbound' })
-    .filter((c) => c.to === phone)
-    .reverse();
-}
-
-const systemSaid = (call: { transcript: readonly { speaker: string; text: string }[] } | undefined) =>
-  (call?.transcript ?? []).filter((l) => l.speaker === 'system').map((l) => l.text);
-
-const addMinutes = (iso: string, minutes: number) =>
-  new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+const callsTo = (phone: string) => outboundCallsTo(api, phone);
 
 beforeEach(async () => {
-  api = await LocalApi.start({
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
-  });
-  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
-  agent = await api.tokenFor('alice', ['agent']);
+  ({ api, agent } = await startCallingDesk());
 });
 
 afterEach(async () => {
@@ -237,20 +207,9 @@ describe('an answer promised within half an hour', () => {
 
   it('refuses a promise on a resolved complaint', async () => {
     const phone = aPhone();
-    const { id, version } = await dispatchedComplaint(phone);
-    let v = version;
-    for (const [path, body] of [
-      ['contacts', { outcome: 'reached' }],
-      ['resolve', { resolution: 'Refunded', customerAgreement: 'Agreed on the phone' }],
-    ] as const) {
-      const reply = await api.request<{ version: number }>('POST', `/api/tickets/${id}/${path}`, {
-        token: agent,
-        headers: { 'if-match': `"${v}"` },
-        body,
-      });
-      expect(reply.status).toBe(200);
-      v = reply.body.version;
-    }
+    const complaint = await dispatchedComplaint(phone);
+    const { id } = complaint;
+    await resolveComplaint(api, agent, complaint, 'Refunded');
     const refused = await promise(id);
     expect(refused.status).toBe(409);
     expect(await promiseJobs(id)).toHaveLength(0);

@@ -17,11 +17,19 @@ describe('the block-list API', () => {
   const listed = async (token = agent) =>
     (await api.request<{ items: Entry[] }>('GET', '/api/block-list', { token })).body.items;
 
+  /** A call to the hotline from `from` through the local phone API; its id. */
+  const dial = async (from: string) =>
+    (await api.request<{ callId: string }>('POST', '/local/phone/calls', { body: { from } })).body.callId;
+
+  /** The lines of the call so far. */
+  const transcript = async (callId: string) =>
+    (
+      await api.request<{ transcript: { text: string }[] }>('GET', `/local/phone/calls/${callId}`)
+    ).body.transcript.map((line) => line.text);
+
   beforeAll(async () => {
     api = await LocalApi.start();
-    supervisor = await api.tokenFor('sam', ['supervisor']);
-    agent = await api.tokenFor('alice', ['agent']);
-    admin = await api.tokenFor('root', ['admin']);
+    ({ supervisor, agent, admin } = await api.staffTokens());
   });
   afterAll(async () => {
     await api?.stop();
@@ -43,19 +51,9 @@ describe('the block-list API', () => {
   });
 
   it('answers a blocked caller on the hotline with the blocked queue, not the menu', async () => {
-    const call = await api.request<{ callId: string }>('POST', '/local/phone/calls', {
-      body: { from: '+12015550142' },
-    });
-    await expect
-      .poll(async () => {
-        const view = await api.request<{ transcript: { text: string }[] }>(
-          'GET',
-          `/local/phone/calls/${call.body.callId}`,
-        );
-        return view.body.transcript.map((line) => line.text).join('\n');
-      })
-      .toContain('complaints-blocked');
-    await api.request('POST', `/local/phone/calls/${call.body.callId}/hangup`);
+    const callId = await dial('+12015550142');
+    await expect.poll(async () => (await transcript(callId)).join('\n')).toContain('complaints-blocked');
+    await api.request('POST', `/local/phone/calls/${callId}/hangup`);
   });
 
   it('changes the reason of a blocked number, and a repeated PUT changes nothing', async () => {
@@ -162,24 +160,10 @@ describe('the block-list API', () => {
 
     expect(del.status).toBe(204);
     expect((await listed()).map((e) => e.phone)).not.toContain('+12015550142');
-    const call = await api.request<{ callId: string }>('POST', '/local/phone/calls', {
-      body: { from: '+12015550142' },
-    });
-    await expect
-      .poll(async () => {
-        const view = await api.request<{ transcript: { text: string }[] }>(
-          'GET',
-          `/local/phone/calls/${call.body.callId}`,
-        );
-        return view.body.transcript.length;
-      })
-      .toBeGreaterThan(0);
-    const view = await api.request<{ transcript: { text: string }[] }>(
-      'GET',
-      `/local/phone/calls/${call.body.callId}`,
-    );
-    expect(view.body.transcript.map((l) => l.text).join('\n')).not.toContain('complaints-blocked');
-    await api.request('POST', `/local/phone/calls/${call.body.callId}/hangup`);
+    const callId = await dial('+12015550142');
+    await expect.poll(async () => (await transcript(callId)).length).toBeGreaterThan(0);
+    expect((await transcript(callId)).join('\n')).not.toContain('complaints-blocked');
+    await api.request('POST', `/local/phone/calls/${callId}/hangup`);
   });
 
   it('is described in the OpenAPI document with its request schemas', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
 import { dependencies } from '#shared/adapters/dependencies';
+import { allMails } from '#test/support/mail';
 
 const HEADER = 'account,name,phone,email,address,district,street,segment,language,no_contact';
 
@@ -132,16 +133,12 @@ describe('an emergency broadcast under faults', () => {
     await d.call('POST', `/api/broadcasts/${id}/send`);
     for (let i = 0; i < 16; i++) await d.advance(600);
     const report = await d.report(id);
-    const store = (await (await fetch(`${runtime.endpoints.ses}/store`)).json()) as {
-      emails: { destination: { to: string[] }; subject: string }[];
-    };
+    const emails = await allMails(runtime);
 
     expect(failuresLeft).toBeLessThan(0);
     expect(report.recipients.every((r) => r.state === 'not_reached' && r.emailedAt)).toBe(true);
     expect(report.broadcast.state).toBe('completed');
-    const notices = store.emails
-      .filter((e) => e.subject === 'Boil water notice')
-      .flatMap((e) => e.destination.to);
+    const notices = emails.filter((e) => e.subject === 'Boil water notice').flatMap((e) => e.destination.to);
     expect(notices.sort()).toEqual(['c0@example.com', 'c1@example.com', 'mo@example.com']);
   }, 120_000);
 

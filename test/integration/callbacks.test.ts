@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalApi } from '#test/support/local-api';
+import type { LocalApi } from '#test/support/local-api';
+import { startCallingRuntime } from '#test/support/outbound-calls';
 import { zoneWhereHourIs } from '#test/support/time-zones';
 
 let api: LocalApi | undefined;
@@ -8,8 +9,6 @@ afterEach(async () => {
   await api?.stop();
   api = undefined;
 });
-
-/** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (so tests need no day of advancing). */
 
 function localTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
@@ -37,10 +36,7 @@ function secondsUntil(hour: number, now: Date, timeZone: string): number {
 describe('callbacks through the one dialer', () => {
   it('a callback asked for at 22:00 rings at 08:00 the next morning', async () => {
     const zone = zoneWhereHourIs(21, new Date());
-    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
-    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-    const live = api;
-    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    api = await startCallingRuntime({ timeZone: zone });
     const runtime = api.runtime;
     const staff = await api.tokenFor('alice', ['agent']);
     const phone = '+15551239876';
@@ -84,10 +80,7 @@ describe('callbacks through the one dialer', () => {
 
   it('staff see and cancel a waiting callback; a cancelled job never rings', async () => {
     const zone = zoneWhereHourIs(22, new Date());
-    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
-    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-    const live = api;
-    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    api = await startCallingRuntime({ timeZone: zone });
     const staff = await api.tokenFor('alice', ['agent']);
     const phone = '+15551239877';
     const booked = await api.request<{ jobId: string }>('POST', '/api/callbacks', {
@@ -118,10 +111,7 @@ describe('callbacks through the one dialer', () => {
 
   it('a bad line on our side is called back within 3 minutes, even after hours', async () => {
     const zone = zoneWhereHourIs(23, new Date());
-    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
-    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-    const live = api;
-    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    api = await startCallingRuntime({ timeZone: zone });
     const staff = await api.tokenFor('alice', ['agent']);
     const phone = '+15551239878';
     api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });
@@ -142,10 +132,7 @@ describe('callbacks through the one dialer', () => {
 
   it("the hotline's callback Lambda books a real call job with the dialer", async () => {
     const zone = zoneWhereHourIs(22, new Date());
-    api = await LocalApi.start({ POWERTOOLS_LOG_LEVEL: 'SILENT', CUSTOMER_TIME_ZONE: zone });
-    // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-    const live = api;
-    live.runtime.clock.onAdvance(() => live.runtime.connect.whenIdle());
+    api = await startCallingRuntime({ timeZone: zone });
     const staff = await api.tokenFor('alice', ['agent']);
     const answer = await api.runtime.lambdas.invoke<Record<string, string>>('PhoneRequestCallback', {
       Name: 'ContactFlowEvent',

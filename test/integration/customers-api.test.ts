@@ -35,9 +35,7 @@ describe('the customer registry API', () => {
 
   beforeAll(async () => {
     api = await LocalApi.start();
-    supervisor = await api.tokenFor('sam', ['supervisor']);
-    agent = await api.tokenFor('alice', ['agent']);
-    admin = await api.tokenFor('root', ['admin']);
+    ({ supervisor, agent, admin } = await api.staffTokens());
   });
   afterAll(async () => {
     await api?.stop();

@@ -7,45 +7,30 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localFunctionArn } from '#local/lambda-host';
 import { digitByDigit } from '#shared/domain/caller-speech';
-import { LocalApi } from '#test/support/local-api';
-import { zoneWhereHourIs } from '#test/support/time-zones';
-
-interface SentMail {
-  readonly destination: { readonly to: readonly string[] };
-  readonly subject: string;
-  readonly body: { readonly text?: string };
-}
+import type { LocalApi } from '#test/support/local-api';
+import { Mailbox } from '#test/support/mail';
+import {
+  dispatchComplaint,
+  eventsOf,
+  registerComplaint,
+  startCallingDesk,
+} from '#test/support/outbound-calls';
 
 let api: LocalApi;
 let agent: string;
-
-async function allMails(): Promise<SentMail[]> {
-  const res = await fetch(`${api.runtime.endpoints.ses}/store`);
-  return ((await res.json()) as { emails: SentMail[] }).emails;
-}
-
-/** The SES emulator's store lives as long as the process (across runtimes): mail since this test began. */
-let mailBaseline = 0;
+let mailbox: Mailbox;
 
 /** Mail of this test about one complaint. */
-async function mails(ticketId: string): Promise<SentMail[]> {
-  return (await allMails()).slice(mailBaseline).filter((m) => m.subject.includes(ticketId));
-}
+const mails = (ticketId: string) => mailbox.about(ticketId);
 
-async function register(severity: string, extra: Record<string, unknown> = {}) {
-  const reply = await api.request<{ id: string; version: number }>('POST', '/api/tickets', {
-    token: agent,
-    body: {
-      severity,
-      channel: 'web_form',
-      category: 'billing',
-      description: 'The bill is twice the usual amount',
-      customer: { name: 'Jane Smith', phone: '+15551230001', email: 'jane@example.com', ...extra },
-    },
+const register = (severity: string, customer: { phone?: string } = {}) =>
+  registerComplaint(api, agent, {
+    severity,
+    channel: 'web_form',
+    description: 'The bill is twice the usual amount',
+    phone: customer.phone ?? '+15551230001',
+    email: 'jane@example.com',
   });
-  expect(reply.status).toBe(201);
-  return reply.body;
-}
 
 async function ticket(id: string) {
   return (await api.request<Record<string, unknown>>('GET', `/api/tickets/${id}`, { token: agent })).body as {
@@ -55,14 +40,7 @@ async function ticket(id: string) {
   };
 }
 
-async function events(id: string) {
-  const reply = await api.request<{ items: { type: string; data: Record<string, unknown> }[] }>(
-    'GET',
-    `/api/tickets/${id}/events?limit=100`,
-    { token: agent },
-  );
-  return reply.body.items;
-}
+const events = (id: string) => eventsOf(api, agent, id);
 
 const scheduler = () =>
   new SchedulerClient({ region: 'eu-west-1', endpoint: api.runtime.endpoints.scheduler });
@@ -77,14 +55,8 @@ const minutes = (n: number) => api.runtime.clock.advance(n * 60);
 
 beforeEach(async () => {
   // Customers live where it is 10:00 now, so calls a whole number of days later are inside calling hours.
-  api = await LocalApi.start({
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
-  });
-  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
-  agent = await api.tokenFor('alice', ['agent']);
-  mailBaseline = (await allMails()).length;
+  ({ api, agent } = await startCallingDesk());
+  mailbox = await Mailbox.open(api.runtime);
 });
 
 afterEach(async () => {
@@ -117,12 +89,7 @@ describe('deadlines with the local clock', () => {
 
   it('a department silent for 12 hours is escalated to the supervisor', async () => {
     const { id, version } = await register('dissatisfied');
-    const dispatched = await api.request<{ version: number }>('POST', `/api/tickets/${id}/dispatch`, {
-      token: agent,
-      headers: { 'if-match': `"${version}"` },
-      body: { department: 'billing' },
-    });
-    expect(dispatched.status).toBe(200);
+    await dispatchComplaint(api, agent, { id, version }, 'billing');
 
     await minutes(11 * 60 + 55);
     expect((await ticket(id)).deadlines.departmentResult?.breachedAt).toBeUndefined();

@@ -3,20 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, claimAttempt, newCallJob } from '#shared/domain/call-job';
 import { enqueueCallJob } from '#shared/use-cases/dialer';
-import { LocalApi } from '#test/support/local-api';
-import { zoneWhereHourIs } from '#test/support/time-zones';
+import type { LocalApi } from '#test/support/local-api';
+import { startCallingRuntime } from '#test/support/outbound-calls';
 
 let api: LocalApi;
 
 beforeAll(async () => {
   // The local Connect emulator has Connect's default quotas (2 calls/s, burst 5, 10 live calls); so does
   // the dialer's configuration by default.
-  api = await LocalApi.start({
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
-  });
-  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
+  api = await startCallingRuntime();
 });
 
 afterAll(async () => {

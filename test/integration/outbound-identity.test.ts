@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTBOUND_PROMPTS } from '#infra/flows/outbound-common';
 import { digitByDigit } from '#shared/domain/caller-speech';
-import { LocalApi } from '#test/support/local-api';
-import { zoneWhereHourIs } from '#test/support/time-zones';
+import type { LocalApi } from '#test/support/local-api';
+import {
+  addMinutes,
+  callJobsOf,
+  callsTo as outboundCallsTo,
+  registerComplaint,
+  resolveComplaint,
+  startCallingDesk,
+  statusOf,
+} from '#test/support/outbound-calls';
 
 /**
  * Outbound calls (survey, callback, progress) open with the desk's name and ask for the customer by name
@@ -12,8 +20,6 @@ import { zoneWhereHourIs } from '#test/support/time-zones';
 
 let api: LocalApi;
 let agent: string;
-
-/** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (inside calling hours). */
 
 interface Attempt {
   readonly n: number;
@@ -30,59 +36,23 @@ interface Job {
   readonly attempts: readonly Attempt[];
 }
 
+/** Jane Smith's complaint, resolved (which queues its survey call) or not. */
 async function complaint(phone: string, resolved: boolean): Promise<string> {
-  const created = await api.request<{ id: string; version: number }>('POST', '/api/tickets', {
-    token: agent,
-    body: {
-      severity: 'dissatisfied',
-      channel: 'phone',
-      category: 'billing',
-      description: 'Charged twice for the October bill',
-      customer: { name: 'Jane Smith', phone },
-    },
-  });
-  expect(created.status).toBe(201);
-  const { id } = created.body;
-  if (!resolved) return id;
-  let version = created.body.version;
-  for (const [path, body] of [
-    ['contacts', { outcome: 'reached' }],
-    ['resolve', { resolution: 'Refunded the double charge', customerAgreement: 'Agreed on the phone' }],
-  ] as const) {
-    const reply = await api.request<{ version: number }>('POST', `/api/tickets/${id}/${path}`, {
-      token: agent,
-      headers: { 'if-match': `"${version}"` },
-      body,
-    });
-    expect(reply.status).toBe(200);
-    version = reply.body.version;
-  }
-  return id;
+  const created = await registerComplaint(api, agent, { phone });
+  if (resolved) await resolveComplaint(api, agent, created);
+  return created.id;
 }
 
 async function jobOf(ticketId: string, kind: string): Promise<Job> {
-  const reply = await api.request<{ items: Job[] }>(
-    'GET',
-    `/api/call-jobs?ticketId=${ticketId}&kind=${kind}`,
-    {
-      token: agent,
-    },
-  );
-  expect(reply.body.items).toHaveLength(1);
-  return reply.body.items[0] as Job;
+  const items = await callJobsOf<Job>(api, agent, ticketId, kind);
+  expect(items).toHaveLength(1);
+  return items[0] as Job;
 }
 
-async function status(id: string): Promise<string> {
-  return (await api.request<{ status: string }>('GET', `/api/tickets/${id}`, { token: agent })).body.status;
-}
+const status = (id: string) => statusOf(api, agent, id);
 
 /** Every line of the outbound calls to `phone`, oldest call first. */
-function callsTo(phone: string) {
-  return api.runtime.connect
-    .listCalls({ direction: 'outbound' })
-    .filter((c) => c.to === phone)
-    .reverse();
-}
+const callsTo = (phone: string) => outboundCallsTo(api, phone);
 
 /** Nothing about the complaint: its number (as typed or as spoken), category, description or status. */
 function expectNothingDisclosed(transcript: string, ticketId: string): void {
@@ -93,18 +63,8 @@ function expectNothingDisclosed(transcript: string, ticketId: string): void {
   }
 }
 
-const addMinutes = (iso: string, minutes: number) =>
-  new Date(Date.parse(iso) + minutes * 60_000).toISOString();
-
 beforeEach(async () => {
-  api = await LocalApi.start({
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
-    CALL_BACKOFF_MINUTES: '10,30,60',
-  });
-  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
-  agent = await api.tokenFor('alice', ['agent']);
+  ({ api, agent } = await startCallingDesk({ env: { CALL_BACKOFF_MINUTES: '10,30,60' } }));
 });
 
 afterEach(async () => {

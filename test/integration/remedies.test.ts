@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aComplaint } from '#test/fixtures/tickets';
 import { type ApiReply, LocalApi } from '#test/support/local-api';
+import { allMails } from '#test/support/mail';
 
 type Json = Record<string, any>;
-
-interface SentMail {
-  readonly destination: { readonly to: readonly string[] };
-  readonly subject: string;
-  readonly body: { readonly text?: string };
-}
 
 let api: LocalApi;
 let agent: string;
@@ -257,7 +252,7 @@ describe("the customer's agreement and the department actions", () => {
       how: 'phone',
     });
     expect(answered.status).toBe(200);
-    const mailsBefore = (await sentMail()).length;
+    const mailsBefore = (await allMails(api.runtime)).length;
 
     // Long moves go in 15 s steps: 19 min, then 11 min, past the due time at 20 min.
     await api.runtime.clock.advance(19 * 60);
@@ -275,7 +270,7 @@ describe("the customer's agreement and the department actions", () => {
     expect(escalated.map((e) => e.data)).toEqual([
       expect.objectContaining({ to: 'supervisor', remedyId: remedy.id, owner: 'department:billing' }),
     ]);
-    const escalation = (await sentMail())
+    const escalation = (await allMails(api.runtime))
       .slice(mailsBefore)
       .filter((m) => m.subject === `Remedy action late: complaint ${ticket.number} (billing)`);
     expect(escalation).toHaveLength(1);
@@ -293,8 +288,3 @@ describe("the customer's agreement and the department actions", () => {
     expect(doneEvent?.data).toMatchObject({ department: 'billing', late: true });
   });
 });
-
-async function sentMail(): Promise<SentMail[]> {
-  const res = await fetch(`${api.runtime.endpoints.ses}/store`);
-  return ((await res.json()) as { emails: SentMail[] }).emails;
-}

@@ -3,13 +3,7 @@ import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
 import { periodKey } from '#shared/domain/reports';
 import { defaultDeadlinePolicy } from '#shared/domain/severity';
 import { aComplaint } from '#test/fixtures/tickets';
-
-interface SentMail {
-  readonly destination: { readonly to: readonly string[] };
-  readonly subject: string;
-  readonly body: { readonly text?: string };
-  readonly attachments: readonly { readonly filename?: string; readonly content: string }[];
-}
+import { Mailbox } from '#test/support/mail';
 
 const TZ = 'America/New_York';
 // Only the department result is due soon (30 min): nothing else breaches while the clock runs a week on.
@@ -29,7 +23,7 @@ let runtime: LocalRuntime;
 let admin: string;
 let agent: string;
 let supervisor: string;
-let mailBaseline = 0;
+let mailbox: Mailbox;
 
 async function call<T = Record<string, any>>(
   method: string,
@@ -57,10 +51,7 @@ async function call<T = Record<string, any>>(
   return { status: res.status, body: parsed as T, text };
 }
 
-async function mails(): Promise<SentMail[]> {
-  const res = await fetch(`${runtime.endpoints.ses}/store`);
-  return ((await res.json()) as { emails: SentMail[] }).emails.slice(mailBaseline);
-}
+const mails = () => mailbox.sinceOpened();
 
 const now = async () => (await (await fetch(`${runtime.url}/local/clock`)).json()).now as string;
 const advance = (seconds: number) =>
@@ -116,7 +107,7 @@ beforeAll(async () => {
   admin = await runtime.token('ada', ['admin']);
   agent = await runtime.token('alice', ['agent']);
   supervisor = await runtime.token('sam', ['supervisor']);
-  mailBaseline = (await (await fetch(`${runtime.endpoints.ses}/store`)).json()).emails.length;
+  mailbox = await Mailbox.open(runtime);
 });
 afterAll(() => runtime?.stop());
 

@@ -1,98 +1,55 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalApi } from '#test/support/local-api';
-import { zoneWhereHourIs } from '#test/support/time-zones';
-
-interface SentMail {
-  readonly destination: { readonly to: readonly string[] };
-  readonly subject: string;
-  readonly body: { readonly text?: string };
-}
+import type { LocalApi } from '#test/support/local-api';
+import { Mailbox } from '#test/support/mail';
+import {
+  callJobsOf,
+  eventsOf,
+  registerComplaint,
+  resolveComplaint,
+  startCallingDesk,
+  statusOf,
+} from '#test/support/outbound-calls';
 
 let api: LocalApi;
 let agent: string;
-
-/** An Etc/GMT zone in which the wall clock shows `hour` o'clock right now (inside calling hours). */
-
-async function allMails(): Promise<SentMail[]> {
-  const res = await fetch(`${api.runtime.endpoints.ses}/store`);
-  return ((await res.json()) as { emails: SentMail[] }).emails;
-}
-
-/** The SES emulator's store lives as long as the process (across runtimes): mail since this test began. */
-let mailBaseline = 0;
+let mailbox: Mailbox;
 
 /** Mail of this test about one complaint. */
-async function mails(ticketId: string): Promise<SentMail[]> {
-  return (await allMails()).slice(mailBaseline).filter((m) => m.subject.includes(ticketId));
-}
+const mails = (ticketId: string) => mailbox.about(ticketId);
 
-async function events(id: string) {
-  const reply = await api.request<{ items: { type: string; data: Record<string, unknown> }[] }>(
-    'GET',
-    `/api/tickets/${id}/events?limit=100`,
-    { token: agent },
-  );
-  return reply.body.items;
-}
+const events = (id: string) => eventsOf(api, agent, id);
 
-async function status(id: string): Promise<string> {
-  return (await api.request<{ status: string }>('GET', `/api/tickets/${id}`, { token: agent })).body.status;
-}
+const status = (id: string) => statusOf(api, agent, id);
 
 /** A complaint taken through contact to resolution, which queues its satisfaction call. */
 async function resolvedComplaint(phone: string): Promise<string> {
-  const created = await api.request<{ id: string; version: number }>('POST', '/api/tickets', {
-    token: agent,
-    body: {
-      severity: 'dissatisfied',
-      channel: 'phone',
-      category: 'billing',
-      description: 'Charged twice',
-      customer: { name: 'Jane Smith', phone, email: 'jane@example.com' },
-    },
+  const created = await registerComplaint(api, agent, {
+    phone,
+    email: 'jane@example.com',
+    description: 'Charged twice',
   });
-  const { id } = created.body;
-  let version = created.body.version;
-  for (const [path, body] of [
-    ['contacts', { outcome: 'reached' }],
-    ['resolve', { resolution: 'Refunded the double charge', customerAgreement: 'Agreed on the phone' }],
-  ] as const) {
-    const reply = await api.request<{ version: number }>('POST', `/api/tickets/${id}/${path}`, {
-      token: agent,
-      headers: { 'if-match': `"${version}"` },
-      body,
-    });
-    expect(reply.status).toBe(200);
-    version = reply.body.version;
-  }
-  return id;
+  await resolveComplaint(api, agent, created);
+  return created.id;
 }
 
-async function surveyJob(id: string) {
-  const reply = await api.request<{
-    items: {
-      id: string;
-      state: string;
-      attempt: number;
-      fallback?: { sentAt?: string };
-      result?: Record<string, string>;
-    }[];
-  }>('GET', `/api/call-jobs?ticketId=${id}&kind=survey`, { token: agent });
-  expect(reply.body.items).toHaveLength(1);
-  return reply.body.items[0] as NonNullable<(typeof reply.body.items)[number]>;
+interface SurveyJob {
+  readonly id: string;
+  readonly state: string;
+  readonly attempt: number;
+  readonly fallback?: { sentAt?: string };
+  readonly result?: Record<string, string>;
+}
+
+async function surveyJob(id: string): Promise<SurveyJob> {
+  const items = await callJobsOf<SurveyJob>(api, agent, id, 'survey');
+  expect(items).toHaveLength(1);
+  return items[0] as SurveyJob;
 }
 
 beforeEach(async () => {
-  api = await LocalApi.start({
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    CUSTOMER_TIME_ZONE: zoneWhereHourIs(10, new Date()),
-    // 14.4 minutes instead of 90 days, so archiving is seen without advancing months.
-    ARCHIVE_AFTER_DAYS: '0.01',
-  });
-  // Each clock step waits for calls in flight (flows and their Lambdas), as Connect waits for a Lambda.
-  api.runtime.clock.onAdvance(() => api.runtime.connect.whenIdle());
-  agent = await api.tokenFor('alice', ['agent']);
-  mailBaseline = (await allMails()).length;
+  // 14.4 minutes instead of 90 days, so archiving is seen without advancing months.
+  ({ api, agent } = await startCallingDesk({ env: { ARCHIVE_AFTER_DAYS: '0.01' } }));
+  mailbox = await Mailbox.open(api.runtime);
 });
 
 afterEach(async () => {

@@ -22,6 +22,15 @@ export class LocalApi {
     return this.runtime.token(username, groups);
   }
 
+  /** Tokens of the staff the API tests act as: sam (supervisor), alice (agent), root (admin). */
+  async staffTokens(): Promise<{ supervisor: string; agent: string; admin: string }> {
+    return {
+      supervisor: await this.tokenFor('sam', ['supervisor']),
+      agent: await this.tokenFor('alice', ['agent']),
+      admin: await this.tokenFor('root', ['admin']),
+    };
+  }
+
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
