@@ -205,6 +205,14 @@ describe('an answer promised within half an hour', () => {
     expect((await events(id)).filter((e) => e.type === 'answer_promised')).toHaveLength(1);
   });
 
+  it('lets only one of two promises made at the same moment through', async () => {
+    const { id } = await dispatchedComplaint(aPhone());
+    const both = await Promise.all([promise(id), promise(id), promise(id)]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect(await promiseJobs(id)).toHaveLength(1);
+    expect((await events(id)).filter((e) => e.type === 'answer_promised')).toHaveLength(1);
+  });
+
   it('refuses a promise on a resolved complaint', async () => {
     const phone = aPhone();
     const complaint = await dispatchedComplaint(phone);
