@@ -40,18 +40,21 @@ export class LocalClock implements Clock {
   /**
    * Moves time forward in steps (1 s for short moves, 15 s for long ones), letting the listeners act at
    * each step, so a ring, an input time limit or a schedule happens at its own moment, not all at the end.
+   * Steps land on whole seconds, as schedules fire at theirs: what a step wakes runs from the start of its
+   * second (plus the real time it takes), not from whatever fraction of a second real time is at. The move
+   * ends on the first whole second at or after `seconds` from now.
    */
   async advance(seconds: number): Promise<Date> {
     if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('Time only moves forward');
     const stepMs = seconds <= 600 ? 1000 : 15_000;
-    let remainingMs = seconds * 1000;
+    const end = Math.ceil((this.now().getTime() + seconds * 1000) / 1000) * 1000;
     do {
       for (const hook of this.quiet) await hook();
-      const moveMs = Math.min(stepMs, remainingMs);
-      this.offsetMs += moveMs;
-      remainingMs -= moveMs;
+      const now = this.now().getTime();
+      const target = Math.min(Math.floor(now / 1000) * 1000 + stepMs, end);
+      if (target > now) this.offsetMs += target - now;
       for (const listener of this.listeners) await listener();
-    } while (remainingMs > 0);
+    } while (this.now().getTime() < end);
     if (this.stateFile) writeFileSync(this.stateFile, JSON.stringify({ offsetMs: this.offsetMs }));
     return this.now();
   }
