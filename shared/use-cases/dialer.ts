@@ -220,27 +220,22 @@ export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
     if (batch.length === 0) break;
     let progressed = false;
     let stop: DialReport['stoppedBy'] | undefined;
-    // Claims one by one (each takes a slot and a start of this second), then the claimed calls start side by
-    // side: a second's starts reach Connect together, early in the second, however slow each request is.
-    const claims: { claimed: CallJob; second: number }[] = [];
+    // One after the other: each start is claimed (a slot and a start of this second) right before it is
+    // sent, so it reaches Connect in the second it was counted for, and starts spread as Connect's bucket
+    // refills instead of arriving together.
     for (const job of batch) {
       const c = await claimOne(deps, job);
       if (c === 'stale') continue;
-      if (typeof c === 'string') {
-        stop = c === 'no_slot' ? 'slots' : 'rate';
-        break;
-      }
-      claims.push(c);
-    }
-    const results = await Promise.all(claims.map((c) => startClaimed(deps, c.claimed, c.second)));
-    for (const r of results) {
+      const r = typeof c === 'string' ? c : await startClaimed(deps, c.claimed, c.second);
       if (r === 'started' || r === 'ended') {
         started += r === 'started' ? 1 : 0;
         progressed = true;
-      } else if (r === 'rate_limited' || r === 'throttled') {
-        throttled += r === 'throttled' ? 1 : 0;
-        stop ??= 'rate';
+        continue;
       }
+      if (r === 'stale') continue;
+      throttled += r === 'throttled' ? 1 : 0;
+      stop = r === 'no_slot' ? 'slots' : 'rate';
+      break;
     }
     if (stop) {
       stoppedBy = stop;
