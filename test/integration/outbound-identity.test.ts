@@ -100,7 +100,7 @@ describe('the identity check on outbound calls', () => {
     api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '14' });
     await api.runtime.clock.advance(9 * 60);
     expect(callsTo(phone)).toHaveLength(1);
-    await api.runtime.clock.advance(60 + 5);
+    await api.runtime.clock.advance(60 + 30);
     const calls = callsTo(phone);
     expect(calls).toHaveLength(2);
     expect(calls[1]?.transcript.map((l) => l.text).join('\n')).toContain(
@@ -150,10 +150,11 @@ describe('the identity check on outbound calls', () => {
     const id = await complaint(phone, false);
     await api.request('POST', '/api/callbacks', { token: agent, body: { phone, ticketId: id } });
 
-    // three attempts: now, after 10 and after 30 more minutes
+    // three attempts: now, 10 minutes after the first ended and 30 minutes after the second ended (each
+    // call takes a while: the back-offs count from its end, so each wait has room for the call before it)
     await api.runtime.clock.advance(60);
-    await api.runtime.clock.advance(10 * 60);
-    await api.runtime.clock.advance(30 * 60);
+    await api.runtime.clock.advance(10 * 60 + 60);
+    await api.runtime.clock.advance(30 * 60 + 120);
 
     const calls = callsTo(phone);
     expect(calls).toHaveLength(3);
