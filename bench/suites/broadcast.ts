@@ -2,6 +2,7 @@ import { startLocalRuntime } from '#local/runtime';
 import { loadConfig } from '#shared/config';
 import { idealMakespanMs } from '../ideal-schedule';
 import type { BenchRow } from '../stats';
+import { supervisorApi } from '../supervisor-api';
 
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
 
@@ -34,15 +35,7 @@ export async function broadcastBench(): Promise<BenchRow[]> {
     env: { CONNECT_CALLS_PER_SECOND: String(RATE), CONNECT_CONCURRENT_CALLS: String(CONCURRENT) },
   });
   try {
-    const token = await runtime.token('bench', ['supervisor']);
-    const api = async (method: string, path: string, body?: string, type = 'application/json') => {
-      const res = await fetch(`${runtime.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': type },
-        ...(body === undefined ? {} : { body }),
-      });
-      return (await res.json()) as Record<string, unknown>;
-    };
+    const api = await supervisorApi(runtime);
     const rows = Array.from(
       { length: RECIPIENTS },
       (_, i) => `BC-${i},Customer ${i},${phoneOf(i)},c${i}@example.com,${i} Main St,Centre,Main St,M1,en,no`,

@@ -1,5 +1,6 @@
 import { startLocalRuntime } from '#local/runtime';
 import { type BenchRow, percentile } from '../stats';
+import { supervisorApi } from '../supervisor-api';
 
 /**
  * The hotline during a broadcast (issue 11): N recipients (BENCH_INCIDENT_RECIPIENTS, default 10,000) are being
@@ -35,15 +36,7 @@ export async function incidentHotlineBench(): Promise<BenchRow[]> {
     },
   });
   try {
-    const token = await runtime.token('bench', ['supervisor']);
-    const api = async (method: string, path: string, body?: string, type = 'application/json') => {
-      const res = await fetch(`${runtime.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': type },
-        ...(body === undefined ? {} : { body }),
-      });
-      return (await res.json()) as Record<string, unknown>;
-    };
+    const api = await supervisorApi(runtime);
     const rows = Array.from(
       { length: RECIPIENTS },
       (_, i) => `IH-${i},Customer ${i},${phoneOf(i)},,${i} Main St,Centre,Main St,M1,en,no`,

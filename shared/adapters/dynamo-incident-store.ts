@@ -18,6 +18,15 @@ const linkKey = (id: string, ticketId: string) => ({ pk: partition(id), sk: `COM
 const byState = (state: Incident['state']) => `INCIDENTS#${state.toUpperCase()}`;
 
 const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const IF_NEW = { ConditionExpression: 'attribute_not_exists(pk)' } as const;
+const ifVersion = (version: number) => ({
+  ConditionExpression: 'version = :v',
+  ExpressionAttributeValues: { ':v': version },
+});
+
+function linkItem(link: IncidentLink) {
+  return { ...linkKey(link.incidentId, link.ticketId), entity: 'incident-link', version: link.version, link };
+}
 
 /**
  * An incident, its linked complaints and its events share one partition (`INCIDENT#<id>`); the incident
@@ -45,20 +54,12 @@ export class DynamoIncidentStore implements IncidentStore {
     };
   }
 
-  async create(incident: Incident): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.incidentItem(incident),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+  create(incident: Incident): Promise<boolean> {
+    return this.conditionally(
+      this.client.send(
+        new PutCommand({ TableName: this.table, Item: this.incidentItem(incident), ...IF_NEW }),
+      ),
+    );
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -68,16 +69,22 @@ export class DynamoIncidentStore implements IncidentStore {
     return res.Item?.incident as Incident | undefined;
   }
 
-  async save(incident: Incident, expectedVersion: number): Promise<boolean> {
-    try {
-      await this.client.send(
+  save(incident: Incident, expectedVersion: number): Promise<boolean> {
+    return this.conditionally(
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: this.incidentItem(incident),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': expectedVersion },
+          ...ifVersion(expectedVersion),
         }),
-      );
+      ),
+    );
+  }
+
+  /** A write under a condition: false when the condition did not hold (someone else was first). */
+  private async conditionally(write: Promise<unknown>): Promise<boolean> {
+    try {
+      await write;
       return true;
     } catch (error) {
       if (conditionFailed(error)) return false;
@@ -123,25 +130,10 @@ export class DynamoIncidentStore implements IncidentStore {
       .slice(0, limit);
   }
 
-  async link(link: IncidentLink): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...linkKey(link.incidentId, link.ticketId),
-            entity: 'incident-link',
-            version: link.version,
-            link,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+  link(link: IncidentLink): Promise<boolean> {
+    return this.conditionally(
+      this.client.send(new PutCommand({ TableName: this.table, Item: linkItem(link), ...IF_NEW })),
+    );
   }
 
   async getLink(incidentId: string, ticketId: string): Promise<IncidentLink | undefined> {
@@ -151,42 +143,24 @@ export class DynamoIncidentStore implements IncidentStore {
     return res.Item?.link as IncidentLink | undefined;
   }
 
-  async saveLink(link: IncidentLink, expectedVersion: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...linkKey(link.incidentId, link.ticketId),
-            entity: 'incident-link',
-            version: link.version,
-            link,
-          },
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': expectedVersion },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+  saveLink(link: IncidentLink, expectedVersion: number): Promise<boolean> {
+    return this.conditionally(
+      this.client.send(
+        new PutCommand({ TableName: this.table, Item: linkItem(link), ...ifVersion(expectedVersion) }),
+      ),
+    );
   }
 
-  async unlink(incidentId: string, ticketId: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  unlink(incidentId: string, ticketId: string): Promise<boolean> {
+    return this.conditionally(
+      this.client.send(
         new DeleteCommand({
           TableName: this.table,
           Key: linkKey(incidentId, ticketId),
           ConditionExpression: 'attribute_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async links(incidentId: string): Promise<IncidentLink[]> {
