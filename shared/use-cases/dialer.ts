@@ -98,7 +98,6 @@ async function dueJobs(deps: Dependencies, now: string, limit: number): Promise<
 }
 
 type DialOne = 'started' | 'ended' | 'stale' | 'no_slot' | 'rate_limited' | 'throttled';
-type ClaimOne = { readonly claimed: CallJob; readonly second: number } | 'stale' | 'no_slot' | 'rate_limited';
 
 /**
  * Starts are counted per clock second. A start claimed late in a second could reach Connect in the next one
@@ -113,8 +112,7 @@ function countingSecond(deps: Dependencies): number | undefined {
   return ms % 1000 >= 1000 - RATE_GUARD_MS ? undefined : Math.floor(ms / 1000);
 }
 
-/** Claim the job's next attempt with its concurrent-call slot and a start in this second. */
-async function claimOne(deps: Dependencies, job: CallJob): Promise<ClaimOne> {
+async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
   const cfg = deps.config.dialer;
   const now = deps.clock.now().toISOString();
   if (!isDialable(job, now)) return 'stale';
@@ -128,12 +126,7 @@ async function claimOne(deps: Dependencies, job: CallJob): Promise<ClaimOne> {
     second,
     atMs,
   });
-  return claim === 'claimed' ? { claimed, second } : claim;
-}
-
-/** Start the claimed attempt's call, unless its second has passed meanwhile (then the claim is given back). */
-async function startClaimed(deps: Dependencies, claimed: CallJob, second: number): Promise<DialOne> {
-  const now = deps.clock.now().toISOString();
+  if (claim !== 'claimed') return claim;
   if (countingSecond(deps) !== second) {
     // The start was counted against a second that has passed: give it back rather than exceed the next one.
     await deps.callJobs.release(releaseThrottledAttempt(claimed, now, 0), claimed.version);
@@ -220,22 +213,19 @@ export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
     if (batch.length === 0) break;
     let progressed = false;
     let stop: DialReport['stoppedBy'] | undefined;
-    // One after the other: each start is claimed (a slot and a start of this second) right before it is
-    // sent, so it reaches Connect in the second it was counted for, and starts spread as Connect's bucket
-    // refills instead of arriving together.
     for (const job of batch) {
-      const c = await claimOne(deps, job);
-      if (c === 'stale') continue;
-      const r = typeof c === 'string' ? c : await startClaimed(deps, c.claimed, c.second);
+      const r = await dialOne(deps, job);
       if (r === 'started' || r === 'ended') {
         started += r === 'started' ? 1 : 0;
         progressed = true;
-        continue;
+      } else if (r === 'no_slot') {
+        stop = 'slots';
+        break;
+      } else if (r === 'rate_limited' || r === 'throttled') {
+        throttled += r === 'throttled' ? 1 : 0;
+        stop = 'rate';
+        break;
       }
-      if (r === 'stale') continue;
-      throttled += r === 'throttled' ? 1 : 0;
-      stop = r === 'no_slot' ? 'slots' : 'rate';
-      break;
     }
     if (stop) {
       stoppedBy = stop;
