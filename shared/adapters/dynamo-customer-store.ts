@@ -295,8 +295,11 @@ export class DynamoCustomerStore implements CustomerStore {
     return [{ index: 'gsi1', partition: ALL_CUSTOMERS }];
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Customer[]> {
-    const all: Customer[] = [];
+  /** Every item a query finds, page after page. */
+  private async queryAllItems(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    const all: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const res = await this.client.send(
@@ -306,10 +309,14 @@ export class DynamoCustomerStore implements CustomerStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of res.Items ?? []) all.push(item.customer as Customer);
+      all.push(...(res.Items ?? []));
       start = res.LastEvaluatedKey;
     } while (start);
     return all;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Customer[]> {
+    return (await this.queryAllItems(input)).map((item) => item.customer as Customer);
   }
 
   async select(selection: AreaSelection): Promise<Customer[]> {
@@ -363,25 +370,15 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async findByPhoneWithRecipients(e164: string): Promise<{ customer?: Customer; recipients: Recipient[] }> {
-    let customer: Customer | undefined;
-    const recipients: Recipient[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          IndexName: 'gsi4',
-          KeyConditionExpression: 'gsi4pk = :p',
-          ExpressionAttributeValues: { ':p': customerPhoneKey(e164) },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        if (item.entity === 'customer') customer ??= item.customer as Customer;
-        else if (item.entity === 'recipient') recipients.push(item.recipient as Recipient);
-      }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await this.queryAllItems({
+      IndexName: 'gsi4',
+      KeyConditionExpression: 'gsi4pk = :p',
+      ExpressionAttributeValues: { ':p': customerPhoneKey(e164) },
+    });
+    const customer = items.find((item) => item.entity === 'customer')?.customer as Customer | undefined;
+    const recipients = items
+      .filter((item) => item.entity === 'recipient')
+      .map((item) => item.recipient as Recipient);
     return { ...(customer ? { customer } : {}), recipients };
   }
 
