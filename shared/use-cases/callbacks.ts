@@ -198,9 +198,12 @@ async function answerPromises(deps: Dependencies, ticketId: string): Promise<Cal
   return all;
 }
 
-/** Promised-answer callbacks of a complaint that have not ended (waiting, or ringing now). */
+/** A promised-answer callback that has not ended (waiting, or ringing now). */
+const isOpenPromise = (job: CallJob) => job.state === 'pending' || job.state === 'dialing';
+
+/** Promised-answer callbacks of a complaint that have not ended. */
 async function openAnswerPromises(deps: Dependencies, ticketId: string): Promise<CallJob[]> {
-  return (await answerPromises(deps, ticketId)).filter((j) => j.state === 'pending' || j.state === 'dialing');
+  return (await answerPromises(deps, ticketId)).filter(isOpenPromise);
 }
 
 /**
@@ -217,7 +220,7 @@ export async function promiseAnswer(
   if (!ticket) throw new NotFoundError(`Complaint ${ticketId} not found`);
   assertPromisable(ticket);
   const promises = await answerPromises(deps, ticket.id);
-  const earlier = promises.find((j) => j.state === 'pending' || j.state === 'dialing');
+  const earlier = promises.find(isOpenPromise);
   if (earlier) {
     throw new ConflictError(
       `An answer on complaint ${ticket.id} is already promised (call ${earlier.id}, due ${earlier.dueAt})`,
