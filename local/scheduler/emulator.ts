@@ -40,10 +40,10 @@ import {
 import {
   type DeliveryRecord,
   type GroupRecord,
-  loadState,
+  type JournalEntry,
   type ScheduleRecord,
+  SchedulerJournal,
   type SchedulerState,
-  saveState,
 } from './persistence';
 import {
   createGroupSchema,
@@ -113,7 +113,7 @@ export interface SchedulerEmulatorOptions {
   invokeTarget: InvokeTarget;
   /** Called with DeadLetterConfig.Arn when an occurrence runs out of retries or age. */
   deadLetter?: (arn: string, event: DeadLetterEvent) => Promise<void> | void;
-  /** JSON file the schedules are saved to after every change and loaded from at construction. */
+  /** Snapshot file of the state, loaded at construction; each change goes to a journal beside it. */
   dataFile?: string;
   region?: string;
   accountId?: string;
@@ -196,6 +196,7 @@ export class SchedulerEmulator {
   private readonly groups = new Map<string, GroupRecord>();
   private readonly schedules = new Map<string, ScheduleRecord>();
   private deliveries: DeliveryRecord[] = [];
+  private readonly journal: SchedulerJournal | undefined;
   private runChain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
@@ -205,21 +206,23 @@ export class SchedulerEmulator {
     this.accountId = options.accountId ?? '000000000000';
     this.logger = options.logger ?? consoleLogger;
     this.retryDelayMs = options.retryDelayMs ?? 60_000;
-    const saved = options.dataFile ? loadState(options.dataFile) : undefined;
-    for (const group of saved?.groups ?? []) this.groups.set(group.Name, group);
-    for (const schedule of saved?.schedules ?? [])
+    const opened = options.dataFile ? SchedulerJournal.open(options.dataFile) : undefined;
+    this.journal = opened?.journal;
+    for (const group of opened?.saved.groups ?? []) this.groups.set(group.Name, group);
+    for (const schedule of opened?.saved.schedules ?? [])
       this.schedules.set(keyOf(schedule.GroupName, schedule.Name), schedule);
-    this.deliveries = saved?.deliveries ?? [];
+    this.deliveries = opened?.saved.deliveries ?? [];
     if (!this.groups.has(DEFAULT_GROUP)) {
       const now = this.nowMs();
-      this.groups.set(DEFAULT_GROUP, {
+      const group: GroupRecord = {
         Name: DEFAULT_GROUP,
         Arn: this.groupArn(DEFAULT_GROUP),
         CreationDate: now,
         LastModificationDate: now,
         Tags: [],
-      });
-      this.persist();
+      };
+      this.groups.set(DEFAULT_GROUP, group);
+      this.record({ change: 'group-saved', group });
     }
   }
 
@@ -240,7 +243,7 @@ export class SchedulerEmulator {
     const now = this.nowMs();
     const record = this.buildRecord(parsed, group, { uid: randomUUID(), CreationDate: now }, now);
     this.schedules.set(keyOf(group, parsed.Name), record);
-    this.persist();
+    this.record({ change: 'schedule-saved', schedule: record });
     this.logger.info('schedule created', { name: record.Name, group });
     return { ScheduleArn: record.Arn };
   }
@@ -259,7 +262,7 @@ export class SchedulerEmulator {
       now,
     );
     this.schedules.set(keyOf(group, parsed.Name), record);
-    this.persist();
+    this.record({ change: 'schedule-saved', schedule: record });
     return { ScheduleArn: record.Arn };
   }
 
@@ -298,7 +301,7 @@ export class SchedulerEmulator {
     const group = ref.GroupName ?? DEFAULT_GROUP;
     const record = this.requireSchedule(group, ref.Name);
     this.schedules.delete(keyOf(group, ref.Name));
-    this.persist();
+    this.record({ change: 'schedule-deleted', group, name: ref.Name });
     const pending = this.deliveries.filter((d) => d.scheduleUid === record.uid).length;
     if (pending > 0) {
       // Already-claimed occurrences still get delivered: delivery is at least once.
@@ -347,7 +350,7 @@ export class SchedulerEmulator {
       Tags: parsed.Tags ?? [],
     };
     this.groups.set(group.Name, group);
-    this.persist();
+    this.record({ change: 'group-saved', group });
     return { ScheduleGroupArn: group.Arn };
   }
 
@@ -375,7 +378,7 @@ export class SchedulerEmulator {
       if (schedule.GroupName === name) this.schedules.delete(key);
     }
     this.groups.delete(name);
-    this.persist();
+    this.record({ change: 'group-deleted', name });
   }
 
   // ---------------------------------------------------------------- tags (schedule groups only, as in AWS)
@@ -390,14 +393,14 @@ export class SchedulerEmulator {
     const byKey = new Map(group.Tags.map((t) => [t.Key, t]));
     for (const tag of tags) byKey.set(tag.Key, tag);
     group.Tags = [...byKey.values()];
-    this.persist();
+    this.record({ change: 'group-saved', group });
   }
 
   untagResource(input: UntagResourceInput): void {
     const keys = parseOrThrow(z.array(z.string()).min(1).max(200), input.TagKeys);
     const group = this.requireGroupByArn(input.ResourceArn);
     group.Tags = group.Tags.filter((t) => !keys.includes(t.Key));
-    this.persist();
+    this.record({ change: 'group-saved', group });
   }
 
   // ---------------------------------------------------------------- firing
@@ -456,7 +459,11 @@ export class SchedulerEmulator {
     let invocations = 0;
     for (const delivery of due) {
       if (await this.attemptDelivery(delivery, now)) invocations += 1;
-      this.persist();
+      this.record(
+        this.deliveries.includes(delivery)
+          ? { change: 'delivery-saved', delivery }
+          : { change: 'delivery-settled', deliveryId: delivery.deliveryId },
+      );
     }
     this.deleteCompletedSchedules();
     return invocations;
@@ -464,10 +471,9 @@ export class SchedulerEmulator {
 
   /** Moves each due occurrence into the delivery list and advances its schedule, before any target runs. */
   private claimDueOccurrences(now: number): void {
-    let changed = false;
     for (const schedule of this.schedules.values()) {
       if (schedule.State !== 'ENABLED' || schedule.nextFireAt === null || schedule.nextFireAt > now) continue;
-      this.deliveries.push({
+      const delivery: DeliveryRecord = {
         deliveryId: randomUUID(),
         scheduleUid: schedule.uid,
         Name: schedule.Name,
@@ -478,15 +484,15 @@ export class SchedulerEmulator {
         attempts: 0,
         firstAttemptAt: null,
         nextAttemptAt: schedule.nextFireAt,
-      });
+      };
+      this.deliveries.push(delivery);
       const expression = parseScheduleExpression(schedule.ScheduleExpression);
       schedule.nextFireAt =
         expression.kind === 'at'
           ? null
           : (nextFireTime(expression, new Date(now + 1), this.windowOf(schedule))?.getTime() ?? null);
-      changed = true;
+      this.record({ change: 'occurrence-claimed', delivery, schedule });
     }
-    if (changed) this.persist();
   }
 
   /** Returns whether the target was invoked. */
@@ -606,15 +612,13 @@ export class SchedulerEmulator {
 
   /** ActionAfterCompletion DELETE: a schedule with nothing left to fire goes once its last delivery settles. */
   private deleteCompletedSchedules(): void {
-    let changed = false;
     for (const [key, schedule] of this.schedules) {
       if (schedule.ActionAfterCompletion !== 'DELETE' || schedule.nextFireAt !== null) continue;
       if (this.deliveries.some((d) => d.scheduleUid === schedule.uid)) continue;
       this.schedules.delete(key);
-      changed = true;
+      this.record({ change: 'schedule-deleted', group: schedule.GroupName, name: schedule.Name });
       this.logger.info('completed schedule deleted', { name: schedule.Name, group: schedule.GroupName });
     }
-    if (changed) this.persist();
   }
 
   private fillContextAttributes(
@@ -744,15 +748,18 @@ export class SchedulerEmulator {
     return this.clock.now().getTime();
   }
 
-  private persist(): void {
-    if (!this.options.dataFile) return;
-    const state: SchedulerState = {
-      version: 1,
-      groups: [...this.groups.values()],
-      schedules: [...this.schedules.values()],
-      deliveries: this.deliveries,
-    };
-    saveState(this.options.dataFile, state);
+  /** Journals one change, folding the journal into a new snapshot once it outgrows the state. */
+  private record(entry: JournalEntry): void {
+    if (!this.journal) return;
+    this.journal.append(entry);
+    if (this.journal.isDueForCompaction(this.groups.size + this.schedules.size + this.deliveries.length)) {
+      const state: SchedulerState = {
+        groups: [...this.groups.values()],
+        schedules: [...this.schedules.values()],
+        deliveries: [...this.deliveries],
+      };
+      this.journal.compact(state);
+    }
   }
 }
 
