@@ -37,6 +37,7 @@ import {
   parseScheduleExpression,
   type ScheduleExpression,
 } from './expression';
+import { FireQueue } from './fire-queue';
 import {
   type DeliveryRecord,
   type GroupRecord,
@@ -44,7 +45,9 @@ import {
   type ScheduleRecord,
   SchedulerJournal,
   type SchedulerState,
+  scheduleKey,
 } from './persistence';
+import { SortedList } from './sorted-list';
 import {
   createGroupSchema,
   groupNameSchema,
@@ -154,7 +157,7 @@ const consoleLogger: SchedulerLogger = {
   error: (message, ...extra) => console.error(`[scheduler] ${message}`, ...extra),
 };
 
-const keyOf = (group: string, name: string) => `${group}/${name}`;
+const keyOf = scheduleKey;
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const optionalDate = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
@@ -169,6 +172,34 @@ function decodeToken(token: string | undefined): number {
       .object({ offset: z.number().int().nonnegative() })
       .parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
     return parsed.offset;
+  } catch {
+    throw validationError('The NextToken is not valid.');
+  }
+}
+
+/** A schedule's place in ListSchedules' order: group, then name. */
+type ListingKey = readonly [group: string, name: string];
+
+// The same order as String.prototype.localeCompare, which ListSchedules sorted with.
+const collate = new Intl.Collator().compare;
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const compareGroups = (a: string, b: string) => collate(a, b) || byCodeUnits(a, b);
+const compareListingKeys = (a: ListingKey, b: ListingKey) =>
+  compareGroups(a[0], b[0]) || collate(a[1], b[1]) || byCodeUnits(a[1], b[1]);
+
+/** ListSchedules' NextToken names the last schedule returned, so the next page starts right after it. */
+function encodeListingCursor(schedule: ScheduleRecord): string {
+  return Buffer.from(JSON.stringify({ after: [schedule.GroupName, schedule.Name] }), 'utf8').toString(
+    'base64url',
+  );
+}
+
+function decodeListingCursor(token: string | undefined): ListingKey | undefined {
+  if (token === undefined) return undefined;
+  try {
+    return z
+      .object({ after: z.tuple([z.string(), z.string()]) })
+      .parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8'))).after;
   } catch {
     throw validationError('The NextToken is not valid.');
   }
@@ -195,7 +226,12 @@ export class SchedulerEmulator {
   private readonly retryDelayMs: number;
   private readonly groups = new Map<string, GroupRecord>();
   private readonly schedules = new Map<string, ScheduleRecord>();
-  private deliveries: DeliveryRecord[] = [];
+  private readonly listingOrder = new SortedList<ListingKey>(compareListingKeys);
+  private readonly fireQueue = new FireQueue();
+  /** ActionAfterCompletion DELETE schedules with nothing left to fire: deleted once their deliveries settle. */
+  private readonly completedSchedules = new Set<string>();
+  private readonly deliveries = new Map<string, DeliveryRecord>();
+  private readonly pendingBySchedule = new Map<string, number>();
   private readonly journal: SchedulerJournal | undefined;
   private runChain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -209,9 +245,8 @@ export class SchedulerEmulator {
     const opened = options.dataFile ? SchedulerJournal.open(options.dataFile) : undefined;
     this.journal = opened?.journal;
     for (const group of opened?.saved.groups ?? []) this.groups.set(group.Name, group);
-    for (const schedule of opened?.saved.schedules ?? [])
-      this.schedules.set(keyOf(schedule.GroupName, schedule.Name), schedule);
-    this.deliveries = opened?.saved.deliveries ?? [];
+    for (const schedule of opened?.saved.schedules ?? []) this.putSchedule(schedule);
+    for (const delivery of opened?.saved.deliveries ?? []) this.putDelivery(delivery);
     if (!this.groups.has(DEFAULT_GROUP)) {
       const now = this.nowMs();
       const group: GroupRecord = {
@@ -242,7 +277,7 @@ export class SchedulerEmulator {
     }
     const now = this.nowMs();
     const record = this.buildRecord(parsed, group, { uid: randomUUID(), CreationDate: now }, now);
-    this.schedules.set(keyOf(group, parsed.Name), record);
+    this.putSchedule(record);
     this.record({ change: 'schedule-saved', schedule: record });
     this.logger.info('schedule created', { name: record.Name, group });
     return { ScheduleArn: record.Arn };
@@ -261,7 +296,7 @@ export class SchedulerEmulator {
       { uid: existing.uid, CreationDate: existing.CreationDate, ClientToken: existing.ClientToken },
       now,
     );
-    this.schedules.set(keyOf(group, parsed.Name), record);
+    this.putSchedule(record);
     this.record({ change: 'schedule-saved', schedule: record });
     return { ScheduleArn: record.Arn };
   }
@@ -300,9 +335,9 @@ export class SchedulerEmulator {
     const ref = parseOrThrow(scheduleRefSchema, input);
     const group = ref.GroupName ?? DEFAULT_GROUP;
     const record = this.requireSchedule(group, ref.Name);
-    this.schedules.delete(keyOf(group, ref.Name));
+    this.removeSchedule(keyOf(group, ref.Name));
     this.record({ change: 'schedule-deleted', group, name: ref.Name });
-    const pending = this.deliveries.filter((d) => d.scheduleUid === record.uid).length;
+    const pending = this.pendingBySchedule.get(record.uid) ?? 0;
     if (pending > 0) {
       // Already-claimed occurrences still get delivered: delivery is at least once.
       this.logger.warn('schedule deleted while deliveries are still pending', {
@@ -316,12 +351,29 @@ export class SchedulerEmulator {
   listSchedules(input: ListSchedulesInput = {}): ListSchedulesOutput {
     const query = parseOrThrow(listSchedulesSchema, input);
     if (query.GroupName !== undefined) this.requireGroup(query.GroupName);
-    const matching = [...this.schedules.values()]
-      .filter((s) => query.GroupName === undefined || s.GroupName === query.GroupName)
-      .filter((s) => query.NamePrefix === undefined || s.Name.startsWith(query.NamePrefix))
-      .filter((s) => query.State === undefined || s.State === query.State)
-      .sort((a, b) => a.GroupName.localeCompare(b.GroupName) || a.Name.localeCompare(b.Name));
-    const { slice, NextToken } = page(matching, query.MaxResults, query.NextToken);
+    const size = query.MaxResults ?? 100;
+    const cursor = decodeListingCursor(query.NextToken);
+    // A group's schedules sit together in the order: start at the group, stop where it ends.
+    const start: ListingKey | undefined =
+      cursor ?? (query.GroupName === undefined ? undefined : [query.GroupName, '']);
+    const slice: ScheduleRecord[] = [];
+    let more = false;
+    for (const [group, name] of this.listingOrder.from(start, { after: cursor !== undefined })) {
+      if (query.GroupName !== undefined && group !== query.GroupName) {
+        if (compareGroups(group, query.GroupName) > 0) break;
+        continue;
+      }
+      const s = this.schedules.get(keyOf(group, name)) as ScheduleRecord;
+      if (query.NamePrefix !== undefined && !s.Name.startsWith(query.NamePrefix)) continue;
+      if (query.State !== undefined && s.State !== query.State) continue;
+      if (slice.length === size) {
+        more = true;
+        break;
+      }
+      slice.push(s);
+    }
+    const last = slice.at(-1);
+    const NextToken = more && last ? encodeListingCursor(last) : undefined;
     return {
       Schedules: slice.map((s) => ({
         Arn: s.Arn,
@@ -374,9 +426,12 @@ export class SchedulerEmulator {
     const name = parseOrThrow(groupNameSchema, input.Name);
     if (name === DEFAULT_GROUP) throw validationError('The default schedule group cannot be deleted.');
     this.requireGroup(name);
-    for (const [key, schedule] of this.schedules) {
-      if (schedule.GroupName === name) this.schedules.delete(key);
+    const inGroup: ListingKey[] = [];
+    for (const key of this.listingOrder.from([name, ''])) {
+      if (key[0] !== name) break;
+      inGroup.push(key);
     }
+    for (const [group, schedule] of inGroup) this.removeSchedule(keyOf(group, schedule));
     this.groups.delete(name);
     this.record({ change: 'group-deleted', name });
   }
@@ -441,13 +496,14 @@ export class SchedulerEmulator {
 
   /** Occurrences claimed but not yet delivered or given up (for tests and diagnostics). */
   pendingDeliveries(): readonly DeliveryRecord[] {
-    return this.deliveries;
+    return [...this.deliveries.values()];
   }
 
   private async runDueNow(): Promise<number> {
     const now = this.nowMs();
     this.claimDueOccurrences(now);
-    const due = this.deliveries
+    // Only occurrences in flight are scanned here (settled ones leave the map), not every schedule.
+    const due = [...this.deliveries.values()]
       .filter((d) => d.nextAttemptAt <= now)
       .sort(
         (a, b) =>
@@ -460,7 +516,7 @@ export class SchedulerEmulator {
     for (const delivery of due) {
       if (await this.attemptDelivery(delivery, now)) invocations += 1;
       this.record(
-        this.deliveries.includes(delivery)
+        this.deliveries.has(delivery.deliveryId)
           ? { change: 'delivery-saved', delivery }
           : { change: 'delivery-settled', deliveryId: delivery.deliveryId },
       );
@@ -471,8 +527,10 @@ export class SchedulerEmulator {
 
   /** Moves each due occurrence into the delivery list and advances its schedule, before any target runs. */
   private claimDueOccurrences(now: number): void {
-    for (const schedule of this.schedules.values()) {
-      if (schedule.State !== 'ENABLED' || schedule.nextFireAt === null || schedule.nextFireAt > now) continue;
+    for (const key of this.fireQueue.takeDue(now)) {
+      const schedule = this.schedules.get(key);
+      // The queue holds only stored, enabled schedules with a next occurrence.
+      if (schedule === undefined || schedule.nextFireAt === null) continue;
       const delivery: DeliveryRecord = {
         deliveryId: randomUUID(),
         scheduleUid: schedule.uid,
@@ -485,12 +543,13 @@ export class SchedulerEmulator {
         firstAttemptAt: null,
         nextAttemptAt: schedule.nextFireAt,
       };
-      this.deliveries.push(delivery);
+      this.putDelivery(delivery);
       const expression = parseScheduleExpression(schedule.ScheduleExpression);
       schedule.nextFireAt =
         expression.kind === 'at'
           ? null
           : (nextFireTime(expression, new Date(now + 1), this.windowOf(schedule))?.getTime() ?? null);
+      this.fileForFiring(key, schedule);
       this.record({ change: 'occurrence-claimed', delivery, schedule });
     }
   }
@@ -612,10 +671,10 @@ export class SchedulerEmulator {
 
   /** ActionAfterCompletion DELETE: a schedule with nothing left to fire goes once its last delivery settles. */
   private deleteCompletedSchedules(): void {
-    for (const [key, schedule] of this.schedules) {
-      if (schedule.ActionAfterCompletion !== 'DELETE' || schedule.nextFireAt !== null) continue;
-      if (this.deliveries.some((d) => d.scheduleUid === schedule.uid)) continue;
-      this.schedules.delete(key);
+    for (const key of this.completedSchedules) {
+      const schedule = this.schedules.get(key);
+      if (schedule === undefined || this.pendingBySchedule.has(schedule.uid)) continue;
+      this.removeSchedule(key);
       this.record({ change: 'schedule-deleted', group: schedule.GroupName, name: schedule.Name });
       this.logger.info('completed schedule deleted', { name: schedule.Name, group: schedule.GroupName });
     }
@@ -634,8 +693,52 @@ export class SchedulerEmulator {
       .replaceAll('<aws.scheduler.attempt-number>', String(attempt));
   }
 
+  private putDelivery(delivery: DeliveryRecord): void {
+    if (!this.deliveries.has(delivery.deliveryId)) {
+      this.pendingBySchedule.set(
+        delivery.scheduleUid,
+        (this.pendingBySchedule.get(delivery.scheduleUid) ?? 0) + 1,
+      );
+    }
+    this.deliveries.set(delivery.deliveryId, delivery);
+  }
+
   private removeDelivery(delivery: DeliveryRecord): void {
-    this.deliveries = this.deliveries.filter((d) => d.deliveryId !== delivery.deliveryId);
+    if (!this.deliveries.delete(delivery.deliveryId)) return;
+    const left = (this.pendingBySchedule.get(delivery.scheduleUid) ?? 1) - 1;
+    if (left > 0) this.pendingBySchedule.set(delivery.scheduleUid, left);
+    else this.pendingBySchedule.delete(delivery.scheduleUid);
+  }
+
+  /** Stores a new or replaced schedule and files it in the listing order and the fire queue. */
+  private putSchedule(schedule: ScheduleRecord): void {
+    const key = keyOf(schedule.GroupName, schedule.Name);
+    if (!this.schedules.has(key)) this.listingOrder.insert([schedule.GroupName, schedule.Name]);
+    this.schedules.set(key, schedule);
+    this.fileForFiring(key, schedule);
+  }
+
+  private removeSchedule(key: string): void {
+    const schedule = this.schedules.get(key);
+    if (schedule === undefined) return;
+    this.schedules.delete(key);
+    this.listingOrder.delete([schedule.GroupName, schedule.Name]);
+    this.fireQueue.delete(key);
+    this.completedSchedules.delete(key);
+  }
+
+  /** Keeps the fire queue and the completed set in step with the schedule's state and next occurrence. */
+  private fileForFiring(key: string, schedule: ScheduleRecord): void {
+    if (schedule.State === 'ENABLED' && schedule.nextFireAt !== null) {
+      this.fireQueue.set(key, schedule.nextFireAt);
+    } else {
+      this.fireQueue.delete(key);
+    }
+    if (schedule.ActionAfterCompletion === 'DELETE' && schedule.nextFireAt === null) {
+      this.completedSchedules.add(key);
+    } else {
+      this.completedSchedules.delete(key);
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -752,11 +855,11 @@ export class SchedulerEmulator {
   private record(entry: JournalEntry): void {
     if (!this.journal) return;
     this.journal.append(entry);
-    if (this.journal.isDueForCompaction(this.groups.size + this.schedules.size + this.deliveries.length)) {
+    if (this.journal.isDueForCompaction(this.groups.size + this.schedules.size + this.deliveries.size)) {
       const state: SchedulerState = {
         groups: [...this.groups.values()],
         schedules: [...this.schedules.values()],
-        deliveries: [...this.deliveries],
+        deliveries: [...this.deliveries.values()],
       };
       this.journal.compact(state);
     }
