@@ -7,6 +7,7 @@ import { incidentHotlineBench } from './suites/incident-hotline';
 import { phoneBench } from './suites/phone';
 import { registerBench } from './suites/register';
 import { reportsBench } from './suites/reports';
+import { schedulerStateBench } from './suites/scheduler-state';
 
 /** `npm run bench [suite...]`: every performance target of the hotline, printed as one table. */
 const suites: Record<string, () => Promise<BenchRow[]>> = {
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   phone: phoneBench,
   register: registerBench,
   reports: reportsBench,
+  'scheduler-state': schedulerStateBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
