@@ -1,6 +1,4 @@
-import { deskMetrics } from '#infra/desk-metrics';
-
-export type DeskMetricName = typeof deskMetrics.deadlineBreaches | typeof deskMetrics.broadcastFailures;
+import { type DeskMetricName, deskMetrics } from '#shared/desk-metric-names';
 
 /**
  * One CloudWatch embedded-metric-format line on stdout (Lambda turns it into the metric): namespace

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deskMetrics } from '#infra/desk-metrics';
 import { emitDeskMetric } from '#shared/adapters/desk-metrics';
+import { deskMetrics } from '#shared/desk-metric-names';
 
 // The test runs drop metric lines (test/support/quiet.ts); these tests look at them.
 beforeEach(() => {
