@@ -11,8 +11,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '#functions/catalog';
 import { functionBundling } from '#infra/bundling';
-import { deskMetrics } from '#infra/desk-metrics';
 import type { StageConfig } from '#infra/stage-config';
+import { deskMetrics } from '#shared/desk-metric-names';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { acknowledgeTableIndexGrant } from './nag-acknowledgements';
 

@@ -15,8 +15,8 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { deskMetrics } from '#infra/desk-metrics';
 import type { StageConfig } from '#infra/stage-config';
+import { deskMetrics } from '#shared/desk-metric-names';
 import { type AppFunction, serviceName } from './app-function';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -28,7 +28,7 @@ export interface OperationsProps {
   readonly connectInstanceId: string;
 }
 
-/** A desk metric (infra/desk-metrics.ts), summed over five minutes. */
+/** A desk metric (shared/desk-metric-names.ts), summed over five minutes. */
 export function deskMetric(name: string): Metric {
   return new Metric({
     namespace: deskMetrics.namespace,

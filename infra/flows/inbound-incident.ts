@@ -6,7 +6,7 @@
  * incidents. Everyone else, and every failure, goes straight on to the usual start (screening, welcome,
  * menu). Notice first, because in an outage the hotline is flooded: the notice must not wait for anything else.
  */
-import type { FlowContext } from './index.ts';
+import type { FlowContext } from './flow-context.ts';
 import type { FlowBuilder } from './lib/builder.ts';
 
 /** Catalog ids of the Lambdas these steps invoke (functions/catalog.ts). */

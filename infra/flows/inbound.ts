@@ -13,8 +13,8 @@ import {
   severityPrompt,
 } from '#shared/domain/caller-keypad';
 import { type HoursOfOperationData, hoursOfOperation } from './contact-center.ts';
+import type { FlowContext } from './flow-context.ts';
 import { INCIDENT_STEPS_START, incidentNoticeSteps } from './inbound-incident.ts';
-import type { FlowContext } from './index.ts';
 import { FlowBuilder } from './lib/builder.ts';
 import type { FlowDocument } from './lib/flow-language.ts';
 

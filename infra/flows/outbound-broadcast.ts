@@ -1,4 +1,4 @@
-import type { FlowContext } from './index.ts';
+import type { FlowContext } from './flow-context.ts';
 import { FlowBuilder } from './lib/builder.ts';
 import type { FlowDocument } from './lib/flow-language.ts';
 

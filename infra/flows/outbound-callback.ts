@@ -3,7 +3,7 @@
  * answer ("within half an hour", job attribute callbackPurpose=answer_promise) first tells the confirmed
  * customer the status of their complaint, then offers an agent.
  */
-import type { FlowContext } from './index.ts';
+import type { FlowContext } from './flow-context.ts';
 import { FlowBuilder } from './lib/builder.ts';
 import type { FlowDocument } from './lib/flow-language.ts';
 import { confirmIdentity, OUTBOUND_FLOW_FUNCTIONS, OUTBOUND_PROMPTS } from './outbound-common.ts';

@@ -1,5 +1,5 @@
 /** The outbound satisfaction survey: confirm the customer, then a rating 1-5 on the keypad. */
-import type { FlowContext } from './index.ts';
+import type { FlowContext } from './flow-context.ts';
 import { FlowBuilder } from './lib/builder.ts';
 import type { FlowDocument } from './lib/flow-language.ts';
 import { confirmIdentity, OUTBOUND_FLOW_FUNCTIONS, OUTBOUND_PROMPTS } from './outbound-common.ts';

@@ -1,4 +1,5 @@
 import { ConflictError, ForbiddenError, InvalidInputError, TransitionNotAllowedError } from './errors';
+import type { AnswerChannel, Remedy, RemedyAction, RemedyAnswer, RemedyKind } from './remedy-record';
 import type { DeadlinePolicy } from './severity';
 import {
   type Actor,
@@ -15,72 +16,26 @@ import {
  * a supervisor approves it when it costs money or exceeds the handler's authority, it is offered, the
  * customer's answer is recorded, and each department carries out its part. Pure: no storage, no clock.
  */
-export const remedyKinds = ['apology', 'repair', 'refund', 'compensation', 'gift'] as const;
-export type RemedyKind = (typeof remedyKinds)[number];
+
+// The stored shape (remedy-record.ts) is part of this module's vocabulary for its users.
+export {
+  type AnswerChannel,
+  answerChannels,
+  type Remedy,
+  type RemedyAction,
+  type RemedyActionStatus,
+  type RemedyAnswer,
+  type RemedyKind,
+  type RemedyStatus,
+  remedyAnswers,
+  remedyKinds,
+} from './remedy-record';
 
 /** Kinds that pay the customer: they always need a supervisor (a gift only when it has an amount). */
 const moneyKinds: readonly RemedyKind[] = ['refund', 'compensation', 'gift'];
 /** Kinds that must carry an amount, and the one that may not. */
 const amountRequired: readonly RemedyKind[] = ['refund', 'compensation'];
 const amountForbidden: readonly RemedyKind[] = ['apology'];
-
-/** How the customer gave their answer (the procedure has the customer sign an agreement). */
-export const answerChannels = ['phone', 'in_person', 'letter', 'email', 'signed_form'] as const;
-export type AnswerChannel = (typeof answerChannels)[number];
-
-export const remedyAnswers = ['agreed', 'refused'] as const;
-export type RemedyAnswer = (typeof remedyAnswers)[number];
-
-export type RemedyStatus = 'proposed' | 'approved' | 'rejected' | 'offered' | 'agreed' | 'refused';
-
-/**
- * A department's part: `pending` until the customer agrees, then `open` (a task with a due time, escalated
- * when late) until the department reports it `done`; `cancelled` when the remedy is rejected or refused.
- */
-export type RemedyActionStatus = 'pending' | 'open' | 'done' | 'cancelled';
-
-export interface RemedyAction {
-  readonly id: string;
-  readonly department: string;
-  readonly task: string;
-  readonly dueAt: string;
-  readonly status: RemedyActionStatus;
-  readonly openedAt?: string;
-  readonly doneAt?: string;
-  readonly doneBy?: string;
-  readonly note?: string;
-  /** When the late action was escalated to the supervisor (once). */
-  readonly escalatedAt?: string;
-}
-
-export interface Remedy {
-  readonly id: string;
-  readonly kind: RemedyKind;
-  readonly amount?: number;
-  readonly currency?: string;
-  readonly description: string;
-  readonly needsApproval: boolean;
-  readonly status: RemedyStatus;
-  readonly proposedBy: string;
-  readonly proposedAt: string;
-  readonly decision?: {
-    readonly approved: boolean;
-    readonly by: string;
-    readonly at: string;
-    readonly reason?: string;
-  };
-  readonly offer?: { readonly by: string; readonly at: string; readonly note?: string };
-  readonly answer?: {
-    readonly answer: RemedyAnswer;
-    readonly how: AnswerChannel;
-    /** When the customer answered (may be earlier than when it was recorded, e.g. a letter). */
-    readonly answeredAt: string;
-    readonly recordedBy: string;
-    readonly recordedAt: string;
-    readonly note?: string;
-  };
-  readonly actions: readonly RemedyAction[];
-}
 
 export interface RemedyPolicy {
   /** The largest amount a handler may offer without a supervisor, in `currency`. */

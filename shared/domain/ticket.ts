@@ -1,5 +1,5 @@
 import { ForbiddenError, InvalidInputError, TransitionNotAllowedError } from './errors';
-import type { Remedy } from './remedy';
+import type { Remedy } from './remedy-record';
 import { addMinutes, type DeadlineKind, type DeadlinePolicy, deadlineKinds, type Severity } from './severity';
 
 export const channels = ['phone', 'web_form', 'email', 'walk_in', 'letter'] as const;

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineApp } from '#infra/build-app';
 import { DeadLetterQueue } from '#infra/constructs/dead-letter-queue';
-import { deskMetrics } from '#infra/desk-metrics';
+import { deskMetrics } from '#shared/desk-metric-names';
 import { buildWiredTestApp } from './support';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
