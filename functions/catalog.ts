@@ -63,7 +63,8 @@ export function recurringSchedules(
   return specs.flatMap((f) => (f.schedules ?? []).map((schedule) => ({ functionId: f.id, schedule })));
 }
 
-export type FunctionTrigger = 'contactFlow' | 'scheduler' | 'connectContactEvents';
+/** `tableStream`: the table's DynamoDB stream through an event source mapping (the one reactor). */
+export type FunctionTrigger = 'contactFlow' | 'scheduler' | 'connectContactEvents' | 'tableStream';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -267,6 +268,16 @@ export const functions = [
     timeoutSeconds: 8,
     memoryMb: 512,
     triggers: ['contactFlow'],
+  },
+  // The one reactor: what follows a saved change, read from the table's stream (shared/reactions/).
+  {
+    id: 'Reactor',
+    entry: 'functions/stream/reactor.ts',
+    description: 'Reacts to the desk event log (the table stream): timers, call jobs, mails, fan-out',
+    table: 'readWrite',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    triggers: ['tableStream'],
   },
   // Issue 5: deadlines, the outbound dialer, callbacks and the satisfaction survey.
   {
