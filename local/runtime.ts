@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
+import { DESK_EVENT_ENTITY } from '#shared/adapters/event-items';
 import { loadConfig } from '#shared/config';
 import { LocalClock } from './clock';
 import type { ConnectEmulator, ConnectLimits } from './connect/emulator';
@@ -16,6 +18,7 @@ import { createDevIdentityProvider, type DevIdentityProvider } from './identity'
 import { LambdaHost } from './lambda-host';
 import { createPortalRoutes } from './portal';
 import type { SchedulerEmulator } from './scheduler/emulator';
+import { StreamReactor } from './stream-reactor';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -50,10 +53,19 @@ export interface LocalRuntime {
   readonly tableName: string;
   readonly scheduler: SchedulerEmulator;
   readonly connect: ConnectEmulator;
+  /** The reactor's event source mapping: polls the table's stream, runs the Reactor function on it. */
+  readonly reactor: StreamReactor;
   readonly endpoints: LocalEndpoints;
+  /** Every reaction of every saved event done, and the work they started (tests, the clock). */
+  settled(): Promise<void>;
   token(username: string, groups: readonly string[]): Promise<string>;
   health(): Promise<{ status: 'ok' | 'degraded'; components: Record<string, ComponentHealth> }>;
   stop(): Promise<void>;
+}
+
+/** The mapping's filter criteria: only event-log items invoke the reactor. */
+function isDeskEventRecord(record: DynamoDBRecord): boolean {
+  return record.dynamodb?.NewImage?.entity?.S === DESK_EVENT_ENTITY;
 }
 
 async function freePort(host: string): Promise<number> {
@@ -107,14 +119,58 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.unshift(() => emulators.stop());
-    clock.beforeStep(() => lambdas.whenIdle());
-    clock.onAdvance(() => emulators.settle());
     const endpoints = { dynamodb: dynamo.endpoint, ...emulators.endpoints };
 
     // The handlers read configuration from the environment exactly as on Lambda.
     const env: Record<string, string> = { ...localHandlerEnv(endpoints, tableName), ...options.env };
     Object.assign(process.env, env);
-    setDependencies(createDependencies(loadConfig(process.env), clock));
+    const deps = createDependencies(loadConfig(process.env), clock);
+    setDependencies(deps);
+
+    // The deployed event source mapping, locally: the same Reactor function on the same stream records.
+    const reactor = new StreamReactor({
+      endpoint: dynamo.endpoint,
+      region: deps.config.region,
+      tableName,
+      dynamo: dynamo.client,
+      ...(dataDir ? { dataDir } : {}),
+      handler: (event) => lambdas.invoke<DynamoDBBatchResponse>('Reactor', event),
+      filter: isDeskEventRecord,
+      log,
+    });
+    // Every write of a handler may be an event: the next drain reads the stream (an idle one costs nothing).
+    deps.documentClient.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } finally {
+          reactor.noteWrite();
+        }
+      },
+      { step: 'initialize', name: 'noteWriteForReactor' },
+    );
+    stops.unshift(() => reactor.stop());
+    /** Handlers idle and every saved event reacted to, repeated while reactions save further events. */
+    const settled = async () => {
+      for (let round = 0; round < 20; round++) {
+        await lambdas.whenIdle();
+        const before = reactor.status().processed;
+        await reactor.drain();
+        await lambdas.whenIdle();
+        if (reactor.status().processed === before) return;
+      }
+    };
+    clock.beforeStep(settled);
+    clock.onAdvance(async () => {
+      // What a step fires (schedules, rings) saves events; their reactions may be due in the same step.
+      for (let round = 0; round < 5; round++) {
+        await emulators.settle();
+        const before = reactor.status().processed;
+        await settled();
+        if (reactor.status().processed === before) return;
+      }
+    });
+    await reactor.start();
 
     // Requests that arrive before everything is ready get a 503, never a hanging connection.
     let ready: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -146,6 +202,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         components.dynamodb = { status: 'down', endpoint: dynamo.endpoint, detail: (error as Error).name };
       }
       Object.assign(components, await emulators.health());
+      const reactions = reactor.status();
+      components.reactor = {
+        status: reactions.status,
+        endpoint: reactions.streamArn ?? dynamo.endpoint,
+        detail:
+          `${reactions.processed} records done, ${reactions.parked.length} parked` +
+          (reactions.detail ? `; ${reactions.detail}` : ''),
+      };
       const status = Object.values(components).every((c) => c.status === 'up') ? 'ok' : 'degraded';
       return { status, components } as const;
     };
@@ -187,6 +251,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         });
       }
       if (path === '/local/clock') return clockRoute(req, res, method);
+      if (path === '/local/reactor' && method === 'GET') return sendJson(res, 200, reactor.status());
+      if (path === '/local/reactor/drain' && method === 'POST') {
+        await settled();
+        return sendJson(res, 200, reactor.status());
+      }
       if (path.startsWith('/local/phone/') && emulators.phoneRoutes(req, res, path)) return;
       if (portal(req, res, path)) return;
       sendJson(res, 404, { message: 'Not Found' });
@@ -263,6 +332,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName,
       scheduler: emulators.scheduler,
       connect: emulators.connect,
+      reactor,
+      settled,
       endpoints,
       token: (username, groups) => identity.issueToken(username, groups),
       health,

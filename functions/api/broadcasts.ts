@@ -57,9 +57,8 @@ async function preview(request: ApiRequest): Promise<ApiResponse> {
 }
 
 async function send(request: ApiRequest): Promise<ApiResponse> {
-  const context = request.context;
-  const remaining = () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
-  const broadcast = await sendBroadcast(dependencies(), actor(request), id(request), remaining);
+  // Accepted: saved as sending; the fan-out into calls follows (shared/reactions).
+  const broadcast = await sendBroadcast(dependencies(), actor(request), id(request));
   return { statusCode: 202, body: broadcast };
 }
 

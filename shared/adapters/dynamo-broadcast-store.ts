@@ -4,9 +4,11 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Broadcast, Recipient, RecipientState } from '#shared/domain/broadcast';
+import type { BroadcastEvent } from '#shared/domain/broadcast-events';
 import { InvalidInputError } from '#shared/domain/errors';
 import type { BroadcastStore, BroadcastView } from '#shared/ports/broadcast-store';
 import type { Page } from '#shared/ports/ticket-store';
@@ -17,12 +19,26 @@ import {
   putAllIfAbsent,
   transactWrite,
 } from './dynamo-transactions';
+import { deskEventMark } from './event-items';
 import { customerPhoneKey, RECIPIENT_PHONE_SORT } from './table-schema';
 
 const partition = (id: string) => `BROADCAST#${id}`;
 const broadcastKey = (id: string) => ({ pk: partition(id), sk: 'BROADCAST' });
 const recipientKey = (id: string, account: string) => ({ pk: partition(id), sk: `RECIPIENT#${account}` });
 const ALL_BROADCASTS = 'BROADCASTS';
+const fanOutKey = (id: string) => ({ pk: partition(id), sk: 'FANOUT' });
+
+/**
+ * A broadcast event's item. Its key is derived from the event, so a retried step writes the same item once:
+ * `sent` once per broadcast, `fan_out_progressed` once per position reached.
+ */
+export function broadcastEventItem(event: BroadcastEvent): Record<string, unknown> {
+  const sk =
+    event.type === 'fan_out_progressed'
+      ? `EVENT#FANOUT#${String(event.data.from).padStart(9, '0')}${event.data.resumed ? `#RESUMED#${event.at}` : ''}`
+      : `EVENT#${event.type.toUpperCase()}`;
+  return { pk: partition(event.broadcastId), sk, ...deskEventMark(`broadcast.${event.type}`), event };
+}
 /** Recipients per transaction: the rest of its hundred items is the counter update. */
 const RECIPIENT_GROUP = MAX_TRANSACTION_ITEMS - 1;
 /** Items read per request when recipients are filtered by state. */
@@ -88,7 +104,12 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return res.Item ? toView(res.Item) : undefined;
   }
 
-  async save(broadcast: Broadcast, expectedVersion: number): Promise<boolean> {
+  async save(
+    broadcast: Broadcast,
+    expectedVersion: number,
+    events: readonly BroadcastEvent[] = [],
+  ): Promise<boolean> {
+    if (events.length > 0) return this.saveWithEvents(broadcast, expectedVersion, events);
     try {
       // An update, not a put: the counters on the item belong to the recipients' transactions.
       await this.client.send(
@@ -104,6 +125,77 @@ export class DynamoBroadcastStore implements BroadcastStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  private async saveWithEvents(
+    broadcast: Broadcast,
+    expectedVersion: number,
+    events: readonly BroadcastEvent[],
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: broadcastKey(broadcast.id),
+                UpdateExpression: 'SET broadcast = :b, version = :next',
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: {
+                  ':b': broadcast,
+                  ':next': broadcast.version,
+                  ':v': expectedVersion,
+                },
+              },
+            },
+            ...events.map((e) => ({ Put: { TableName: this.table, Item: broadcastEventItem(e) } })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+
+  async fanOutMark(id: string): Promise<{ next: number; at?: string }> {
+    const res = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: fanOutKey(id), ConsistentRead: true }),
+    );
+    return res.Item ? { next: Number(res.Item.next), at: String(res.Item.at) } : { next: 0 };
+  }
+
+  async saveFanOutMark(id: string, next: number, at: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...fanOutKey(id), entity: 'fanOutMark', next, at },
+          ConditionExpression: 'attribute_not_exists(#next) OR #next <= :next',
+          ExpressionAttributeNames: { '#next': 'next' },
+          ExpressionAttributeValues: { ':next': next },
+        }),
+      );
+    } catch (error) {
+      // A later slice got further already: the mark stays where it is.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async appendEvent(event: BroadcastEvent): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: broadcastEventItem(event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -11,6 +11,7 @@ import { ConflictError } from '#shared/domain/errors';
 import type { DeadlinePolicy } from '#shared/domain/severity';
 import { isOpen, nextDeadline, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import { FIRST_TICKET_SEQUENCE, ticketNumberFromSequence } from '#shared/domain/ticket-number';
+import { isNoTimerChange, type TicketTimerChange, ticketTimerChange } from '#shared/domain/ticket-timers';
 import type { Clock } from '#shared/ports/clock';
 import type {
   CreateResult,
@@ -22,6 +23,7 @@ import type {
 import { decodeCursor, encodeCursor } from './cursor';
 import { reportCounterWrites } from './dynamo-report-store';
 import { cancellationCodes } from './dynamo-transactions';
+import { deskEventMark } from './event-items';
 import type { GlobalIndexName } from './table-schema';
 
 const ticketKey = (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' });
@@ -50,12 +52,21 @@ export function ticketItem(ticket: Ticket): Record<string, unknown> {
   };
 }
 
-export function eventItem(event: TicketEvent, seq: string): Record<string, unknown> {
+/**
+ * A ticket event's item: an entry of the desk's event log, which the reactor reads from the table stream.
+ * The first event of a saved change carries what the change does to the complaint's timers.
+ */
+export function eventItem(
+  event: TicketEvent,
+  seq: string,
+  timers?: TicketTimerChange,
+): Record<string, unknown> {
   return {
     pk: `TICKET#${event.ticketId}`,
     sk: `EVENT#${event.at}#${String(event.version).padStart(8, '0')}#${seq}`,
-    entity: 'event',
+    ...deskEventMark(`ticket.${event.type}`),
     event,
+    ...(timers && !isNoTimerChange(timers) ? { timers } : {}),
   };
 }
 
@@ -135,7 +146,12 @@ export class DynamoTicketStore implements TicketStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: this.table, Item: eventItem(event, this.seq()) } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: eventItem(event, this.seq(), ticketTimerChange(undefined, ticket)),
+        },
+      },
     ];
     if (idempotency) {
       const expiresAt = Math.floor(
@@ -184,7 +200,13 @@ export class DynamoTicketStore implements TicketStore {
     }
   }
 
-  async update(ticket: Ticket, expectedVersion: number, events: readonly TicketEvent[]): Promise<void> {
+  async update(
+    ticket: Ticket,
+    expectedVersion: number,
+    events: readonly TicketEvent[],
+    before: Ticket,
+  ): Promise<void> {
+    const timers = ticketTimerChange(before, ticket);
     try {
       await this.options.client.send(
         new TransactWriteCommand({
@@ -198,7 +220,9 @@ export class DynamoTicketStore implements TicketStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               },
             },
-            ...events.map((e) => ({ Put: { TableName: this.table, Item: eventItem(e, this.seq()) } })),
+            ...events.map((e, i) => ({
+              Put: { TableName: this.table, Item: eventItem(e, this.seq(), i === 0 ? timers : undefined) },
+            })),
             ...this.reportWrites(ticket, events),
           ],
         }),

@@ -32,8 +32,16 @@ export interface TicketStore {
   nextTicketNumber(): Promise<string>;
   /** Write a new ticket with its first event, atomically; a repeated idempotency key replays. */
   create(ticket: Ticket, event: TicketEvent, idempotency?: IdempotencyRecord): Promise<CreateResult>;
-  /** Save a changed ticket and its events atomically if the stored version is still `expectedVersion`. */
-  update(ticket: Ticket, expectedVersion: number, events: readonly TicketEvent[]): Promise<void>;
+  /**
+   * Save a changed ticket and its events atomically if the stored version is still `expectedVersion`;
+   * `before` is the ticket as read, so the saved change says what it does to the complaint's timers.
+   */
+  update(
+    ticket: Ticket,
+    expectedVersion: number,
+    events: readonly TicketEvent[],
+    before: Ticket,
+  ): Promise<void>;
   get(id: string): Promise<Ticket | undefined>;
   list(filter: TicketFilter, page: { limit: number; cursor?: string }): Promise<Page<Ticket>>;
   events(id: string, page: { limit: number; cursor?: string }): Promise<Page<TicketEvent>>;

@@ -30,13 +30,18 @@ import {
   requestDisregard,
 } from '#shared/domain/broadcast';
 import {
+  type BroadcastEvent,
+  broadcastSent,
+  FAN_OUT_STALLED_MS,
+  fanOutProgressed,
+} from '#shared/domain/broadcast-events';
+import {
   type CallJob,
   cancelCallJob,
   fallbackSent,
   isFinalCallJob,
   newCallJob,
 } from '#shared/domain/call-job';
-import type { Customer } from '#shared/domain/customer';
 import {
   ConflictError,
   ForbiddenError,
@@ -124,46 +129,47 @@ async function transition(
   action: BroadcastAction,
   by: string,
   counts?: { recipientCount: number; noContactCount: number },
+  events: (at: string) => readonly BroadcastEvent[] = () => [],
 ): Promise<Broadcast> {
   for (let tries = 0; tries < 3; tries++) {
     const current = await requireBroadcast(deps, id);
     const { counts: _live, ...broadcast } = current;
-    const next = applyBroadcastAction(broadcast, action, by, deps.clock.now().toISOString(), counts);
-    if (await deps.broadcasts.save(next, broadcast.version)) return next;
+    const at = deps.clock.now().toISOString();
+    const next = applyBroadcastAction(broadcast, action, by, at, counts);
+    if (await deps.broadcasts.save(next, broadcast.version, events(at))) return next;
   }
   throw new ConflictError(`Broadcast ${id} kept changing; try again`);
 }
 
 /**
- * Send: select the recipients, list those without contact apart, and give every reachable one an
- * emergency call job. A second click (or a retried request) creates nothing twice.
+ * Send: the broadcast is `sending` (its recipients counted, those without contact listed apart) and its
+ * `sent` event saved in one transaction; the answer comes then. The incident and the fan-out into call
+ * jobs follow as reactions (shared/reactions), resumable wherever they stop. A second click (or a retried
+ * request) changes nothing.
  */
-export async function sendBroadcast(
-  deps: Dependencies,
-  actor: Actor,
-  id: string,
-  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
-): Promise<BroadcastView> {
+export async function sendBroadcast(deps: Dependencies, actor: Actor, id: string): Promise<BroadcastView> {
   requireSupervisor(actor, 'send a broadcast');
   const current = await requireBroadcast(deps, id);
-  let selected: readonly Customer[] | undefined;
-  if (current.state === 'draft') {
-    selected = await deps.customers.select(current.selection);
-    const recipients = recipientsFor(id, selected, deps.clock.now().toISOString());
-    await transition(deps, id, 'send', username(actor), {
+  if (current.state !== 'draft') return current;
+  const selected = await deps.customers.select(current.selection);
+  const recipients = recipientsFor(id, selected, deps.clock.now().toISOString());
+  const by = username(actor);
+  await transition(
+    deps,
+    id,
+    'send',
+    by,
+    {
       recipientCount: recipients.length,
       noContactCount: recipients.filter((r) => r.state === 'no_contact').length,
-    });
-  } else if (current.state !== 'sending' && current.state !== 'paused') {
-    return current;
-  }
-  await ensureIncident(deps, id);
-  await fanOut(deps, id, remainingMs, selected);
+    },
+    (at) => [broadcastSent(id, by, at)],
+  );
   return requireBroadcast(deps, id);
 }
 
 /** A sent broadcast announces an incident (same id): the hotline and the status page tell it from now on. */
-async function ensureIncident(deps: Dependencies, id: string): Promise<void> {
+export async function ensureIncident(deps: Dependencies, id: string): Promise<void> {
   if (await deps.incidents.get(id)) return;
   const broadcast = await requireBroadcast(deps, id);
   const now = deps.clock.now().toISOString();
@@ -198,39 +204,154 @@ async function withdrawIncident(deps: Dependencies, id: string, by: string): Pro
   }
 }
 
+/** Real time one slice of the fan-out may take before it hands over to the next (a reaction of its own). */
+export const FAN_OUT_SLICE_MS = 2000;
+
 /**
- * Writes missing recipients and their call jobs in chunks, waking the dialer after the first chunk so the
- * first call starts at once. When time runs short the rest continues in the background worker.
+ * One slice of a sent broadcast's fan-out: from the stored mark (or `from`, if further), recipients and
+ * their call jobs are written chunk by chunk, the mark saved after each, until the slice's time is up; then a
+ * `fan_out_progressed` event hands the rest to the next slice. Whatever stops a slice (a crash, a timeout),
+ * its retry starts from the mark, and every write is idempotent, so nobody is dropped or written twice.
  */
-export async function fanOut(
+export async function fanOutSlice(
   deps: Dependencies,
   id: string,
-  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
-  /** The selection the send request has just read (saves reading it twice). */
-  selected?: readonly Customer[],
+  from: number,
+  sliceMs: () => number = sliceClock(),
 ): Promise<'done' | 'continues'> {
   const broadcast = await requireBroadcast(deps, id);
-  if (broadcast.state !== 'sending' && broadcast.state !== 'paused') return 'done';
-  const customers = selected ?? (await deps.customers.select(broadcast.selection));
-  const now = deps.clock.now().toISOString();
-  const recipients = recipientsFor(id, customers, now);
-  let woken = false;
-  // A small first chunk: the dialer is woken as soon as the first calls can start.
-  for (let i = 0, size = FIRST_CHUNK; i < recipients.length; i += size, size = FAN_OUT_CHUNK) {
-    if (remainingMs() < 8000) {
-      await deps.timer.setTimer(`broadcast-${id}-fanout-${i}`, deps.clock.now().toISOString(), {
-        functionId: BROADCAST_WORKER_FUNCTION_ID,
-        input: { kind: 'broadcastFanOut', broadcastId: id },
-      });
+  if (broadcast.state === 'draft') return 'done';
+  const recipients = recipientsFor(
+    id,
+    await deps.customers.select(broadcast.selection),
+    deps.clock.now().toISOString(),
+  );
+  let next = Math.max(from, (await deps.broadcasts.fanOutMark(id)).next);
+  let woken = next > 0;
+  while (next < recipients.length) {
+    if (sliceMs() <= 0) {
+      await deps.broadcasts.appendEvent(fanOutProgressed(id, next, deps.clock.now().toISOString()));
       return 'continues';
     }
-    const chunk = recipients.slice(i, i + size);
-    await deps.broadcasts.addRecipients(chunk);
-    await deliver(deps, broadcast, chunk);
-    if (!woken && broadcast.state === 'sending') {
+    // A small first chunk: the dialer is woken as soon as the first calls can start.
+    const chunk = recipients.slice(next, next + (next === 0 ? FIRST_CHUNK : FAN_OUT_CHUNK));
+    const state = await writeChunk(deps, id, chunk);
+    next += chunk.length;
+    await deps.broadcasts.saveFanOutMark(id, next, deps.clock.now().toISOString());
+    if (!woken && state === 'sending') {
       await wakeDialer(deps, deps.clock.now().toISOString());
       woken = true;
     }
+  }
+  await completeIfDone(deps, id);
+  return 'done';
+}
+
+/**
+ * The sweep's repair: a sent broadcast whose fan-out has not moved for five minutes and is not through
+ * (its continuation parked after its retries, say) is started again from its mark. Returns how many.
+ */
+export async function resumeStalledFanOuts(deps: Dependencies): Promise<number> {
+  const now = deps.clock.now();
+  let resumed = 0;
+  const { items } = await deps.broadcasts.list({ limit: 50 });
+  for (const broadcast of items) {
+    if (broadcast.state === 'draft' || broadcast.state === 'completed') continue;
+    const mark = await deps.broadcasts.fanOutMark(broadcast.id);
+    if (mark.next >= (broadcast.recipientCount ?? 0)) continue;
+    const since = Date.parse(mark.at ?? broadcast.sentAt ?? broadcast.updatedAt);
+    if (now.getTime() - since < FAN_OUT_STALLED_MS) continue;
+    await deps.broadcasts.appendEvent(fanOutProgressed(broadcast.id, mark.next, now.toISOString(), true));
+    await deps.broadcasts.saveFanOutMark(broadcast.id, mark.next, now.toISOString());
+    resumed++;
+  }
+  return resumed;
+}
+
+function sliceClock(): () => number {
+  const started = Date.now();
+  return () => FAN_OUT_SLICE_MS - (Date.now() - started);
+}
+
+/**
+ * One chunk of recipients as the broadcast is now: calls for a sending one, held calls for a paused one,
+ * cancelled recipients (on the report, never called) for a cancelled one. A pause or cancel that came while
+ * the chunk was written is applied to it at once.
+ */
+async function writeChunk(
+  deps: Dependencies,
+  id: string,
+  chunk: readonly Recipient[],
+): Promise<Broadcast['state']> {
+  const { counts: _live, ...broadcast } = await requireBroadcast(deps, id);
+  const now = deps.clock.now().toISOString();
+  if (broadcast.state === 'cancelled' || broadcast.state === 'completed') {
+    await deps.broadcasts.addRecipients(chunk.map((r) => cancelRecipient(r, now)));
+    return broadcast.state;
+  }
+  await deps.broadcasts.addRecipients(chunk);
+  await deliver(deps, broadcast, chunk);
+  const after = await requireBroadcast(deps, id);
+  if (after.state === broadcast.state) return broadcast.state;
+  if (after.state === 'paused') await moveJobs(deps, chunk, PAUSED_UNTIL);
+  if (after.state === 'cancelled') await cancelChunk(deps, id, chunk);
+  return after.state;
+}
+
+/** The jobs of these recipients still waiting move to `nextAttemptAt` (held by a pause, or brought back). */
+async function moveJobs(
+  deps: Dependencies,
+  recipients: readonly Recipient[],
+  nextAttemptAt: string,
+): Promise<void> {
+  await Promise.all(
+    recipients
+      .filter((r) => r.phone !== undefined)
+      .map(async (r) => {
+        const jobId = recipientJobId(r.broadcastId, r.account);
+        for (let tries = 0; tries < 3; tries++) {
+          const job = await deps.callJobs.get(jobId);
+          if (job?.state !== 'pending') return;
+          const moved = {
+            ...job,
+            nextAttemptAt,
+            updatedAt: deps.clock.now().toISOString(),
+            version: job.version + 1,
+          };
+          if (await deps.callJobs.save(moved, job.version)) return;
+        }
+      }),
+  );
+}
+
+/** A chunk written as the cancel came: its waiting calls are cancelled and its recipients too. */
+async function cancelChunk(deps: Dependencies, id: string, chunk: readonly Recipient[]): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await Promise.all(
+    chunk.map(async (r) => {
+      const job =
+        r.phone !== undefined ? await cancelJobIfWaiting(deps, recipientJobId(id, r.account)) : undefined;
+      await updateRecipient(deps, id, r.account, (current) =>
+        cancelRecipient(withEndedAttempts(current, job), now),
+      );
+    }),
+  );
+}
+
+/**
+ * The background worker's retry (e-mail owed after SES refused): every recipient of the broadcast is
+ * delivered again where something is still owed; what was done is left as it is.
+ */
+export async function fanOut(deps: Dependencies, id: string): Promise<'done' | 'continues'> {
+  const broadcast = await requireBroadcast(deps, id);
+  if (broadcast.state !== 'sending' && broadcast.state !== 'paused') return 'done';
+  const { counts: _live, ...plain } = broadcast;
+  const now = deps.clock.now().toISOString();
+  const recipients = recipientsFor(id, await deps.customers.select(broadcast.selection), now);
+  const { next } = await deps.broadcasts.fanOutMark(id);
+  // Only those the fan-out has reached: the rest is the fan-out's own, still to come.
+  for (let i = 0; i < Math.min(next, recipients.length); i += FAN_OUT_CHUNK) {
+    await deliver(deps, plain, recipients.slice(i, Math.min(i + FAN_OUT_CHUNK, next)));
   }
   await completeIfDone(deps, id);
   return 'done';
@@ -333,24 +454,10 @@ export async function resumeBroadcast(deps: Dependencies, actor: Actor, id: stri
 }
 
 async function moveWaitingJobs(deps: Dependencies, id: string, nextAttemptAt: string): Promise<void> {
-  const recipients = (await deps.broadcasts.allRecipients(id)).filter(
+  const waiting = (await deps.broadcasts.allRecipients(id)).filter(
     (r) => r.state === 'calling' && r.callJobId,
   );
-  await Promise.all(
-    recipients.map(async (r) => {
-      for (let tries = 0; tries < 3; tries++) {
-        const job = await deps.callJobs.get(r.callJobId as string);
-        if (job?.state !== 'pending') return;
-        const moved = {
-          ...job,
-          nextAttemptAt,
-          updatedAt: deps.clock.now().toISOString(),
-          version: job.version + 1,
-        };
-        if (await deps.callJobs.save(moved, job.version)) return;
-      }
-    }),
-  );
+  await moveJobs(deps, waiting, nextAttemptAt);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
 import {
   ANSWER_PROMISE_PURPOSE,
@@ -27,8 +26,6 @@ import type { Page } from '#shared/ports/ticket-store';
 import { normalisePhone } from './complaints';
 import { changeTicketAsSystem, SYSTEM_ACTOR } from './deadlines';
 import { enqueueCallJob, enqueueNewCallJob } from './dialer';
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
 export interface CallbackRequest {
   readonly phone: string;
@@ -271,10 +268,9 @@ export async function promiseAnswer(
 }
 
 /**
- * After a change of a complaint (changeComplaint): a result (progress, department result, resolution)
- * keeps every open promise of an answer, so its call is cancelled and `answer_promise_kept` recorded.
- * A call ringing right now is left alone: it reads the complaint's news itself. Failures are logged;
- * the call then still rings and tells the news.
+ * Reaction to a result (progress, department result, resolution, whoever saved it): every open promise of
+ * an answer is kept, so its call is cancelled and `answer_promise_kept` recorded. A call ringing right now
+ * is left alone: it reads the complaint's news itself. A failure throws, so the reaction is retried.
  */
 export async function keepAnswerPromises(
   deps: Partial<Dependencies>,
@@ -284,28 +280,21 @@ export async function keepAnswerPromises(
   if (!RESULT_EVENT_TYPES.includes(event.type)) return;
   if (!deps.callJobs || !deps.tickets || !deps.clock || !deps.config) return;
   const full = deps as Dependencies;
-  try {
-    for (const job of await openAnswerPromises(full, ticket.id)) {
-      if (job.state !== 'pending') continue;
-      const now = full.clock.now().toISOString();
-      if (!(await full.callJobs.save(cancelCallJob(job, now), job.version))) continue;
-      const [kept] = asTicketEvents([
-        {
-          ticketId: ticket.id,
-          type: 'answer_promise_kept',
-          at: now,
-          actor: event.actor,
-          version: ticket.version,
-          data: { jobId: job.id, by: event.type, promisedAt: promisedAt(job) ?? null },
-        },
-      ]);
-      if (kept) await full.tickets.appendEvent(kept);
-    }
-  } catch (error) {
-    logger.warn('Promised answer not cancelled; its call will tell the news', {
-      ticketId: ticket.id,
-      errorName: (error as Error)?.name,
-    });
+  for (const job of await openAnswerPromises(full, ticket.id)) {
+    if (job.state !== 'pending') continue;
+    const now = full.clock.now().toISOString();
+    if (!(await full.callJobs.save(cancelCallJob(job, now), job.version))) continue;
+    const [kept] = asTicketEvents([
+      {
+        ticketId: ticket.id,
+        type: 'answer_promise_kept',
+        at: now,
+        actor: event.actor,
+        version: ticket.version,
+        data: { jobId: job.id, by: event.type, promisedAt: promisedAt(job) ?? null },
+      },
+    ]);
+    if (kept) await full.tickets.appendEvent(kept);
   }
 }
 

@@ -17,9 +17,6 @@ import {
 } from '#shared/domain/ticket';
 import type { Clock } from '#shared/ports/clock';
 import type { Page, TicketFilter, TicketStore } from '#shared/ports/ticket-store';
-import { keepAnswerPromises } from './callbacks';
-import { afterComplaintChanged } from './deadlines';
-import { linkNewComplaint } from './incidents';
 
 /** What the complaint use cases need; handlers pass their instance dependencies. */
 export interface ComplaintDeps {
@@ -63,13 +60,8 @@ export async function registerComplaint(
     { number, actor, now: nowIso(deps), policy: deps.config.deadlinePolicy },
   );
   const result = await deps.tickets.create(ticket, event, idempotency);
-  if (result.kind === 'created') {
-    // After the commit: deadline timers (a failure is logged; the sweep repairs it).
-    await afterComplaintChanged(deps, result.ticket);
-    // From an open incident's area during it: linked to the incident (never fails the registration).
-    await linkNewComplaint(deps, result.ticket);
-    return { ticket: result.ticket, replayed: false };
-  }
+  // Saved with its `registered` event: timers and incident linking follow as reactions (shared/reactions).
+  if (result.kind === 'created') return { ticket: result.ticket, replayed: false };
   if (idempotency && result.fingerprint !== idempotency.fingerprint) {
     throw new ConflictError(
       'This Idempotency-Key was already used for a different complaint',
@@ -102,11 +94,8 @@ export async function changeComplaint(
     policy: deps.config.deadlinePolicy,
     departments: deps.config.departments,
   });
-  await deps.tickets.update(next, expectedVersion, [event]);
-  // After the commit: deadline timers set/cleared, the survey queued on resolution.
-  await afterComplaintChanged(deps, next, ticket);
-  // A result keeps a promised answer ("within half an hour"): its call is cancelled.
-  await keepAnswerPromises(deps, next, event);
+  // What follows (timers, the survey, promises kept) reacts to the saved event (shared/reactions).
+  await deps.tickets.update(next, expectedVersion, [event], ticket);
   return next;
 }
 

@@ -13,11 +13,11 @@ import {
   overdueDeadlines,
 } from '#shared/domain/deadline-schedules';
 import { ConflictError } from '#shared/domain/errors';
-import { archiveClosedComplaint, archiveDue, retentionTimerName } from '#shared/domain/retention';
-import type { Actor, Ticket } from '#shared/domain/ticket';
+import { archiveClosedComplaint, archiveDue } from '#shared/domain/retention';
+import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
 import type { Mail } from '#shared/ports/mailer';
+import { resumeStalledFanOuts } from './broadcasts';
 import { enqueueCallJob, repairDialer } from './dialer';
-import { queueSurvey } from './survey';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -50,7 +50,7 @@ export async function changeTicketAsSystem(
     if (!change) return undefined;
     const events = change.events ?? (change.event ? [change.event] : []);
     try {
-      await deps.tickets.update(change.ticket, ticket.version, asTicketEvents(events));
+      await deps.tickets.update(change.ticket, ticket.version, asTicketEvents(events), ticket);
       return { before: ticket, after: change.ticket };
     } catch (error) {
       if (error instanceof ConflictError) continue;
@@ -71,48 +71,6 @@ export async function syncDeadlineTimers(deps: Dependencies, after: Ticket, befo
   for (const name of obsoleteDeadlineTimers(before, after)) await deps.timer.clearTimer(name);
 }
 
-/**
- * Called after a complaint was registered or changed (the transaction has committed). A failure here
- * must not lose the change: it is logged, and the sweep repairs missing timers.
- */
-export async function afterComplaintChanged(
-  deps: Partial<Dependencies>,
-  after: Ticket,
-  before?: Ticket,
-): Promise<void> {
-  if (!deps.timer || !deps.callJobs || !deps.config || !deps.clock || !deps.tickets) return;
-  const full = deps as Dependencies;
-  try {
-    await syncDeadlineTimers(full, after, before);
-  } catch (error) {
-    logger.warn('Deadline timers not synchronised; the sweep repairs them', {
-      ticketId: after.id,
-      errorName: (error as Error)?.name,
-    });
-  }
-  if (after.status === 'closed' && before?.status !== 'closed') {
-    try {
-      await full.timer.setTimer(
-        retentionTimerName(after.id),
-        archiveDue(after.updatedAt, full.config.deadlines.archiveAfterDays),
-        { functionId: DEADLINE_CHECK_FUNCTION_ID, input: { kind: 'retention', ticketId: after.id } },
-      );
-    } catch (error) {
-      logger.error('Retention timer not set', { ticketId: after.id, errorName: (error as Error)?.name });
-    }
-  }
-  if (after.status === 'resolved' && before?.status !== 'resolved') {
-    try {
-      await queueSurvey(full, after);
-    } catch (error) {
-      logger.error('Satisfaction survey not queued', {
-        ticketId: after.id,
-        errorName: (error as Error)?.name,
-      });
-    }
-  }
-}
-
 export type DeadlineCheckResult = 'stale' | 'rescheduled' | 'breached' | 'progress_notice';
 
 /** Target of a deadline timer: acts only if the deadline still applies (duplicate deliveries are harmless). */
@@ -121,14 +79,12 @@ export async function runDeadlineCheck(
   input: DeadlineTimerInput,
 ): Promise<DeadlineCheckResult> {
   let outcome = 'stale' as DeadlineCheckResult;
-  let escalation: { ticket: Ticket; points: number; owner: string } | undefined;
-  let progress: { ticket: Ticket; occurrence: number } | undefined;
-  const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
+  // The breach mail, the progress notice and the timers follow the saved events (shared/reactions).
+  await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
     const check = checkDeadline(ticket, input, now, deps.config.deadlinePolicy, SYSTEM_ACTOR.username);
     outcome = check.kind === 'early' ? 'rescheduled' : 'stale';
     if (check.kind === 'breach') {
       outcome = 'breached';
-      escalation = { ticket: check.ticket, points: check.points, owner: String(check.event.data.owner) };
       const escalated: DeskEvent = {
         ...check.event,
         type: 'escalated',
@@ -138,7 +94,6 @@ export async function runDeadlineCheck(
     }
     if (check.kind === 'progressNotice') {
       outcome = 'progress_notice';
-      progress = { ticket: check.ticket, occurrence: check.occurrence };
       return { ticket: check.ticket, event: check.event };
     }
     return undefined;
@@ -146,44 +101,31 @@ export async function runDeadlineCheck(
   if (outcome === 'rescheduled') {
     const ticket = await deps.tickets.get(input.ticketId);
     if (ticket) await syncDeadlineTimers(deps, ticket);
-    return outcome;
   }
-  if (!changed) return outcome;
-  if (escalation) await escalateBreach(deps, escalation.ticket, input, escalation.points, escalation.owner);
-  if (progress) await queueProgressNotice(deps, progress.ticket, progress.occurrence);
-  await syncDeadlineTimers(deps, changed.after, changed.before).catch(() => undefined);
   return outcome;
 }
 
-async function escalateBreach(
-  deps: Dependencies,
-  ticket: Ticket,
-  input: DeadlineTimerInput,
-  points: number,
-  owner: string,
-): Promise<void> {
-  emitBreachMetric(input.deadline, ticket.severity, deps.clock.now());
-  logger.warn('Deadline breached', {
-    ticketId: ticket.id,
-    deadline: input.deadline,
-    severity: ticket.severity,
+/** Reaction to a missed deadline: counted (metric) and the supervisor e-mailed to take it over. */
+export async function mailBreach(deps: Dependencies, ticket: Ticket, breach: TicketEvent): Promise<void> {
+  const { deadline, due, owner, points } = breach.data;
+  emitBreachMetric(String(deadline), ticket.severity, new Date(breach.at));
+  logger.warn('Deadline breached', { ticketId: ticket.id, deadline, severity: ticket.severity });
+  await deps.mailer.send({
+    to: deps.config.deadlines.supervisorEmail,
+    subject: `Deadline breached: complaint ${ticket.number} (${String(deadline)})`,
+    text:
+      `Complaint ${ticket.number} (${ticket.severity}, ${ticket.category}) missed its ${String(deadline)} ` +
+      `deadline, due ${String(due)}. Owner: ${String(owner)}. Breach points: ${String(points)}.\n` +
+      'The complaint is flagged in the portal; please take it over.',
   });
-  try {
-    await deps.mailer.send({
-      to: deps.config.deadlines.supervisorEmail,
-      subject: `Deadline breached: complaint ${ticket.number} (${input.deadline})`,
-      text:
-        `Complaint ${ticket.number} (${ticket.severity}, ${ticket.category}) missed its ${input.deadline} ` +
-        `deadline, due ${input.due}. Owner: ${owner}. Breach points: ${points}.\n` +
-        'The complaint is flagged in the portal; please take it over.',
-    });
-  } catch (error) {
-    logger.error('Escalation e-mail not sent', { ticketId: ticket.id, errorName: (error as Error)?.name });
-  }
 }
 
 /** The customer is told of the progress of a complaint open for another period: a call, else e-mail. */
-async function queueProgressNotice(deps: Dependencies, ticket: Ticket, occurrence: number): Promise<CallJob> {
+export async function queueProgressNotice(
+  deps: Dependencies,
+  ticket: Ticket,
+  occurrence: number,
+): Promise<CallJob> {
   const now = deps.clock.now().toISOString();
   return enqueueCallJob(
     deps,
@@ -242,6 +184,7 @@ export async function sweepDeadlines(deps: Dependencies): Promise<{ checked: num
     if (!cursor) break;
   }
   await repairDialer(deps);
+  await resumeStalledFanOuts(deps);
   return { checked, breached };
 }
 

@@ -41,7 +41,6 @@ import {
 import type { IncidentEvent } from '#shared/ports/incident-store';
 import { confirmFromInboundCall, queueFollowUp } from './broadcasts';
 import type { ComplaintDeps } from './complaints';
-import { afterComplaintChanged } from './deadlines';
 import { enqueueCallJob, recordCallAnswer } from './dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
@@ -233,35 +232,26 @@ async function customerOf(deps: LinkDeps, ticket: Ticket): Promise<Customer | un
 /**
  * After a complaint is registered (any channel): link it to every open incident whose area holds the
  * customer (registry, by account or phone) or the complaint's address, within the incident's time.
- * Never fails the registration: a failure is logged and staff can link by hand.
+ * A reaction to `registered`: a failure throws and is retried; a link made twice is one link.
  */
 export async function linkNewComplaint(deps: ComplaintDeps, ticket: Ticket): Promise<string[]> {
   if (!canLink(deps)) return [];
-  try {
-    const open = await deps.incidents.open();
-    const candidates = open.filter((incident) => withinWindow(incident, ticket.createdAt));
-    if (candidates.length === 0) return [];
-    const customer = await customerOf(deps, ticket);
-    const linked: string[] = [];
-    for (const incident of candidates) {
-      const reason: LinkReason | undefined =
-        customer && coversArea(incident, customer.area)
-          ? 'customer_area'
-          : addressInArea(incident.selection, ticket.customer.address)
-            ? 'address'
-            : undefined;
-      if (!reason) continue;
-      if (await link(deps, incident, ticket, { reason, by: INCIDENT_ACTOR.username }))
-        linked.push(incident.id);
-    }
-    return linked;
-  } catch (error) {
-    logger.error('Complaint not linked to incidents', {
-      ticketId: ticket.id,
-      errorName: (error as Error)?.name,
-    });
-    return [];
+  const open = await deps.incidents.open();
+  const candidates = open.filter((incident) => withinWindow(incident, ticket.createdAt));
+  if (candidates.length === 0) return [];
+  const customer = await customerOf(deps, ticket);
+  const linked: string[] = [];
+  for (const incident of candidates) {
+    const reason: LinkReason | undefined =
+      customer && coversArea(incident, customer.area)
+        ? 'customer_area'
+        : addressInArea(incident.selection, ticket.customer.address)
+          ? 'address'
+          : undefined;
+    if (!reason) continue;
+    if (await link(deps, incident, ticket, { reason, by: INCIDENT_ACTOR.username })) linked.push(incident.id);
   }
+  return linked;
 }
 
 async function link(
@@ -633,8 +623,8 @@ async function resolveOne(
   });
   const apply = async (current: Ticket, action: Parameters<typeof applyAction>[1]): Promise<Ticket> => {
     const { ticket: next, event: ev } = applyAction(current, action, context());
-    await deps.tickets.update(next, current.version, [ev]);
-    await afterComplaintChanged(deps, next, current);
+    // Resolved like any other resolution: the same reactions follow (promises kept, survey, timers).
+    await deps.tickets.update(next, current.version, [ev], current);
     return next;
   };
   const cause = `Caused by incident ${incident.id} (${incident.what}, ${incident.where}), now closed`;

@@ -14,7 +14,7 @@ import {
   type RemedyPolicy,
   remedyActionTimers,
 } from '#shared/domain/remedy';
-import type { Actor, Ticket } from '#shared/domain/ticket';
+import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
 import type { Clock } from '#shared/ports/clock';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
@@ -61,8 +61,8 @@ export async function changeRemedy(
     now: deps.clock.now().toISOString(),
     policy: remedyPolicy(deps.config),
   });
-  await deps.tickets.update(next, expectedVersion, events);
-  await syncRemedyActionTimers(deps, next, ticket);
+  // The action timers follow the saved change (shared/reactions, ticket-timers).
+  await deps.tickets.update(next, expectedVersion, events, ticket);
   return next;
 }
 
@@ -116,40 +116,38 @@ export async function runRemedyActionCheck(
   input: RemedyActionTimerInput,
 ): Promise<RemedyActionCheckResult> {
   let result = 'stale' as RemedyActionCheckResult;
-  let late: { department: string; points: number } | undefined;
-  const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
+  // The supervisor's mail and the metric follow the saved `remedy_action_overdue` (shared/reactions).
+  await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
     const check = checkRemedyAction(ticket, input, now, deps.config.deadlinePolicy, SYSTEM_ACTOR.username);
     if (check.kind === 'early') result = 'rescheduled';
     if (check.kind !== 'overdue') return undefined;
     result = 'escalated';
-    late = { department: check.action.department, points: check.points };
     return { ticket: check.ticket, events: check.events };
   });
   if (result === 'rescheduled') {
     const ticket = await deps.tickets.get(input.ticketId);
     if (ticket) await syncRemedyActionTimers(deps, ticket);
-    return result;
-  }
-  if (!changed || !late) return result;
-  const ticket = changed.after;
-  emitBreachMetric('remedyAction', ticket.severity, deps.clock.now());
-  logger.warn('Remedy action late', { ticketId: ticket.id, department: late.department });
-  try {
-    await deps.mailer.send({
-      to: deps.config.deadlines.supervisorEmail,
-      subject: `Remedy action late: complaint ${ticket.number} (${late.department})`,
-      text:
-        `The ${late.department} department has not reported its remedy action for complaint ` +
-        `${ticket.number} (${ticket.severity}, ${ticket.category}) done; it was due ${input.due}.\n` +
-        `Action ${input.actionId} of remedy ${input.remedyId}. Owner: department:${late.department}. ` +
-        `Breach points: ${late.points}.\n` +
-        'Please follow it up with the department.',
-    });
-  } catch (error) {
-    logger.error('Remedy escalation e-mail not sent', {
-      ticketId: ticket.id,
-      errorName: (error as Error)?.name,
-    });
   }
   return result;
+}
+
+/** Reaction to a late remedy action: counted (metric) and the supervisor e-mailed to follow it up. */
+export async function mailRemedyActionLate(
+  deps: Dependencies,
+  ticket: Ticket,
+  late: TicketEvent,
+): Promise<void> {
+  const { department, due, actionId, remedyId, points } = late.data;
+  emitBreachMetric('remedyAction', ticket.severity, new Date(late.at));
+  logger.warn('Remedy action late', { ticketId: ticket.id, department });
+  await deps.mailer.send({
+    to: deps.config.deadlines.supervisorEmail,
+    subject: `Remedy action late: complaint ${ticket.number} (${String(department)})`,
+    text:
+      `The ${String(department)} department has not reported its remedy action for complaint ` +
+      `${ticket.number} (${ticket.severity}, ${ticket.category}) done; it was due ${String(due)}.\n` +
+      `Action ${String(actionId)} of remedy ${String(remedyId)}. Owner: department:${String(department)}. ` +
+      `Breach points: ${String(points)}.\n` +
+      'Please follow it up with the department.',
+  });
 }

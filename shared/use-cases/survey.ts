@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, newCallJob } from '#shared/domain/call-job';
 import { asTicketEvents, type DeskEvent } from '#shared/domain/deadline-schedules';
@@ -12,10 +11,8 @@ import {
 } from '#shared/domain/survey';
 import { applyAction, type Ticket } from '#shared/domain/ticket';
 import type { Mail } from '#shared/ports/mailer';
-import { afterComplaintChanged, changeTicketAsSystem } from './deadlines';
+import { changeTicketAsSystem } from './deadlines';
 import { enqueueCallJob, recordCallAnswer } from './dialer';
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
 const SURVEY_ACTOR = { kind: 'system', username: 'system:survey' } as const;
 
@@ -103,23 +100,19 @@ export async function applySurveyRating(
       events: [answered(reopened.ticket.version), reopened.event, escalated],
     };
   });
-  if (!changed) return 'stale';
-  if (effect === 'reopened') {
-    try {
-      await deps.mailer.send({
-        to: deps.config.deadlines.managerEmail,
-        subject: `Complaint ${changed.after.number} reopened: satisfaction rating ${rating}`,
-        text:
-          `The customer rated the handling of complaint ${changed.after.number} ${rating} of 5. ` +
-          'The complaint is reopened for your review.',
-      });
-    } catch (error) {
-      logger.error('Manager escalation e-mail not sent', { ticketId, errorName: (error as Error)?.name });
-    }
-  }
-  // New deadlines of a reopened complaint get their timers; a closed one loses its own.
-  await afterComplaintChanged(deps, changed.after, changed.before);
-  return effect;
+  // The manager's mail, the new deadlines' timers and the retention timer follow the saved events.
+  return changed ? effect : 'stale';
+}
+
+/** Reaction to a low rating's escalation: the manager is e-mailed to review the reopened complaint. */
+export async function mailLowRating(deps: Dependencies, ticket: Ticket, rating: number): Promise<void> {
+  await deps.mailer.send({
+    to: deps.config.deadlines.managerEmail,
+    subject: `Complaint ${ticket.number} reopened: satisfaction rating ${rating}`,
+    text:
+      `The customer rated the handling of complaint ${ticket.number} ${rating} of 5. ` +
+      'The complaint is reopened for your review.',
+  });
 }
 
 /** The outbound survey flow's answer: the keypad rating of one attempt. */

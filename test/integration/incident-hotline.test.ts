@@ -40,6 +40,8 @@ async function api<T = Record<string, unknown>>(
   path: string,
   options: { token?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: T }> {
+  // What earlier steps saved has had its reactions, as for a user a moment later.
+  await runtime.settled();
   const res = await fetch(`${runtime.url}${path}`, {
     method,
     headers: {
@@ -49,6 +51,7 @@ async function api<T = Record<string, unknown>>(
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await res.text();
+  if (method !== 'GET') await runtime.settled();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 

@@ -36,6 +36,8 @@ export class LocalApi {
     path: string,
     options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiReply<T>> {
+    // Whatever earlier steps saved (a call, a clock step) has had its reactions, as a user a moment later sees.
+    await this.runtime.settled();
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
@@ -49,7 +51,14 @@ export class LocalApi {
       ...(body !== undefined ? { body } : {}),
     });
     const text = await res.text();
+    // The answer comes once the change is saved; what follows it is done before the test's next look.
+    if (method !== 'GET') await this.runtime.settled();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+  }
+
+  /** Every saved event reacted to (after steps that bypass `request`: the phone, raw fetches). */
+  settled(): Promise<void> {
+    return this.runtime.settled();
   }
 
   stop(): Promise<void> {

@@ -29,7 +29,7 @@ async function pointsSavedWith(env: Record<string, string>): Promise<number[]> {
     { type: 'recordContact', outcome: 'reached' },
     { actor: anAgent(), now: minutesAfter(T0, 15), policy: defaultDeadlinePolicy },
   );
-  await deps.tickets.update(contacted, ticket.version, [event]);
+  await deps.tickets.update(contacted, ticket.version, [event], ticket);
   const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
   return items.flatMap((item) => {
     const update = item.Update;

@@ -531,7 +531,8 @@ function BroadcastDetail({ id }: { id: string }) {
         <section className="page-section" aria-labelledby="field-staff-title">
           <h2 id="field-staff-title">{t.broadcasts.fieldStaff}</h2>
           <p className="hint">{t.broadcasts.fieldStaffHint}</p>
-          <RecipientTable id={id} state="no_contact" version={String(broadcast.noContactCount ?? 0)} />
+          {/* The live count, not the one counted at send: the list fills as the fan-out writes recipients. */}
+          <RecipientTable id={id} state="no_contact" version={String(broadcast.counts.no_contact ?? 0)} />
         </section>
       ) : null}
       {!isDraft ? (

@@ -1,0 +1,69 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { AppConfig } from '#shared/config';
+import { tableKeys, ttlAttribute } from './table-schema';
+
+/** How long a reaction's record is kept: past the stream's 24 hours, so any redelivery finds it. */
+const KEEP_SECONDS = 2 * 86_400;
+/** A reaction in progress is someone's for this long; after a crash another delivery may take it over. */
+export const REACTION_LEASE_MS = 15_000;
+
+/** Runs each (event, reaction) once: Powertools Idempotency records in the app table (`REACTION#<name>`). */
+export interface ReactionLedger {
+  once(reaction: string, eventId: string, run: () => Promise<void>, context?: Context): Promise<void>;
+}
+
+export function createReactionLedger(config: AppConfig): ReactionLedger {
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
+  });
+  const byReaction = new Map<
+    string,
+    {
+      config: IdempotencyConfig;
+      run: (request: { event: string }, run: () => Promise<void>) => Promise<{ done: true }>;
+    }
+  >();
+  const forReaction = (name: string) => {
+    let entry = byReaction.get(name);
+    if (!entry) {
+      const persistenceStore = new DynamoDBPersistenceLayer({
+        tableName: config.tableName,
+        keyAttr: tableKeys.partitionKey,
+        sortKeyAttr: tableKeys.sortKey,
+        // One partition per reaction spreads a broadcast's thousands of records.
+        staticPkValue: `REACTION#${name}`,
+        expiryAttr: ttlAttribute,
+        awsSdkV3Client: client,
+      });
+      const idempotency = new IdempotencyConfig({ expiresAfterSeconds: KEEP_SECONDS });
+      const run = makeIdempotent(
+        async (_request: { event: string }, work: () => Promise<void>): Promise<{ done: true }> => {
+          await work();
+          return { done: true };
+        },
+        { persistenceStore, config: idempotency, dataIndexArgument: 0 },
+      );
+      entry = { config: idempotency, run };
+      byReaction.set(name, entry);
+    }
+    return entry;
+  };
+  return {
+    async once(reaction, eventId, work, context) {
+      const entry = forReaction(reaction);
+      entry.config.registerLambdaContext(leaseOf(context));
+      await entry.run({ event: eventId }, work);
+    },
+  };
+}
+
+/** The in-progress lease: the invocation's remaining time, at most REACTION_LEASE_MS. */
+function leaseOf(context: Context | undefined): Context {
+  const remaining = () =>
+    Math.min(REACTION_LEASE_MS, context?.getRemainingTimeInMillis() ?? REACTION_LEASE_MS);
+  return { ...(context ?? ({} as Context)), getRemainingTimeInMillis: remaining };
+}

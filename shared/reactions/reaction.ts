@@ -1,0 +1,38 @@
+import type { Dependencies } from '#shared/adapters/dependencies';
+import type { BroadcastEvent, BroadcastEventType } from '#shared/domain/broadcast-events';
+import type { TicketEvent, TicketEventType } from '#shared/domain/ticket';
+import type { TicketTimerChange } from '#shared/domain/ticket-timers';
+
+/** Every kind of event in the desk's log, as `<what it belongs to>.<type>`. */
+export type TicketEventKey = `ticket.${TicketEventType}`;
+export type BroadcastEventKey = `broadcast.${BroadcastEventType}`;
+export type DeskEventKey = TicketEventKey | BroadcastEventKey;
+
+/** The event a key names. */
+export type DeskEventOf<K extends DeskEventKey> = K extends `ticket.${infer T}`
+  ? TicketEvent & { readonly type: T }
+  : K extends `broadcast.${infer T}`
+    ? BroadcastEvent & { readonly type: T }
+    : never;
+
+/** One saved event, as a reaction sees it. */
+export interface ReactionInput<K extends DeskEventKey = DeskEventKey> {
+  readonly key: K;
+  /** Unique per saved event (its item key): with the reaction's name, the idempotency key. */
+  readonly id: string;
+  readonly event: DeskEventOf<K>;
+  /** What the change does to the complaint's timers (on the first event of a change only). */
+  readonly timers?: TicketTimerChange;
+}
+
+/**
+ * Something that follows from an event. It runs once per event (the reactor keeps a ledger by event id and
+ * reaction name); it throws to be retried, and it may save further events, which get their own reactions.
+ */
+export interface Reaction<K extends DeskEventKey = DeskEventKey> {
+  /** Stable: part of the idempotency key. */
+  readonly name: string;
+  /** Whether this event calls for it at all (default: always). */
+  readonly when?: (input: ReactionInput<K>) => boolean;
+  readonly run: (deps: Dependencies, input: ReactionInput<K>) => Promise<void>;
+}

@@ -1,0 +1,66 @@
+import { continueFanOut, openIncidentOfBroadcast, startFanOut } from './broadcast-reactions';
+import type { DeskEventKey, Reaction } from './reaction';
+import {
+  breachEscalation,
+  keepPromisedAnswers,
+  linkToOpenIncidents,
+  lowRatingMail,
+  progressNotice,
+  remedyActionLate,
+  retentionTimer,
+  satisfactionSurvey,
+  ticketTimers,
+} from './ticket-reactions';
+
+/**
+ * What follows each kind of event: the one place that says it. Exhaustive by type, so an event kind
+ * with no entry here does not compile; an empty list says "nothing follows" on purpose.
+ */
+export type ReactionRegistry = { readonly [K in DeskEventKey]: readonly Reaction<K>[] };
+
+/** Any change of a complaint may start or end deadlines and remedy actions: their timers follow it. */
+const change = [ticketTimers] as const;
+
+export const reactions: ReactionRegistry = {
+  'ticket.registered': [...change, linkToOpenIncidents],
+  'ticket.dispatched': change,
+  'ticket.contact_attempted': change,
+  'ticket.progress_recorded': [...change, keepPromisedAnswers],
+  'ticket.department_result_recorded': [...change, keepPromisedAnswers],
+  'ticket.resolved': [...change, keepPromisedAnswers, satisfactionSurvey],
+  'ticket.reopened': change,
+  'ticket.extension_requested': change,
+  'ticket.extension_decided': change,
+  // An audit record of a read: nothing follows.
+  'ticket.personal_data_read': [],
+  'ticket.deadline_breached': [...change, breachEscalation],
+  'ticket.escalated': [...change, lowRatingMail],
+  'ticket.progress_notice_queued': [...change, progressNotice],
+  'ticket.callback_requested': change,
+  'ticket.answer_promised': change,
+  'ticket.answer_promise_kept': change,
+  'ticket.survey_queued': change,
+  'ticket.survey_answered': change,
+  'ticket.survey_not_reached': change,
+  'ticket.closed': [...change, retentionTimer],
+  'ticket.archived': change,
+  'ticket.incident_linked': change,
+  'ticket.incident_unlinked': change,
+  'ticket.incident_update_sent': change,
+  'ticket.incident_update_call_ended': change,
+  'ticket.incident_cleared': change,
+  'ticket.remedy_proposed': change,
+  'ticket.remedy_decided': change,
+  'ticket.remedy_offered': change,
+  'ticket.remedy_answered': change,
+  'ticket.remedy_action_done': change,
+  'ticket.remedy_action_overdue': [...change, remedyActionLate],
+  'ticket.assigned': change,
+  'broadcast.sent': [openIncidentOfBroadcast, startFanOut],
+  'broadcast.fan_out_progressed': [continueFanOut],
+};
+
+/** The reactions of an event key, or undefined for a key this code does not know (a newer writer). */
+export function reactionsOf(key: string): readonly Reaction[] | undefined {
+  return Object.hasOwn(reactions, key) ? (reactions[key as DeskEventKey] as readonly Reaction[]) : undefined;
+}
