@@ -149,6 +149,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     const contactEventTargets = functionsTriggeredBy('connectContactEvents');
     const connect = createConnectEmulator({
       clock,
+      ...(options.dataDir ? { callJournalFile: join(options.dataDir, 'connect-calls.jsonl') } : {}),
       ...(options.connectLimits ? { limits: options.connectLimits } : {}),
       invokeLambda: (arn, event) => lambdas.invoke(functionIdFromArn(arn), event),
       emitContactEvent: async (event) => {

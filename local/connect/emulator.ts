@@ -6,6 +6,7 @@
  * Everything time-related reads the injected clock; nothing sleeps on real time.
  */
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectContactFlowInitiationMethod, EventBridgeEvent } from 'aws-lambda';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
@@ -163,6 +164,11 @@ export interface ConnectStats {
 
 export interface ConnectEmulatorOptions {
   readonly clock: Clock;
+  /**
+   * Append one JSON line per outbound call that rang (time, number, contact, the call job and attempt it
+   * carries), written before the API answers: the record of who was rung survives a crash of the runtime.
+   */
+  readonly callJournalFile?: string;
   readonly invokeLambda: LambdaInvoker;
   readonly emitContactEvent?: (event: ContactEvent) => void | Promise<void>;
   readonly onCallbackRequested?: (request: CallbackRequest) => void | Promise<void>;
@@ -859,6 +865,18 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       };
       record.logEntry = entry;
       callLog.push(entry);
+      if (options.callJournalFile) {
+        appendFileSync(
+          options.callJournalFile,
+          `${JSON.stringify({
+            at: entry.at,
+            destination,
+            contactId: record.id,
+            jobId: attributes.jobId,
+            attempt: attributes.attempt,
+          })}\n`,
+        );
+      }
       say(record, 'system', `(ringing ${destination})`);
       await emit(record, 'INITIATED');
       if (autoTick) void track(new Promise<void>((resolve) => setImmediate(() => resolve(tick()))));

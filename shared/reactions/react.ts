@@ -36,6 +36,7 @@ export async function reactToRecord(
   deps: Dependencies,
   record: DynamoDBRecord,
   context?: Context,
+  ledger: ReactionLedger = ledgerOf(deps),
 ): Promise<void> {
   const image = record.dynamodb?.NewImage;
   if (!image) return;
@@ -50,7 +51,6 @@ export async function reactToRecord(
     event: stored.event,
     ...(stored.item.timers ? { timers: stored.item.timers as TicketTimerChange } : {}),
   } as unknown as ReactionInput;
-  const ledger = ledgerOf(deps);
   for (const reaction of reactions as readonly Reaction[]) {
     if (reaction.when && !reaction.when(input)) continue;
     try {

@@ -3,6 +3,7 @@ import { OUTBOUND_PROMPTS } from '#infra/flows/outbound-common';
 import { promisedCallMessage } from '#shared/domain/answer-promise';
 import type { LocalApi } from '#test/support/local-api';
 import {
+  actOn,
   addMinutes,
   callJobsOf,
   dispatchComplaint,
@@ -71,6 +72,7 @@ const events = (id: string) =>
   eventsOf<{ type: string; actor: string; reason?: string; data: Record<string, unknown> }>(api, agent, id);
 
 const callsTo = (phone: string) => outboundCallsTo(api, phone);
+const id = (complaint: { readonly id: string }) => complaint.id;
 
 beforeEach(async () => {
   ({ api, agent } = await startCallingDesk());
@@ -155,6 +157,61 @@ describe('an answer promised within half an hour', () => {
     expect(callsTo(phone)).toHaveLength(0);
     // The promise has been kept: another can be made.
     expect((await promise(id)).status).toBe(201);
+  });
+
+  it('an incident closed with its complaints resolved keeps their promises too: no call rings', async () => {
+    const supervisor = await api.tokenFor('sam', ['supervisor']);
+    const phone = aPhone();
+    api.runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });
+    const created = await registerComplaint(api, agent, { phone });
+    await actOn(api, agent, created, 'contacts', { outcome: 'reached' });
+    const promised = await promise(id(created));
+    expect(promised.status).toBe(201);
+    const draft = await api.request<{ id: string }>('POST', '/api/broadcasts', {
+      token: supervisor,
+      body: {
+        what: 'Burst main',
+        where: 'Quay Street',
+        since: api.runtime.clock.now().toISOString(),
+        severity: 'crisis',
+        message: 'A burst water main on Quay Street. Supply is interrupted.',
+        emailSubject: 'Burst main on Quay Street',
+        emailText: 'A burst water main on Quay Street. Supply is interrupted.',
+        selection: { streets: ['Quay St'] },
+      },
+    });
+    expect(
+      (await api.request('POST', `/api/broadcasts/${draft.body.id}/send`, { token: supervisor })).status,
+    ).toBe(202);
+    const linked = await api.request('POST', `/api/incidents/${draft.body.id}/complaints`, {
+      token: supervisor,
+      body: { ticketId: id(created), cause: true },
+    });
+    expect(linked.status).toBe(200);
+
+    const closed = await api.request<{ resolved: { resolved: number } }>(
+      'POST',
+      `/api/incidents/${draft.body.id}/close`,
+      {
+        token: supervisor,
+        body: { message: 'The main is repaired; water is back.', resolveLinked: true },
+      },
+    );
+
+    expect(closed.body.resolved).toEqual({ resolved: 1, leftOpen: 0 });
+    const [job] = await promiseJobs(id(created));
+    expect(job?.state).toBe('cancelled');
+    expect((await events(id(created))).find((e) => e.type === 'answer_promise_kept')?.data).toMatchObject({
+      jobId: promised.body.jobId,
+      by: 'resolved',
+    });
+    await api.runtime.clock.advance(35 * 60);
+    // The satisfaction call may ring; the promised call never does.
+    expect(
+      api.runtime.connect
+        .listCalls({ direction: 'outbound' })
+        .filter((c) => c.to === phone && c.attributes.jobId === promised.body.jobId),
+    ).toHaveLength(0);
   });
 
   it('a result while the promised call is already ringing: the call says there is news', async () => {

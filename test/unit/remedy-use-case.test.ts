@@ -1,24 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import type { Dependencies } from '#shared/adapters/dependencies';
 import { loadConfig } from '#shared/config';
 import { ConflictError } from '#shared/domain/errors';
 import { REMEDY_ACTION_CHECK_FUNCTION_ID, remedyActionTimerName } from '#shared/domain/remedy';
 import { defaultDeadlinePolicy } from '#shared/domain/severity';
 import { applyAction, type Ticket, type TicketEvent } from '#shared/domain/ticket';
+import { ticketTimerChange } from '#shared/domain/ticket-timers';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
+import { ticketTimers } from '#shared/reactions/ticket-reactions';
 import { changeRemedy, proposeRemedy, type RemedyDeps } from '#shared/use-cases/remedies';
 import { anAgent, aSupervisor, aTicket, minutesAfter, T0 } from '#test/fixtures/tickets';
 
-/** Just enough of a ticket store: get and a versioned update that keeps the events. */
-function memoryStore(first: Ticket) {
+/**
+ * Just enough of a ticket store: get and a versioned update that keeps the events, and, as the reactor
+ * would after the save, applies the change's timers (the `ticket-timers` reaction).
+ */
+function memoryStore(first: Ticket, timer: () => Timer) {
   let current = first;
   const saved: TicketEvent[] = [];
   const store: Pick<TicketStore, 'get' | 'update'> = {
     get: async (id) => (id === current.id ? current : undefined),
-    update: async (ticket, expectedVersion, events) => {
+    update: async (ticket, expectedVersion, events, before) => {
       if (current.version !== expectedVersion) throw new ConflictError('stale');
       current = ticket;
       saved.push(...events);
+      const deps = { timer: timer() } as unknown as Dependencies;
+      await ticketTimers.run(deps, {
+        key: 'ticket.remedy_proposed',
+        id: 'e',
+        event: events[0] as never,
+        timers: ticketTimerChange(before, ticket),
+      });
     },
   };
   return { store: store as TicketStore, saved, current: () => current };
@@ -49,8 +62,8 @@ function setUp(env: Record<string, string> = {}) {
     { type: 'recordContact', outcome: 'reached' },
     { actor: anAgent(), now: minutesAfter(T0, 5), policy: defaultDeadlinePolicy },
   ).ticket;
-  const tickets = memoryStore(contacted);
   const timers = memoryTimer();
+  const tickets = memoryStore(contacted, () => timers.timer);
   const deps: RemedyDeps = {
     config: loadConfig({ TABLE_NAME: 'complaints', ...env }),
     clock: { now: () => new Date(NOW) },
