@@ -3,6 +3,7 @@ import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   type Alarm,
   ComparisonOperator,
+  type CreateAlarmOptions,
   Dashboard,
   GraphWidget,
   type IWidget,
@@ -28,6 +29,9 @@ export interface OperationsProps {
   readonly connectInstanceId: string;
 }
 
+/** IteratorAge (milliseconds, Maximum per minute) above which, this many minutes in a row, a stream reactor alarms. */
+export const streamLagAlarm = { thresholdMs: 60_000, evaluationPeriods: 3 } as const;
+
 /** A desk metric (shared/desk-metric-names.ts), summed over five minutes. */
 export function deskMetric(name: string): Metric {
   return new Metric({
@@ -41,8 +45,8 @@ export function deskMetric(name: string): Metric {
 
 /**
  * The desk's health, watched: an alarm topic (e-mail subscription from context `alarmEmail`), alarms on
- * every dead-letter queue of the stack, every function's errors and throttles, API 5xx, deadline breaches
- * and broadcast failures, and one dashboard showing the same. Created last, it finds the queues itself.
+ * every dead-letter queue of the stack, every function's errors and throttles, the table stream reactors'
+ * iterator age, API 5xx, deadline breaches and broadcast failures, and one dashboard showing the same. Created last, it finds the queues itself.
  */
 export class Operations extends Construct {
   readonly topic: Topic;
@@ -64,13 +68,20 @@ export class Operations extends Construct {
     if (stage.alarmEmail) this.topic.addSubscription(new EmailSubscription(stage.alarmEmail));
     const action = new SnsAction(this.topic);
 
-    const alarm = (alarmId: string, metric: Metric, description: string, threshold = 1): Alarm => {
+    const alarm = (
+      alarmId: string,
+      metric: Metric,
+      description: string,
+      threshold = 1,
+      options: Partial<Pick<CreateAlarmOptions, 'evaluationPeriods' | 'comparisonOperator'>> = {},
+    ): Alarm => {
       const created = metric.createAlarm(this, alarmId, {
         alarmDescription: description,
         threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator:
+          options.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       });
       created.addAlarmAction(action);
       this.alarms.push(created);
@@ -101,6 +112,25 @@ export class Operations extends Construct {
         `Throttles-${functionId}`,
         fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
         `${functionId} was throttled (concurrency limit) in the last 5 minutes`,
+      );
+    }
+
+    // A reactor falling behind the table stream: its oldest record waits longer than a minute, for minutes.
+    const streamFunctions = [...props.functions].filter(([, fn]) =>
+      fn.spec.triggers?.includes('tableStream'),
+    );
+    const iteratorAge = (fn: AppFunction) =>
+      fn.function.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' });
+    for (const [functionId, fn] of streamFunctions) {
+      alarm(
+        `IteratorAge-${functionId}`,
+        iteratorAge(fn),
+        `${functionId} lags behind the table stream: records older than a minute wait, for ${streamLagAlarm.evaluationPeriods} minutes`,
+        streamLagAlarm.thresholdMs,
+        {
+          evaluationPeriods: streamLagAlarm.evaluationPeriods,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        },
       );
     }
 
@@ -169,6 +199,17 @@ export class Operations extends Construct {
           width: 8,
         }),
       ],
+      ...(streamFunctions.length > 0
+        ? [
+            [
+              new GraphWidget({
+                title: 'Table stream: iterator age (max, ms)',
+                left: streamFunctions.map(([, fn]) => iteratorAge(fn)),
+                width: 24,
+              }),
+            ],
+          ]
+        : []),
       [
         new GraphWidget({
           title: 'Dead-letter queues (messages waiting)',

@@ -29,6 +29,7 @@ import { Operations } from '#infra/constructs/operations';
 import { PortalDeployment } from '#infra/constructs/portal-deployment';
 import { Scheduling, scheduleTargetName } from '#infra/constructs/scheduling';
 import { SurveyLinkSecret } from '#infra/constructs/survey-link-secret';
+import { TableReactor } from '#infra/constructs/table-reactor';
 import type { StageConfig } from '#infra/stage-config';
 import { checkFunctionNeeds, type FunctionNeeds, functionNeeds } from '#infra/wiring';
 
@@ -84,6 +85,8 @@ export class ApiStack extends Stack {
   readonly contactCenter: ContactCenter;
   readonly scheduling: Scheduling;
   readonly contactEvents: ContactEvents;
+  /** The table stream's event source mappings (trigger `tableStream`) and their failure queues. */
+  readonly tableReactor: TableReactor;
   readonly mail: Mail;
   /** The generated key of the e-mailed survey links (Secrets Manager). */
   readonly surveyLinkSecret: SurveyLinkSecret;
@@ -226,6 +229,8 @@ export class ApiStack extends Stack {
       instanceArn: props.connectInstanceArn,
       functions: appFunctions,
     });
+    // The table arrives as the stateful stack's Table: its stream ARN is one more reference Api -> Stateful.
+    this.tableReactor = new TableReactor(this, 'TableReactor', { table, functions: appFunctions });
     this.mail = new Mail(this, 'Mail', { senderEmail: stage.senderEmail, functions: appFunctions, needs });
     this.surveyLinkSecret = new SurveyLinkSecret(this, 'SurveyLinkSecret', {
       functions: appFunctions,

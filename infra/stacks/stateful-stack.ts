@@ -11,7 +11,14 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { CfnInstance, CfnPhoneNumber } from 'aws-cdk-lib/aws-connect';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StaffRole } from '#functions/catalog';
@@ -68,6 +75,8 @@ export class StatefulStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: ttlAttribute,
+      // The desk event log's consumers (the Reactor, infra/constructs/table-reactor.ts) read new images only.
+      stream: StreamViewType.NEW_IMAGE,
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: stage.isProduction,
       removalPolicy: stage.removalPolicy,

@@ -143,17 +143,35 @@ describe('api stack', () => {
     });
 
     it.each(functions.filter((f) => f.table !== 'none'))(
-      '$id may touch only the table and its indexes',
+      '$id may touch only the table and its indexes (and its stream, when the stream triggers it)',
       (spec) => {
         const tableArn = hotline.api.resolve(hotline.stateful.table.tableArn);
         const indexArns = hotline.api.resolve(`${hotline.stateful.table.tableArn}/index/*`);
+        const streamArn = hotline.api.resolve(hotline.stateful.table.tableStreamArn);
+        const readsStream = spec.triggers?.includes('tableStream') ?? false;
         const dynamoStatements = statementsOf(spec.id).filter((s) =>
           [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
         );
         expect(dynamoStatements.length).toBeGreaterThan(0);
         for (const statement of dynamoStatements) {
-          for (const resource of [statement.Resource].flat())
-            expect([tableArn, indexArns]).toContainEqual(resource);
+          const dynamoActions = [statement.Action]
+            .flat()
+            .filter((a) => a.startsWith('dynamodb:'))
+            .sort();
+          for (const resource of [statement.Resource].flat()) {
+            if (readsStream && resource === '*') {
+              // The event source mapping's ListStreams, which has no resource-level permission.
+              expect(dynamoActions).toEqual(['dynamodb:ListStreams']);
+            } else if (readsStream && JSON.stringify(resource) === JSON.stringify(streamArn)) {
+              expect(dynamoActions).toEqual([
+                'dynamodb:DescribeStream',
+                'dynamodb:GetRecords',
+                'dynamodb:GetShardIterator',
+              ]);
+            } else {
+              expect([tableArn, indexArns]).toContainEqual(resource);
+            }
+          }
         }
       },
     );

@@ -16,6 +16,7 @@ const idsTriggeredBy = (trigger: string) =>
   wiringFixture.functionSpecs.filter((s) => s.triggers?.some((t) => t === trigger)).map((s) => s.id);
 const scheduledIds = idsTriggeredBy('scheduler');
 const listenerIds = idsTriggeredBy('connectContactEvents');
+const streamIds = idsTriggeredBy('tableStream');
 const sweepIds = scheduledIds.filter((id) => id.includes('Sweep'));
 
 /** Scheduler, the contact event rule, SES and async invocation, on the catalog plus the wiring fixture. */
@@ -230,7 +231,9 @@ describe('asynchronous wiring', () => {
     it('encrypts every dead-letter queue, refuses plain HTTP and keeps messages 14 days', () => {
       const queues = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue');
       const asyncCount = new Set([...scheduledIds, ...listenerIds]).size;
-      expect(queues.length).toBe(2 + asyncCount); // scheduler + contact events + one per async function
+      expect(streamIds).toEqual(['Reactor']);
+      // scheduler + contact events + one per async function + one per table stream function
+      expect(queues.length).toBe(2 + asyncCount + streamIds.length);
       for (const [id, queue] of queues) {
         expect(queue.Properties, id).toMatchObject({
           SqsManagedSseEnabled: true,
@@ -296,14 +299,13 @@ describe('asynchronous wiring', () => {
   });
 
   it.each(wiringFixture.functionSpecs.map((s) => s.id))(
-    '%s has Resource "*" only for the X-Ray actions that know no other resource',
+    '%s has Resource "*" only for the X-Ray actions (and a stream reader\'s ListStreams) that know no other resource',
     (id) => {
+      const unscoped = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+      if (streamIds.includes(id)) unscoped.unshift('dynamodb:ListStreams');
       for (const statement of statementsOf(id)) {
         if (statement.Resource !== '*') continue;
-        expect([statement.Action].flat().sort()).toEqual([
-          'xray:PutTelemetryRecords',
-          'xray:PutTraceSegments',
-        ]);
+        expect([statement.Action].flat().sort()).toEqual(unscoped);
       }
       expect(statementsOf(id).every((s) => s.Effect === 'Allow')).toBe(true);
     },
@@ -319,6 +321,8 @@ describe('asynchronous wiring', () => {
       if (needs.placeCalls) expected.add('connect');
       if (needs.sendEmail) expected.add('ses');
       if (hotline.api.functions.get(id)?.asyncFailures) expected.add('sqs');
+      // The table stream's failure destination (infra/constructs/table-reactor.ts).
+      if (hotline.api.tableReactor.failures.has(id)) expected.add('sqs');
       expect([...services].sort()).toEqual([...expected].sort());
     },
   );

@@ -39,6 +39,8 @@ const expectedTypes = {
     'AWS::IAM::Policy',
     'AWS::IAM::Role',
     'AWS::Lambda::EventInvokeConfig',
+    // The table stream -> Reactor (infra/constructs/table-reactor.ts).
+    'AWS::Lambda::EventSourceMapping',
     'AWS::Lambda::Function',
     'AWS::Lambda::Permission',
     'AWS::Logs::LogGroup',
@@ -70,7 +72,7 @@ describe('resource inventory (catalog + functions that schedule, dial and mail)'
     expect(typesOf(Template.fromStack(hotline.stateful))).toEqual(expectedTypes.stateful);
   });
 
-  it('stateless stack: functions, API, contact centre, Scheduler, events, SES, operations', () => {
+  it('stateless stack: functions, API, contact centre, Scheduler, events, table stream, SES, operations', () => {
     expect(typesOf(Template.fromStack(hotline.api))).toEqual(expectedTypes.api);
   });
 

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineApp } from '#infra/build-app';
 import { DeadLetterQueue } from '#infra/constructs/dead-letter-queue';
+import { streamLagAlarm } from '#infra/constructs/operations';
 import { deskMetrics } from '#shared/desk-metric-names';
 import { buildWiredTestApp } from './support';
 
@@ -75,6 +76,47 @@ describe('operations', () => {
     }
   });
 
+  it('alarms when a table stream reactor lags: IteratorAge above a minute, three minutes running', () => {
+    const reactors = [...hotline.api.functions.values()].filter((fn) =>
+      fn.spec.triggers?.includes('tableStream'),
+    );
+    expect(reactors.map((fn) => fn.spec.id)).toEqual(['Reactor']);
+    expect(streamLagAlarm).toEqual({ thresholdMs: 60_000, evaluationPeriods: 3 });
+    expect(alarmsOn('IteratorAge', 'AWS/Lambda')).toHaveLength(reactors.length);
+    for (const fn of reactors) {
+      const fnId = hotline.api.getLogicalId(fn.function.node.defaultChild as never);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 60_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId() }],
+      });
+    }
+  });
+
+  it('alarms as soon as a batch of the table stream lands on its failure queue', () => {
+    const failures = [...hotline.api.tableReactor.failures];
+    expect(failures.map(([id]) => id)).toEqual(['Reactor']);
+    for (const [, dlq] of failures) {
+      const queueId = hotline.api.getLogicalId(dlq.queue.node.defaultChild as never);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: topicId() }],
+      });
+    }
+  });
+
   it('alarms on API 5xx, deadline breaches and broadcast failures', () => {
     expect(alarmsOn('5xx', 'AWS/ApiGateway')).toHaveLength(1);
     for (const name of [deskMetrics.deadlineBreaches, deskMetrics.broadcastFailures]) {
@@ -96,7 +138,11 @@ describe('operations', () => {
 
   it('has no other alarm', () => {
     const expected =
-      hotline.api.functions.size * 2 + 3 + alarmsOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS').length;
+      hotline.api.functions.size * 2 +
+      3 +
+      alarmsOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS').length +
+      // IteratorAge, one per table stream function
+      [...hotline.api.functions.values()].filter((fn) => fn.spec.triggers?.includes('tableStream')).length;
     expect(alarms).toHaveLength(expected);
   });
 
@@ -110,6 +156,7 @@ describe('operations', () => {
       'API requests and errors',
       'Lambda errors',
       'Dead-letter queues',
+      'IteratorAge',
       'AWS/Connect',
     ]) {
       expect(body).toContain(text);

@@ -66,6 +66,14 @@ describe('stateful stack', () => {
       }
     });
 
+    it('streams new images, the desk event log the Reactor reads (table-reactor.test.ts)', () => {
+      for (const template of [dev, prod]) {
+        template.hasResourceProperties('AWS::DynamoDB::Table', {
+          StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+        });
+      }
+    });
+
     it('is retained and deletion-protected in prod only', () => {
       prod.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
