@@ -27,7 +27,7 @@ export interface FunctionNeeds {
 /** Function id (functions/catalog.ts) -> what it needs. Ids must exist in the catalog. */
 export const functionNeeds: Readonly<Record<string, FunctionNeeds>> = {
   // The reactor sets and clears timers, queues call jobs (waking the dialer) and sends the desk's mails.
-  Reactor: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
+  Reactor: { manageSchedules: true, sendEmail: true },
   DeadlineCheck: { manageSchedules: true, sendEmail: true, placeCalls: true },
   // These three end survey calls and e-mail the signed survey link to a customer not reached.
   DeadlineSweep: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },

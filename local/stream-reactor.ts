@@ -499,7 +499,11 @@ export class StreamReactor {
         };
       at = Math.min(at, index);
     }
-    return { ok: false, at, error: 'reported in batchItemFailures', named: true };
+    // Lambda keeps the reason in the function's log; a handler may also say it (`failureReasons`, by sequence number).
+    const reasons = (response as { failureReasons?: Record<string, string> } | undefined)?.failureReasons;
+    const first = records[at]?.dynamodb?.SequenceNumber;
+    const reason = first ? reasons?.[first] : undefined;
+    return { ok: false, at, error: reason ?? 'reported in batchItemFailures', named: true };
   }
 
   private park(record: DynamoDBRecord, error: string, attempts: number): void {

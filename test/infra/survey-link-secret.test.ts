@@ -57,13 +57,7 @@ describe.each([
   });
 
   it('the functions that sign or verify links get its ARN and read access to it only', () => {
-    expect(readers.sort()).toEqual([
-      'CallbacksApi',
-      'ContactEvents',
-      'DeadlineSweep',
-      'DialerTick',
-      'Reactor',
-    ]);
+    expect(readers.sort()).toEqual(['CallbacksApi', 'ContactEvents', 'DeadlineSweep', 'DialerTick']);
     for (const id of readers) {
       expect(environmentOf(id).SURVEY_LINK_SECRET_ARN, id).toEqual({ Ref: secretId });
       const statements = secretStatements(id);
@@ -93,13 +87,6 @@ describe.each([
 });
 
 /**
- * Readers granted ahead of their code. The Reactor's handler is a stub (shared/reactions/react.ts) until its
- * reactions land, the survey mails among them (infra/wiring.ts). The test below fails as soon as its bundle
- * signs or verifies links: then remove it from here.
- */
-const awaitingCode = ['Reactor'];
-
-/**
  * The wiring must follow the code: every function whose bundle signs a survey link (the fallback e-mail) or
  * verifies one (the public survey page) has `surveyLinkSecret`, and no other function has it.
  */
@@ -125,10 +112,6 @@ describe('the functions that read the survey link key', () => {
         found.push(spec.id);
       }
     }
-    for (const id of awaitingCode) {
-      expect(readers, `${id} is awaited as a reader`).toContain(id);
-      expect(found, `${id} now uses the key: remove it from awaitingCode`).not.toContain(id);
-    }
-    expect(found.sort()).toEqual(readers.filter((id) => !awaitingCode.includes(id)).sort());
+    expect(found.sort()).toEqual([...readers].sort());
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConnectClient, StartOutboundVoiceContactCommand } from '@aws-sdk/client-connect';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowBuilder } from '#infra/flows/lib/builder';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
@@ -30,6 +31,7 @@ describe('the local runtime with its emulators', () => {
       'connect',
       'dynamodb',
       'gateway',
+      'reactor',
       'scheduler',
       'ses',
     ]);
@@ -110,6 +112,59 @@ describe('the local runtime with its emulators', () => {
 
     expect(after.getTime() - before.getTime()).toBeGreaterThanOrEqual(3600_000);
     expect(after.getTime() - before.getTime()).toBeLessThan(3660_000);
+  });
+
+  it('parks an event no reaction is declared for, shows it, and reacts to the events after it', async () => {
+    const ddb = DynamoDBDocumentClient.from(runtime.dynamo.client);
+    await ddb.send(
+      new PutCommand({
+        TableName: runtime.tableName,
+        Item: {
+          pk: 'TICKET#from-a-newer-writer',
+          sk: 'EVENT#2026-12-02T10:00:00.000Z#00000001#x',
+          entity: 'event',
+          eventKey: 'ticket.teleported',
+          event: {
+            ticketId: 'from-a-newer-writer',
+            type: 'teleported',
+            at: '2026-12-02T10:00:00.000Z',
+            data: {},
+          },
+        },
+      }),
+    );
+    runtime.reactor.noteWrite();
+    const token = await runtime.token('alice', ['agent']);
+    const created = await fetch(`${runtime.url}/api/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        severity: 'major',
+        channel: 'phone',
+        category: 'billing',
+        description: 'Charged twice',
+        customer: { name: 'Jane Smith', phone: '+15551239999' },
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await runtime.settled();
+
+    const reactor = (await (await fetch(`${runtime.url}/local/reactor`)).json()) as {
+      parked: { eventId?: string; error: string; attempts: number }[];
+    };
+    const health = (await (await fetch(`${runtime.url}/health`)).json()) as {
+      components: Record<string, { detail?: string }>;
+    };
+    const schedules = await runtime.scheduler.listSchedules({});
+
+    expect(reactor.parked).toHaveLength(1);
+    expect(reactor.parked[0]?.error).toContain('No reactions are declared for event ticket.teleported');
+    expect(reactor.parked[0]?.attempts).toBeGreaterThan(1);
+    expect(health.components.reactor?.detail).toContain('1 parked');
+    // The complaint saved after it got its first-contact timer all the same.
+    expect(schedules.Schedules?.map((x) => x.Name)).toContainEqual(
+      expect.stringMatching(`^deadline-${id}-firstContact-`),
+    );
   });
 });
 
