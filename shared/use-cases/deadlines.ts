@@ -16,7 +16,6 @@ import { ConflictError } from '#shared/domain/errors';
 import { archiveClosedComplaint, archiveDue } from '#shared/domain/retention';
 import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
 import type { Mail } from '#shared/ports/mailer';
-import { resumeStalledFanOuts } from './broadcasts';
 import { enqueueCallJob, repairDialer } from './dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
@@ -184,7 +183,6 @@ export async function sweepDeadlines(deps: Dependencies): Promise<{ checked: num
     if (!cursor) break;
   }
   await repairDialer(deps);
-  await resumeStalledFanOuts(deps);
   return { checked, breached };
 }
 
