@@ -6,6 +6,7 @@ import { dialerBench } from './suites/dialer';
 import { incidentHotlineBench } from './suites/incident-hotline';
 import { phoneBench } from './suites/phone';
 import { registerBench } from './suites/register';
+import { registerPersistentBench } from './suites/register-persistent';
 import { reportsBench } from './suites/reports';
 import { schedulerStateBench } from './suites/scheduler-state';
 
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   'incident-hotline': incidentHotlineBench,
   phone: phoneBench,
   register: registerBench,
+  'register-persistent': registerPersistentBench,
   reports: reportsBench,
   'scheduler-state': schedulerStateBench,
 };

@@ -26,24 +26,22 @@ export interface FunctionNeeds {
 
 /** Function id (functions/catalog.ts) -> what it needs. Ids must exist in the catalog. */
 export const functionNeeds: Readonly<Record<string, FunctionNeeds>> = {
-  // The reactor sets and clears timers, queues call jobs (waking the dialer) and sends the desk's mails.
-  Reactor: { manageSchedules: true, sendEmail: true },
-  DeadlineCheck: { manageSchedules: true, sendEmail: true, placeCalls: true },
-  // These three end survey calls and e-mail the signed survey link to a customer not reached.
-  DeadlineSweep: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },
-  DialerTick: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },
-  ContactEvents: { manageSchedules: true, sendEmail: true, placeCalls: true, surveyLinkSecret: true },
-  OutboundSurveyAnswer: { manageSchedules: true, sendEmail: true },
+  // The reactor sets and clears timers, queues call jobs (waking the dialer) and sends the desk's mails,
+  // among them the fallback e-mail of a survey nobody answered, with its signed link.
+  Reactor: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
+  // The deadline and remedy checks, the sweep and the dialer only save changes and dial: their mails follow
+  // as reactions. Registering and changing a complaint (API, phone) or a remedy needs no Scheduler at all:
+  // its timers are the reactor's.
+  DeadlineCheck: { manageSchedules: true, placeCalls: true },
+  DeadlineSweep: { manageSchedules: true, placeCalls: true },
+  DialerTick: { manageSchedules: true, placeCalls: true },
+  ContactEvents: { manageSchedules: true, placeCalls: true },
+  OutboundSurveyAnswer: { manageSchedules: true },
   // The public survey page verifies the signed link.
   CallbacksApi: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
   // A promised answer is a call job that wakes the dialer.
   AnswerPromisesApi: { manageSchedules: true },
-  TicketsApi: { manageSchedules: true },
-  // Remedy actions get a timer at their due time; a late one is escalated by e-mail.
-  RemediesApi: { manageSchedules: true },
-  RemedyActionCheck: { manageSchedules: true, sendEmail: true },
-  PhoneFileComplaint: { manageSchedules: true },
-  PhoneEmergency: { manageSchedules: true },
+  RemedyActionCheck: { manageSchedules: true },
   PhoneRequestCallback: { manageSchedules: true },
   // A broadcast fans out into call jobs and wakes the dialer; recipients without a phone are e-mailed.
   BroadcastsApi: { manageSchedules: true, sendEmail: true },

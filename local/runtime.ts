@@ -63,6 +63,9 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** DynamoDB commands that can write an item (reads never put anything on the stream). */
+const WRITE_COMMANDS = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
+
 /** The mapping's filter criteria: only event-log items invoke the reactor. */
 function isDeskEventRecord(record: DynamoDBRecord): boolean {
   return record.dynamodb?.NewImage?.entity?.S === DESK_EVENT_ENTITY;
@@ -140,11 +143,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     // Every write of a handler may be an event: the next drain reads the stream (an idle one costs nothing).
     deps.documentClient.middlewareStack.add(
-      (next) => async (args) => {
+      (next, context) => async (args) => {
         try {
           return await next(args);
         } finally {
-          reactor.noteWrite();
+          if (WRITE_COMMANDS.test(context.commandName ?? '')) reactor.noteWrite();
         }
       },
       { step: 'initialize', name: 'noteWriteForReactor' },

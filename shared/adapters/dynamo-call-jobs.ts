@@ -15,6 +15,7 @@ import {
   isFinalCallJob,
   priorityRank,
 } from '#shared/domain/call-job';
+import type { CallJobEvent } from '#shared/domain/call-job-events';
 import type {
   CallJobFilter,
   CallJobStore,
@@ -26,9 +27,17 @@ import type {
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
 import { cancellationCodes, MAX_TRANSACTION_ITEMS, putAllIfAbsent } from './dynamo-transactions';
+import { deskEventMark } from './event-items';
 import { ttlAttribute } from './table-schema';
 
 const jobKey = (id: string) => ({ pk: `CALLJOB#${id}`, sk: 'CALLJOB' });
+
+/** A call job event's item: one per attempt ended, one for the job's end, so a retried write is one event. */
+export function callJobEventItem(event: CallJobEvent): Record<string, unknown> {
+  const sk =
+    event.type === 'ended' ? 'EVENT#ENDED' : `EVENT#ATTEMPT#${String(event.attempt).padStart(3, '0')}`;
+  return { pk: `CALLJOB#${event.jobId}`, sk, ...deskEventMark(`callJob.${event.type}`), event };
+}
 const pendingPartition = (p: CallPriority) => `CALLJOB#PENDING#${priorityRank(p)}${p}`;
 const DIALING_PARTITION = 'CALLJOB#DIALING';
 const ALL_PARTITION = 'CALLJOB';
@@ -104,7 +113,9 @@ export function callJobItem(job: CallJob, retentionDays = 30): Record<string, un
 function isConditionFailure(error: unknown): boolean {
   return (
     error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
+    (error as Error)?.name === 'ConditionalCheckFailedException' ||
+    // A versioned put with its events: the put's condition is the first of the transaction.
+    cancellationCodes(error)?.[0] === 'ConditionalCheckFailed'
   );
 }
 
@@ -165,8 +176,16 @@ export class DynamoCallJobStore implements CallJobStore {
     return out.Item?.job as CallJob | undefined;
   }
 
-  async save(job: CallJob, expectedVersion: number): Promise<boolean> {
+  async save(job: CallJob, expectedVersion: number, events: readonly CallJobEvent[] = []): Promise<boolean> {
     try {
+      if (events.length > 0) {
+        await this.options.client.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Put: this.versionedPut(job, expectedVersion) }, ...this.eventPuts(events)],
+          }),
+        );
+        return true;
+      }
       await this.options.client.send(new PutCommand(this.versionedPut(job, expectedVersion)));
       return true;
     } catch (error) {
@@ -259,6 +278,10 @@ export class DynamoCallJobStore implements CallJobStore {
   }
 
   /** The job written only if the stored one is still at `expectedVersion` (optimistic lock). */
+  private eventPuts(events: readonly CallJobEvent[]) {
+    return events.map((e) => ({ Put: { TableName: this.table, Item: callJobEventItem(e) } }));
+  }
+
   private versionedPut(job: CallJob, expectedVersion: number) {
     return {
       TableName: this.table,
@@ -339,7 +362,11 @@ export class DynamoCallJobStore implements CallJobStore {
     }
   }
 
-  async release(next: CallJob, expectedVersion: number): Promise<boolean> {
+  async release(
+    next: CallJob,
+    expectedVersion: number,
+    events: readonly CallJobEvent[] = [],
+  ): Promise<boolean> {
     try {
       await this.options.client.send(
         new TransactWriteCommand({
@@ -357,6 +384,7 @@ export class DynamoCallJobStore implements CallJobStore {
                 ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
               },
             },
+            ...this.eventPuts(events),
           ],
         }),
       );
@@ -366,7 +394,7 @@ export class DynamoCallJobStore implements CallJobStore {
       if (codes?.[0] === 'ConditionalCheckFailed') return false;
       if (codes?.[1] === 'ConditionalCheckFailed') {
         // The counter is already at zero (repaired meanwhile): the job's change still has to land.
-        return this.save(next, expectedVersion);
+        return this.save(next, expectedVersion, events);
       }
       throw error;
     }

@@ -1,4 +1,5 @@
 import type { CallJob, CallJobKind, CallJobState, CallPriority } from '#shared/domain/call-job';
+import type { CallJobEvent } from '#shared/domain/call-job-events';
 import type { Page } from './ticket-store';
 
 export interface CallJobFilter {
@@ -17,7 +18,7 @@ export interface CallJobStore {
   ): Promise<readonly { readonly created: boolean; readonly job: CallJob }[]>;
   get(id: string): Promise<CallJob | undefined>;
   /** Save if the stored version is still `expectedVersion`; false when someone else changed it first. */
-  save(job: CallJob, expectedVersion: number): Promise<boolean>;
+  save(job: CallJob, expectedVersion: number, events?: readonly CallJobEvent[]): Promise<boolean>;
   /** Pending jobs of one priority whose next attempt is due at `now`, earliest first. */
   due(priority: CallPriority, now: string, limit: number): Promise<readonly CallJob[]>;
   /** Jobs ringing now (state dialing), oldest lease first. */
@@ -33,7 +34,7 @@ export interface CallJobStore {
    */
   claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult>;
   /** Save a job leaving `dialing` and give its concurrent-call slot back, atomically. */
-  release(next: CallJob, expectedVersion: number): Promise<boolean>;
+  release(next: CallJob, expectedVersion: number, events?: readonly CallJobEvent[]): Promise<boolean>;
   /** Concurrent-call slots taken now. */
   activeCalls(): Promise<number>;
   /** Starts already made in the given clock second (epoch seconds). */

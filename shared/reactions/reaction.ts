@@ -1,19 +1,23 @@
 import type { Dependencies } from '#shared/adapters/dependencies';
 import type { BroadcastEvent, BroadcastEventType } from '#shared/domain/broadcast-events';
+import type { CallJobEvent, CallJobEventType } from '#shared/domain/call-job-events';
 import type { TicketEvent, TicketEventType } from '#shared/domain/ticket';
 import type { TicketTimerChange } from '#shared/domain/ticket-timers';
 
 /** Every kind of event in the desk's log, as `<what it belongs to>.<type>`. */
 export type TicketEventKey = `ticket.${TicketEventType}`;
 export type BroadcastEventKey = `broadcast.${BroadcastEventType}`;
-export type DeskEventKey = TicketEventKey | BroadcastEventKey;
+export type CallJobEventKey = `callJob.${CallJobEventType}`;
+export type DeskEventKey = TicketEventKey | BroadcastEventKey | CallJobEventKey;
 
 /** The event a key names. */
 export type DeskEventOf<K extends DeskEventKey> = K extends `ticket.${infer T}`
   ? TicketEvent & { readonly type: T }
   : K extends `broadcast.${infer T}`
     ? BroadcastEvent & { readonly type: T }
-    : never;
+    : K extends `callJob.${infer T}`
+      ? CallJobEvent & { readonly type: T }
+      : never;
 
 /** One saved event, as a reaction sees it. */
 export interface ReactionInput<K extends DeskEventKey = DeskEventKey> {

@@ -1,4 +1,5 @@
 import { continueFanOut, openIncidentOfBroadcast, startFanOut } from './broadcast-reactions';
+import { broadcastAttemptEnded, jobEnded } from './call-job-reactions';
 import type { DeskEventKey, Reaction } from './reaction';
 import {
   breachEscalation,
@@ -58,6 +59,9 @@ export const reactions: ReactionRegistry = {
   'ticket.assigned': change,
   'broadcast.sent': [openIncidentOfBroadcast, startFanOut],
   'broadcast.fan_out_progressed': [continueFanOut],
+  // The dialer only dials: each job kind decides what an attempt's end and a job's end mean.
+  'callJob.attempt_ended': [broadcastAttemptEnded],
+  'callJob.ended': [jobEnded],
 };
 
 /** The reactions of an event key, or undefined for a key this code does not know (a newer writer). */

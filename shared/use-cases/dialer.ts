@@ -9,21 +9,16 @@ import {
   clientTokenInput,
   endAttempt,
   extendLease,
-  fallbackSent,
   finishNotReached,
   isDialable,
   recordAnswer,
   recordContactStarted,
   releaseThrottledAttempt,
 } from '#shared/domain/call-job';
+import { callJobEvent } from '#shared/domain/call-job-events';
 import { digitByDigit } from '#shared/domain/caller-speech';
 import { NotFoundError } from '#shared/domain/errors';
 import type { ContactEnd } from '#shared/ports/call-jobs';
-import type { Mail } from '#shared/ports/mailer';
-import { broadcastFallbackMail, broadcastJobEnded, broadcastRetryDue } from './broadcasts';
-import { callbackEnded, callbackFallbackMail } from './callbacks';
-import { progressFallbackMail } from './deadlines';
-import { surveyEnded, surveyFallbackMail } from './survey';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -251,7 +246,9 @@ function lineOutcome(end: Pick<ContactEnd, 'reason' | 'connected'>): Exclude<Att
 
 /**
  * End the current attempt of a job: release its Connect slot, then retry later, finish as reached, or
- * (attempts used up) send the e-mail fallback and finish as not reached. A duplicate end changes nothing.
+ * (attempts used up) finish as not reached with the e-mail fallback owed where there is an address. The
+ * job is saved with its event (`attempt_ended` or `ended`): what that means for a broadcast, a survey or a
+ * callback, and the fallback e-mail itself, are the job kind's reactions. A duplicate end changes nothing.
  */
 export async function finishAttempt(
   deps: Dependencies,
@@ -266,60 +263,16 @@ export async function finishAttempt(
     if (!current) return undefined;
     const decision = endAttempt(current, attempt, outcome, now, policy);
     if (decision.kind === 'ignored') return undefined;
-    const fallbackMail = decision.kind === 'exhausted' ? await fallbackMailFor(deps, current) : undefined;
     const next =
       decision.kind === 'exhausted'
-        ? finishNotReached(decision.job, now, fallbackMail !== undefined)
+        ? finishNotReached(decision.job, now, current.email !== undefined)
         : decision.job;
-    if (!(await deps.callJobs.release(next, current.version))) continue;
-    if (decision.kind === 'retry') {
-      if (next.kind === 'broadcast') await broadcastRetryDue(deps, next);
-      await wakeDialer(deps, next.nextAttemptAt).catch(() => undefined);
-      return next;
-    }
-    let final = next;
-    if (fallbackMail) final = await sendFallback(deps, next, fallbackMail);
-    await jobEnded(deps, final);
-    return final;
+    const event = callJobEvent(decision.kind === 'retry' ? 'attempt_ended' : 'ended', next, now);
+    if (!(await deps.callJobs.release(next, current.version, [event]))) continue;
+    if (decision.kind === 'retry') await wakeDialer(deps, next.nextAttemptAt).catch(() => undefined);
+    return next;
   }
   return undefined;
-}
-
-async function sendFallback(deps: Dependencies, job: CallJob, mail: Mail): Promise<CallJob> {
-  try {
-    await deps.mailer.send(mail);
-  } catch (error) {
-    logger.error('Fallback e-mail not sent', { jobId: job.id, errorName: (error as Error)?.name });
-    return job;
-  }
-  const sent = fallbackSent(job, deps.clock.now().toISOString());
-  return (await deps.callJobs.save(sent, job.version)) ? sent : job;
-}
-
-async function fallbackMailFor(deps: Dependencies, job: CallJob): Promise<Mail | undefined> {
-  if (!job.email) return undefined;
-  switch (job.kind) {
-    case 'survey':
-      return surveyFallbackMail(deps, job, job.email);
-    case 'progress':
-      return progressFallbackMail(deps, job, job.email);
-    case 'callback':
-    case 'emergency':
-      return callbackFallbackMail(deps, job, job.email);
-    case 'broadcast':
-      return broadcastFallbackMail(deps, job, job.email);
-  }
-}
-
-/** What a finished job means for its complaint. Failures are logged: the job's own state is already final. */
-async function jobEnded(deps: Dependencies, job: CallJob): Promise<void> {
-  try {
-    if (job.kind === 'broadcast') await broadcastJobEnded(deps, job);
-    else if (job.kind === 'survey') await surveyEnded(deps, job);
-    else if (job.kind === 'callback' || job.kind === 'emergency') await callbackEnded(deps, job);
-  } catch (error) {
-    logger.error('Complaint not updated after a call', { jobId: job.id, errorName: (error as Error)?.name });
-  }
 }
 
 /** A Connect contact event: only DISCONNECTED matters (the call is over, its slot is free). */

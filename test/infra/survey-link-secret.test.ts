@@ -57,7 +57,7 @@ describe.each([
   });
 
   it('the functions that sign or verify links get its ARN and read access to it only', () => {
-    expect(readers.sort()).toEqual(['CallbacksApi', 'ContactEvents', 'DeadlineSweep', 'DialerTick']);
+    expect(readers.sort()).toEqual(['CallbacksApi', 'Reactor']);
     for (const id of readers) {
       expect(environmentOf(id).SURVEY_LINK_SECRET_ARN, id).toEqual({ Ref: secretId });
       const statements = secretStatements(id);
