@@ -52,3 +52,52 @@ export function printTable(rows: readonly BenchRow[]): void {
 }
 
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/**
+ * Four rows comparing one path with a bare baseline measured side by side: both p50 / p99, and the two
+ * ratios against their targets (`max.p50`, `max.p99` times the baseline).
+ */
+export function comparisonRows(
+  benchmark: string,
+  label: { readonly path: string; readonly baseline: string },
+  path: readonly number[],
+  baseline: readonly number[],
+  max: { readonly p50: number; readonly p99: number },
+): BenchRow[] {
+  const [p50, p99, b50, b99] = [
+    percentile(path, 50),
+    percentile(path, 99),
+    percentile(baseline, 50),
+    percentile(baseline, 99),
+  ];
+  return [
+    {
+      benchmark,
+      metric: `${label.path} p50 / p99`,
+      value: `${ms(p50)} / ${ms(p99)}`,
+      target: '',
+      pass: undefined,
+    },
+    {
+      benchmark,
+      metric: `${label.baseline} p50 / p99`,
+      value: `${ms(b50)} / ${ms(b99)}`,
+      target: '',
+      pass: undefined,
+    },
+    {
+      benchmark,
+      metric: 'ratio p50',
+      value: `${(p50 / b50).toFixed(2)}x`,
+      target: `<= ${max.p50}x`,
+      pass: p50 / b50 <= max.p50,
+    },
+    {
+      benchmark,
+      metric: 'ratio p99',
+      value: `${(p99 / b99).toFixed(2)}x`,
+      target: `<= ${max.p99}x`,
+      pass: p99 / b99 <= max.p99,
+    },
+  ];
+}

@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { localFunctionArn } from '#local/lambda-host';
 import { startLocalRuntime } from '#local/runtime';
 import { createDocumentClient } from '#shared/adapters/dependencies';
-import { reportCounterWrites } from '#shared/adapters/dynamo-report-store';
-import { eventItem, ticketItem } from '#shared/adapters/dynamo-ticket-store';
+import { ticketItem } from '#shared/adapters/dynamo-ticket-store';
 import { loadConfig } from '#shared/config';
 import { deadlineTimerName } from '#shared/domain/deadline-schedules';
 import { aComplaint, aTicket } from '#test/fixtures/tickets';
-import { type BenchRow, ms, percentile, runConcurrently } from '../stats';
+import { type BenchRow, comparisonRows, ms, percentile, runConcurrently } from '../stats';
+import { bareRegistration } from './register';
 
 const LIVE_SCHEDULES = 10_000;
 const STORED = [1_000, 10_000] as const;
@@ -52,33 +52,7 @@ export async function registerPersistentBench(): Promise<BenchRow[]> {
       if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { id: string }).id;
     };
-    const bare = async () => {
-      const number = String(seq++);
-      const ticket = aTicket({}, new Date().toISOString(), number);
-      const event = {
-        ticketId: number,
-        type: 'registered' as const,
-        at: ticket.createdAt,
-        actor: 'bench',
-        version: 1,
-        data: {},
-      };
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: runtime.tableName,
-                Item: ticketItem(ticket),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: runtime.tableName, Item: eventItem(event, 'b') } },
-            ...reportCounterWrites(runtime.tableName, ticket, [event], 'America/New_York'),
-          ],
-        }),
-      );
-    };
+    const bare = () => bareRegistration(client, runtime.tableName, String(seq++));
     // Complaints already stored, written straight to the table (their reactions are not what is measured).
     const storeUpTo = async (count: number) => {
       for (; stored < count; stored += 25) {
@@ -107,42 +81,14 @@ export async function registerPersistentBench(): Promise<BenchRow[]> {
         direct.push(...(await runConcurrently(TIMED / ROUNDS, CONCURRENCY, bare)));
       }
       await runtime.settled();
-      const [a50, a99, d50, d99] = [
-        percentile(viaApi, 50),
-        percentile(viaApi, 99),
-        percentile(direct, 50),
-        percentile(direct, 99),
-      ];
-      const name = `register (npm start, ${LIVE_SCHEDULES} schedules, ${count} stored) @ c${CONCURRENCY}`;
       rows.push(
-        {
-          benchmark: name,
-          metric: 'API p50 / p99',
-          value: `${ms(a50)} / ${ms(a99)}`,
-          target: '',
-          pass: undefined,
-        },
-        {
-          benchmark: name,
-          metric: 'bare TransactWriteItems p50 / p99',
-          value: `${ms(d50)} / ${ms(d99)}`,
-          target: '',
-          pass: undefined,
-        },
-        {
-          benchmark: name,
-          metric: 'ratio p50',
-          value: `${(a50 / d50).toFixed(2)}x`,
-          target: '<= 1.2x',
-          pass: a50 / d50 <= 1.2,
-        },
-        {
-          benchmark: name,
-          metric: 'ratio p99',
-          value: `${(a99 / d99).toFixed(2)}x`,
-          target: '<= 1.5x',
-          pass: a99 / d99 <= 1.5,
-        },
+        ...comparisonRows(
+          `register (npm start, ${LIVE_SCHEDULES} schedules, ${count} stored) @ c${CONCURRENCY}`,
+          { path: 'API', baseline: 'bare TransactWriteItems' },
+          viaApi,
+          direct,
+          { p50: 1.2, p99: 1.5 },
+        ),
       );
     }
 

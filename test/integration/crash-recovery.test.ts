@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#local/runtime';
+import { freeBasePort } from '#test/support/ports';
 
 /**
  * kill -9 of `npm start` at random moments of a 1,000-recipient broadcast (its fan-out, the dialler's claims,
@@ -33,14 +33,6 @@ const behaviourOf = (i: number) =>
     : i % 10 === 7
       ? { answer: 'busy' }
       : { answer: 'answer', keys: '1' };
-
-async function freeBasePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 class Desk {
   private child: ChildProcess | undefined;
