@@ -9,6 +9,30 @@ export type StaffRole = 'agent' | 'supervisor' | 'admin';
 /** What a function may do with the one DynamoDB table. */
 export type TableAccess = 'none' | 'read' | 'readWrite';
 
+/**
+ * What a catalog function needs besides its table access and its triggers (which the catalog says).
+ * Declared on each catalog entry, beside its code's path: the stateless stack turns each need into exactly
+ * these grants and environment variables, nothing more (infra/wiring.ts).
+ *
+ * - `manageSchedules`: create / update / delete / read one-time schedules in the app's schedule group.
+ *   Env: SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, SCHEDULER_DLQ_ARN, SCHEDULE_TARGET_ARNS (JSON: function id ->
+ *   ARN of every function with trigger `scheduler`). Grants: scheduler:* on `schedule/<group>/*`, iam:PassRole
+ *   of the scheduler role.
+ * - `placeCalls`: StartOutboundVoiceContact / StopContact / DescribeContact on the instance's contacts.
+ *   Env: CONNECT_INSTANCE_ID, HOTLINE_PHONE_NUMBER, CONTACT_FLOW_IDS (JSON: flow name -> id),
+ *   CONNECT_QUEUE_IDS (JSON: queue name -> id).
+ * - `sendEmail`: ses:SendEmail from the sender identity. Env: MAIL_FROM.
+ * - `surveyLinkSecret`: signs or verifies one-time survey links. Env: SURVEY_LINK_SECRET_ARN (the CDK-generated
+ *   Secrets Manager secret, read once per instance). Grants: secretsmanager:GetSecretValue / DescribeSecret on
+ *   that secret only.
+ */
+export interface FunctionNeeds {
+  readonly manageSchedules?: boolean;
+  readonly placeCalls?: boolean;
+  readonly sendEmail?: boolean;
+  readonly surveyLinkSecret?: boolean;
+}
+
 export interface FunctionSpec {
   /** Stable logical name, used for construct ids and local lookup. */
   readonly id: string;
@@ -18,6 +42,8 @@ export interface FunctionSpec {
   readonly table: TableAccess;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** What it needs besides the table and its triggers: schedules, calls, mail, the survey link key. */
+  readonly needs?: FunctionNeeds;
   /**
    * What invokes it besides HTTP routes: `contactFlow` (an InvokeLambdaFunction block of a contact
    * flow), `scheduler` (an EventBridge Scheduler target), `connectContactEvents` (the EventBridge rule
@@ -100,6 +126,8 @@ export const functions = [
     entry: 'functions/api/broadcasts.ts',
     description: 'Emergency broadcasts: incident, selection preview, send, pause, resume, cancel, report',
     table: 'readWrite',
+    // A broadcast fans out into call jobs and wakes the dialer; recipients without a phone are e-mailed.
+    needs: { manageSchedules: true, sendEmail: true },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -108,6 +136,7 @@ export const functions = [
     entry: 'functions/schedule/broadcast-worker.ts',
     description: 'Continues the fan-out of a large broadcast into call jobs',
     table: 'readWrite',
+    needs: { manageSchedules: true, sendEmail: true },
     timeoutSeconds: 300,
     memoryMb: 1024,
     triggers: ['scheduler'],
@@ -128,6 +157,8 @@ export const functions = [
     description:
       'Incidents: updates, linked complaints, notify complainants, close with all clear; public status',
     table: 'readWrite',
+    // Incident updates and follow-ups e-mail complainants and queue calls (the dialer wakes by schedule).
+    needs: { manageSchedules: true, sendEmail: true },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -196,6 +227,8 @@ export const functions = [
     entry: 'functions/schedule/report-mail.ts',
     description: "Weekly, monthly, yearly: the previous period's report e-mailed to managers, with its CSV",
     table: 'readWrite',
+    // The scheduled report e-mails (with the CSV attached).
+    needs: { sendEmail: true },
     timeoutSeconds: 120,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -265,6 +298,7 @@ export const functions = [
     entry: 'functions/phone/request-callback.ts',
     description: 'Hotline: book a callback (caller request, after hours, emergency overflow)',
     table: 'readWrite',
+    needs: { manageSchedules: true },
     timeoutSeconds: 8,
     memoryMb: 512,
     triggers: ['contactFlow'],
@@ -275,6 +309,9 @@ export const functions = [
     entry: 'functions/stream/reactor.ts',
     description: 'Reacts to the desk event log (the table stream): timers, call jobs, mails, fan-out',
     table: 'readWrite',
+    // The reactor sets and clears timers, queues call jobs (waking the dialer) and sends the desk's mails,
+    // among them the fallback e-mail of a survey nobody answered, with its signed link.
+    needs: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
     timeoutSeconds: 60,
     memoryMb: 1024,
     triggers: ['tableStream'],
@@ -285,6 +322,10 @@ export const functions = [
     entry: 'functions/schedule/deadline-check.ts',
     description: 'Deadline timer target: breach + escalation, or the next progress notice',
     table: 'readWrite',
+    // The deadline and remedy checks, the sweep and the dialer only save changes and dial: their mails follow
+    // as reactions. Registering and changing a complaint (API, phone) or a remedy needs no Scheduler at all:
+    // its timers are the reactor's.
+    needs: { manageSchedules: true, placeCalls: true },
     timeoutSeconds: 30,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -294,6 +335,7 @@ export const functions = [
     entry: 'functions/schedule/deadline-sweep.ts',
     description: 'Every 5 minutes: repair lost deadline timers and stuck outbound call attempts',
     table: 'readWrite',
+    needs: { manageSchedules: true, placeCalls: true },
     timeoutSeconds: 120,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -303,6 +345,7 @@ export const functions = [
     entry: 'functions/schedule/dialer-tick.ts',
     description: 'The one outbound dialer: rings due call jobs within Connect limits and calling hours',
     table: 'readWrite',
+    needs: { manageSchedules: true, placeCalls: true },
     timeoutSeconds: 60,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -312,6 +355,7 @@ export const functions = [
     entry: 'functions/events/contact-events.ts',
     description: 'Connect contact events: ended outbound calls end their attempt and free their slot',
     table: 'readWrite',
+    needs: { manageSchedules: true, placeCalls: true },
     timeoutSeconds: 60,
     memoryMb: 512,
     triggers: ['connectContactEvents'],
@@ -330,6 +374,7 @@ export const functions = [
     entry: 'functions/phone/outbound-survey-answer.ts',
     description: 'Outbound survey flow: the keypad rating (1-2 reopens, 3-5 closes)',
     table: 'readWrite',
+    needs: { manageSchedules: true },
     timeoutSeconds: 8,
     memoryMb: 512,
     triggers: ['contactFlow'],
@@ -348,6 +393,7 @@ export const functions = [
     entry: 'functions/schedule/remedy-action-check.ts',
     description: 'Remedy action timer target: a late department action is escalated to the supervisor',
     table: 'readWrite',
+    needs: { manageSchedules: true },
     timeoutSeconds: 30,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -357,6 +403,8 @@ export const functions = [
     entry: 'functions/api/callbacks.ts',
     description: 'Staff API: callbacks and outbound call jobs; public one-time survey answers',
     table: 'readWrite',
+    // The public survey page verifies the signed link.
+    needs: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -366,6 +414,8 @@ export const functions = [
     entry: 'functions/api/answer-promises.ts',
     description: 'Staff API: promise an answer within half an hour (a callback due then)',
     table: 'readWrite',
+    // A promised answer is a call job that wakes the dialer.
+    needs: { manageSchedules: true },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -379,8 +429,6 @@ export const functions = [
     triggers: ['contactFlow'],
   },
 ] as const satisfies readonly FunctionSpec[];
-
-export type FunctionId = (typeof functions)[number]['id'];
 
 export const routes = [
   {
@@ -806,7 +854,17 @@ export const routes = [
   },
 ] as const satisfies readonly RouteSpec[];
 
-export type RouteKey = `${(typeof routes)[number]['method']} ${(typeof routes)[number]['path']}`;
+/** Every function's id, as a type. */
+export type FunctionId = (typeof functions)[number]['id'];
+
+type CatalogRoute = (typeof routes)[number];
+type KeyOf<R> = R extends { readonly method: infer M extends string; readonly path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+/** Every route key of the HTTP API (`POST /api/tickets`), as API Gateway names them. */
+export type RouteKey = KeyOf<CatalogRoute>;
+/** The route keys one function serves: its handler map must have exactly these (functions/api/routed.ts). */
+export type RouteKeyOf<F extends FunctionId> = KeyOf<Extract<CatalogRoute, { readonly functionId: F }>>;
 
 /** Ids of the catalog functions invoked by the given trigger. */
 export function functionsTriggeredBy(trigger: FunctionTrigger): string[] {

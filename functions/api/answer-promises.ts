@@ -1,15 +1,9 @@
 import { dependencies } from '#shared/adapters/dependencies';
 import { answerPromiseSchema } from '#shared/http/answer-promise-schemas';
-import {
-  type ApiRequest,
-  type ApiResponse,
-  actorFromClaims,
-  apiHandler,
-  parseBody,
-  validate,
-} from '#shared/http/api';
+import { type ApiRequest, type ApiResponse, actorFromClaims, parseBody, validate } from '#shared/http/api';
 import { ticketIdParam } from '#shared/http/schemas';
 import { promiseAnswer } from '#shared/use-cases/callbacks';
+import { routedHandler } from './routed';
 
 /** Staff promise an answer "within half an hour": a callback due then, cancelled by a result before it. */
 async function promise(request: ApiRequest): Promise<ApiResponse> {
@@ -22,6 +16,6 @@ async function promise(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 201, body: await promiseAnswer(deps, actor, id) };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('AnswerPromisesApi', {
   'POST /api/tickets/{id}/promise': promise,
 });

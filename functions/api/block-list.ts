@@ -3,13 +3,13 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   parseBody,
   parseQuery,
   validate,
 } from '#shared/http/api';
 import { blockBodySchema, blockListPathSchema, blockListQuerySchema } from '#shared/http/block-list-schemas';
 import { blockNumber, listBlockedNumbers, unblockNumber } from '#shared/use-cases/block-list';
+import { routedHandler } from './routed';
 
 /** The number in the path; a client may have percent-encoded the leading "+" (%2B). */
 function phone(request: ApiRequest): string {
@@ -45,7 +45,7 @@ async function unblock(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 204 };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('BlockListApi', {
   'GET /api/block-list': list,
   'PUT /api/block-list/{phone}': block,
   'DELETE /api/block-list/{phone}': unblock,

@@ -3,7 +3,6 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   parseBody,
   parseQuery,
   validate,
@@ -29,6 +28,7 @@ import {
   resumeBroadcast,
   sendBroadcast,
 } from '#shared/use-cases/broadcasts';
+import { routedHandler } from './routed';
 
 const id = (request: ApiRequest) => validate(broadcastIdParam, request.pathParameters.id, 'path');
 const maxBody = () => dependencies().config.maxBodyBytes;
@@ -112,7 +112,7 @@ async function report(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: result };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('BroadcastsApi', {
   'POST /api/broadcasts': create,
   'GET /api/broadcasts': list,
   'GET /api/broadcasts/{id}': read,

@@ -5,13 +5,13 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   parseBody,
   parseQuery,
   validate,
 } from '#shared/http/api';
 import { cancelCallJobAsStaff, getCallJob, listCallJobs, requestCallback } from '#shared/use-cases/callbacks';
 import { answerSurveyByLink } from '#shared/use-cases/survey';
+import { routedHandler } from './routed';
 
 const maxBody = () => dependencies().config.maxBodyBytes;
 
@@ -79,7 +79,7 @@ async function answerSurvey(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: { recorded: true, effect } };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('CallbacksApi', {
   'GET /api/call-jobs': list,
   'GET /api/call-jobs/{id}': read,
   'POST /api/call-jobs/{id}/cancel': cancel,

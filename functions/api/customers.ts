@@ -3,7 +3,6 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   parseBody,
   parseQuery,
   validate,
@@ -27,6 +26,7 @@ import {
   readCustomer,
   saveCustomer,
 } from '#shared/use-cases/customers';
+import { routedHandler } from './routed';
 
 /** A customer file may be large (10,000+ rows), but stays well inside Lambda's 6 MB request limit. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -125,7 +125,7 @@ async function accessLog(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: page };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('CustomersApi', {
   'POST /api/customers/import': importFile,
   'GET /api/customers': list,
   'GET /api/customers/export': exportAll,

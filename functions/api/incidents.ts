@@ -3,7 +3,6 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   parseBody,
   parseQuery,
   validate,
@@ -27,6 +26,7 @@ import {
   publicIncidentStatus,
   unlinkComplaint,
 } from '#shared/use-cases/incidents';
+import { routedHandler } from './routed';
 
 const id = (request: ApiRequest) => validate(incidentIdParam, request.pathParameters.id, 'path');
 const maxBody = () => dependencies().config.maxBodyBytes;
@@ -84,7 +84,7 @@ async function publicStatus(request: ApiRequest): Promise<ApiResponse> {
   };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('IncidentsApi', {
   'GET /api/incidents': list,
   'GET /api/incidents/{id}': read,
   'POST /api/incidents/{id}/updates': update,

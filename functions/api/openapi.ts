@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { routes } from '#functions/catalog';
+import { type RouteKey, routes } from '#functions/catalog';
 import { answerPromiseSchema } from '#shared/http/answer-promise-schemas';
 import { blockBodySchema, blockListQuerySchema } from '#shared/http/block-list-schemas';
 import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
@@ -51,7 +51,7 @@ interface RouteDoc {
 }
 
 /** Request schemas per route; the same objects the handlers validate with. */
-const docs: Record<string, RouteDoc> = {
+const docs: Partial<Record<RouteKey, RouteDoc>> = {
   'POST /api/tickets': { body: registerComplaintSchema, idempotent: true },
   'GET /api/tickets': { query: listTicketsQuerySchema },
   'GET /api/tickets/{id}/events': { query: pageQuerySchema },
@@ -124,7 +124,7 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', 
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const doc = docs[`${route.method} ${route.path}`] ?? {};
+    const doc = docs[`${route.method} ${route.path}` as RouteKey] ?? {};
     const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',

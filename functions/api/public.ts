@@ -1,8 +1,9 @@
 import { dependencies } from '#shared/adapters/dependencies';
-import { type ApiRequest, type ApiResponse, apiHandler, parseQuery, validate } from '#shared/http/api';
+import { type ApiRequest, type ApiResponse, parseQuery, validate } from '#shared/http/api';
 import { publicStatusQuerySchema, ticketIdParam } from '#shared/http/schemas';
 import { publicStatus } from '#shared/use-cases/complaints';
 import { openApiDocument } from './openapi';
+import { routedHandler } from './routed';
 
 async function status(request: ApiRequest): Promise<ApiResponse> {
   const number = validate(ticketIdParam, request.pathParameters.number, 'path');
@@ -17,7 +18,7 @@ async function openApi(): Promise<ApiResponse> {
   return { statusCode: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('PublicApi', {
   'GET /api/status/{number}': status,
   'GET /api/openapi.json': openApi,
 });

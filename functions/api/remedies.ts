@@ -5,7 +5,6 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   expectedVersion,
   parseBody,
   validate,
@@ -22,6 +21,7 @@ import {
 import { ticketIdParam } from '#shared/http/schemas';
 import { ticketView } from '#shared/use-cases/complaints';
 import { changeRemedy, proposeRemedy } from '#shared/use-cases/remedies';
+import { routedHandler } from './routed';
 
 const ticketId = (request: ApiRequest) => validate(ticketIdParam, request.pathParameters.id, 'path');
 const remedyId = (request: ApiRequest) =>
@@ -51,7 +51,7 @@ function step(
 
 const actor = (request: ApiRequest) => actorFromClaims(request.event);
 
-export const handler = apiHandler({
+export const handler = routedHandler('RemediesApi', {
   'POST /api/tickets/{id}/remedies': step((r, id, version) => {
     const body = parseBody(r, proposeRemedySchema, maxBody());
     return proposeRemedy(dependencies(), actor(r), id, version, body);

@@ -1,13 +1,6 @@
 import { dependencies } from '#shared/adapters/dependencies';
 import { DynamoReportRecipientStore } from '#shared/adapters/dynamo-report-recipients';
-import {
-  type ApiRequest,
-  type ApiResponse,
-  actorFromClaims,
-  apiHandler,
-  parseBody,
-  validate,
-} from '#shared/http/api';
+import { type ApiRequest, type ApiResponse, actorFromClaims, parseBody, validate } from '#shared/http/api';
 import { recipientBodySchema, recipientPathSchema } from '#shared/http/report-schemas';
 import {
   listReportRecipients,
@@ -16,6 +9,7 @@ import {
   requireAdmin,
   setReportRecipient,
 } from '#shared/use-cases/report-mail';
+import { routedHandler } from './routed';
 
 let store: DynamoReportRecipientStore | undefined;
 function deps(): RecipientDeps {
@@ -57,7 +51,7 @@ async function remove(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 204 };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('ReportRecipientsApi', {
   'GET /api/report-recipients': list,
   'PUT /api/report-recipients/{email}': put,
   'DELETE /api/report-recipients/{email}': remove,

@@ -2,10 +2,11 @@ import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { DynamoReportStore } from '#shared/adapters/dynamo-report-store';
 import { accountabilityReport, accountabilityToCsv, reportToCsv } from '#shared/domain/reports';
-import { type ApiRequest, type ApiResponse, actorFromClaims, apiHandler, parseQuery } from '#shared/http/api';
+import { type ApiRequest, type ApiResponse, actorFromClaims, parseQuery } from '#shared/http/api';
 import { managementReportQuerySchema } from '#shared/http/report-schemas';
 import { ticketIdParam } from '#shared/http/schemas';
 import { auditEventTypes, auditTrail, managementReport } from '#shared/use-cases/reports';
+import { routedHandler } from './routed';
 
 /** Kept under its old name for importers; the schema lives in shared/http/report-schemas.ts. */
 export const reportQuerySchema = managementReportQuerySchema;
@@ -76,7 +77,7 @@ async function audit(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: { ticket, auditTypes: auditEventTypes, items: events } };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('ReportsApi', {
   'GET /api/reports': report,
   'GET /api/reports/accountability': accountability,
   'GET /api/audit': audit,

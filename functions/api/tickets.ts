@@ -5,7 +5,6 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
-  apiHandler,
   expectedVersion,
   fingerprint,
   parseBody,
@@ -38,6 +37,7 @@ import {
   ticketSummary,
   ticketView,
 } from '#shared/use-cases/complaints';
+import { routedHandler } from './routed';
 
 const ticketId = (request: ApiRequest) => validate(ticketIdParam, request.pathParameters.id, 'path');
 const now = () => dependencies().clock.now().toISOString();
@@ -125,7 +125,7 @@ function change(toAction: (request: ApiRequest) => TicketAction) {
   };
 }
 
-export const handler = apiHandler({
+export const handler = routedHandler('TicketsApi', {
   'POST /api/tickets': register,
   'GET /api/tickets': list,
   'GET /api/tickets/{id}': read,
