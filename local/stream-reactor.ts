@@ -111,6 +111,9 @@ type Outcome =
 
 type PassResult = 'idle' | 'progress' | 'error';
 
+/** Waits before the further looks of a drain that found nothing after noted writes (150 ms at most). */
+const LOOK_AGAIN_MS = [10, 20, 40, 80] as const;
+
 export class StreamReactor {
   private readonly options: StreamReactorOptions;
   private readonly streams: DynamoDBStreamsClient;
@@ -221,6 +224,10 @@ export class StreamReactor {
   }
 
   private async drainLoop(): Promise<void> {
+    // Every write puts a record on the stream, but DynamoDB Local shows it a moment later (longer on a busy
+    // machine): a drain that has read nothing since writes were noted looks again before it calls it clean.
+    let readSomething = false;
+    let lookedAgain = 0;
     for (;;) {
       const writesBefore = this.writes;
       const result = await this.pass();
@@ -228,10 +235,17 @@ export class StreamReactor {
       if (result === 'error') return;
       if (result === 'idle') {
         if (this.writes === writesBefore) {
+          if (!readSomething && lookedAgain < LOOK_AGAIN_MS.length && !this.stopping) {
+            await new Promise((r) => setTimeout(r, LOOK_AGAIN_MS[lookedAgain++]));
+            continue;
+          }
           this.cleanAt = writesBefore;
           return;
         }
-      } else if (this.stopping) return;
+      } else {
+        readSomething = true;
+        if (this.stopping) return;
+      }
     }
   }
 
