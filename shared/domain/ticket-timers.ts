@@ -16,22 +16,29 @@ export interface TicketTimerChange {
   readonly clear: readonly string[];
 }
 
+/** The timers of the complaint's running deadlines, not yet breached. */
+export function deadlineTicketTimers(ticket: Ticket): TicketTimer[] {
+  return deadlineTimers(ticket).map((t) => ({
+    name: t.name,
+    due: t.input.due,
+    functionId: DEADLINE_CHECK_FUNCTION_ID,
+    input: t.input,
+  }));
+}
+
+/** The timers of the complaint's open remedy actions, not yet escalated. */
+export function remedyActionTicketTimers(ticket: Ticket): TicketTimer[] {
+  return remedyActionTimers(ticket).map((t) => ({
+    name: t.name,
+    due: t.input.due,
+    functionId: REMEDY_ACTION_CHECK_FUNCTION_ID,
+    input: t.input,
+  }));
+}
+
 /** Every timer the complaint needs in this state. */
 export function ticketTimers(ticket: Ticket): TicketTimer[] {
-  return [
-    ...deadlineTimers(ticket).map((t) => ({
-      name: t.name,
-      due: t.input.due,
-      functionId: DEADLINE_CHECK_FUNCTION_ID,
-      input: t.input,
-    })),
-    ...remedyActionTimers(ticket).map((t) => ({
-      name: t.name,
-      due: t.input.due,
-      functionId: REMEDY_ACTION_CHECK_FUNCTION_ID,
-      input: t.input,
-    })),
-  ];
+  return [...deadlineTicketTimers(ticket), ...remedyActionTicketTimers(ticket)];
 }
 
 /**

@@ -4,7 +4,7 @@ import { DEADLINE_CHECK_FUNCTION_ID } from '#shared/domain/deadline-schedules';
 import { archiveDue, retentionTimerName } from '#shared/domain/retention';
 import type { Ticket } from '#shared/domain/ticket';
 import { keepAnswerPromises } from '#shared/use-cases/callbacks';
-import { mailBreach, queueProgressNotice } from '#shared/use-cases/deadlines';
+import { mailBreach, queueProgressNotice, setTicketTimers } from '#shared/use-cases/deadlines';
 import { linkNewComplaint } from '#shared/use-cases/incidents';
 import { mailRemedyActionLate } from '#shared/use-cases/remedies';
 import { mailLowRating, queueSurvey } from '#shared/use-cases/survey';
@@ -20,9 +20,7 @@ export const ticketTimers: Reaction<TicketEventKey> = {
   name: 'ticket-timers',
   when: (input) => input.timers !== undefined,
   run: async (deps, { timers }) => {
-    for (const t of timers?.set ?? []) {
-      await deps.timer.setTimer(t.name, t.due, { functionId: t.functionId, input: t.input });
-    }
+    await setTicketTimers(deps, timers?.set ?? []);
     for (const name of timers?.clear ?? []) await deps.timer.clearTimer(name);
   },
 };

@@ -294,7 +294,8 @@ async function writeChunk(
   const after = await requireBroadcast(deps, id);
   if (after.state === broadcast.state) return broadcast.state;
   if (after.state === 'paused') await moveJobs(deps, chunk, PAUSED_UNTIL);
-  if (after.state === 'cancelled') await cancelChunk(deps, id, chunk);
+  // A chunk written as the cancel came: its waiting calls and its recipients are cancelled too.
+  if (after.state === 'cancelled') await cancelOpenRecipients(deps, id, chunk);
   return after.state;
 }
 
@@ -305,36 +306,42 @@ async function moveJobs(
   nextAttemptAt: string,
 ): Promise<void> {
   await Promise.all(
-    recipients
-      .filter((r) => r.phone !== undefined)
-      .map(async (r) => {
-        const jobId = recipientJobId(r.broadcastId, r.account);
-        for (let tries = 0; tries < 3; tries++) {
-          const job = await deps.callJobs.get(jobId);
-          if (job?.state !== 'pending') return;
-          const moved = {
-            ...job,
-            nextAttemptAt,
-            updatedAt: deps.clock.now().toISOString(),
-            version: job.version + 1,
-          };
-          if (await deps.callJobs.save(moved, job.version)) return;
-        }
-      }),
+    recipients.map(async ({ callJobId: jobId }) => {
+      if (!jobId) return;
+      for (let tries = 0; tries < 3; tries++) {
+        const job = await deps.callJobs.get(jobId);
+        if (job?.state !== 'pending') return;
+        const moved = {
+          ...job,
+          nextAttemptAt,
+          updatedAt: deps.clock.now().toISOString(),
+          version: job.version + 1,
+        };
+        if (await deps.callJobs.save(moved, job.version)) return;
+      }
+    }),
   );
 }
 
-/** A chunk written as the cancel came: its waiting calls are cancelled and its recipients too. */
-async function cancelChunk(deps: Dependencies, id: string, chunk: readonly Recipient[]): Promise<void> {
+/**
+ * Recipients not yet final are cancelled, with their waiting calls (a call ringing now finishes). Attempts
+ * that already ended stay on the record: they say who was reached before the cancel.
+ */
+async function cancelOpenRecipients(
+  deps: Dependencies,
+  id: string,
+  recipients: readonly Recipient[],
+): Promise<void> {
   const now = deps.clock.now().toISOString();
   await Promise.all(
-    chunk.map(async (r) => {
-      const job =
-        r.phone !== undefined ? await cancelJobIfWaiting(deps, recipientJobId(id, r.account)) : undefined;
-      await updateRecipient(deps, id, r.account, (current) =>
-        cancelRecipient(withEndedAttempts(current, job), now),
-      );
-    }),
+    recipients
+      .filter((r) => !finalRecipientStates.includes(r.state))
+      .map(async (r) => {
+        const job = r.callJobId ? await cancelJobIfWaiting(deps, r.callJobId) : undefined;
+        await updateRecipient(deps, id, r.account, (current) =>
+          cancelRecipient(withEndedAttempts(current, job), now),
+        );
+      }),
   );
 }
 
@@ -342,7 +349,7 @@ async function cancelChunk(deps: Dependencies, id: string, chunk: readonly Recip
  * The background worker's retry (e-mail owed after SES refused): every recipient of the broadcast is
  * delivered again where something is still owed; what was done is left as it is.
  */
-export async function fanOut(deps: Dependencies, id: string): Promise<'done' | 'continues'> {
+export async function fanOut(deps: Dependencies, id: string): Promise<'done'> {
   const broadcast = await requireBroadcast(deps, id);
   if (broadcast.state !== 'sending' && broadcast.state !== 'paused') return 'done';
   const { counts: _live, ...plain } = broadcast;
@@ -454,9 +461,7 @@ export async function resumeBroadcast(deps: Dependencies, actor: Actor, id: stri
 }
 
 async function moveWaitingJobs(deps: Dependencies, id: string, nextAttemptAt: string): Promise<void> {
-  const waiting = (await deps.broadcasts.allRecipients(id)).filter(
-    (r) => r.state === 'calling' && r.callJobId,
-  );
+  const waiting = (await deps.broadcasts.allRecipients(id)).filter((r) => r.state === 'calling');
   await moveJobs(deps, waiting, nextAttemptAt);
 }
 
@@ -475,18 +480,7 @@ export async function cancelBroadcast(
   const before = await requireBroadcast(deps, id);
   if (before.state !== 'cancelled') await transition(deps, id, 'cancel', username(actor));
   const now = deps.clock.now().toISOString();
-  const recipients = await deps.broadcasts.allRecipients(id);
-  await Promise.all(
-    recipients
-      .filter((r) => !finalRecipientStates.includes(r.state))
-      .map(async (r) => {
-        const job = r.callJobId ? await cancelJobIfWaiting(deps, r.callJobId) : undefined;
-        // Attempts that already ended stay on the record: they say who was reached before the cancel.
-        await updateRecipient(deps, id, r.account, (current) =>
-          cancelRecipient(withEndedAttempts(current, job), now),
-        );
-      }),
-  );
+  await cancelOpenRecipients(deps, id, await deps.broadcasts.allRecipients(id));
   await withdrawIncident(deps, id, username(actor));
   if (options.disregard) {
     for (let tries = 0; tries < 3; tries++) {

@@ -5,16 +5,14 @@ import { type CallJob, newCallJob } from '#shared/domain/call-job';
 import {
   asTicketEvents,
   checkDeadline,
-  DEADLINE_CHECK_FUNCTION_ID,
   type DeadlineTimerInput,
   type DeskEvent,
-  deadlineTimers,
-  obsoleteDeadlineTimers,
   overdueDeadlines,
 } from '#shared/domain/deadline-schedules';
 import { ConflictError } from '#shared/domain/errors';
 import { archiveClosedComplaint, archiveDue } from '#shared/domain/retention';
 import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
+import { deadlineTicketTimers, type TicketTimer } from '#shared/domain/ticket-timers';
 import type { Mail } from '#shared/ports/mailer';
 import { enqueueCallJob, repairDialer } from './dialer';
 
@@ -59,15 +57,13 @@ export async function changeTicketAsSystem(
   throw new ConflictError(`Complaint ${ticketId} kept changing`);
 }
 
-/** One timer per running deadline; timers of deadlines met or moved are removed. */
-export async function syncDeadlineTimers(deps: Dependencies, after: Ticket, before?: Ticket): Promise<void> {
-  for (const timer of deadlineTimers(after)) {
-    await deps.timer.setTimer(timer.name, timer.input.due, {
-      functionId: DEADLINE_CHECK_FUNCTION_ID,
-      input: timer.input,
-    });
-  }
-  for (const name of obsoleteDeadlineTimers(before, after)) await deps.timer.clearTimer(name);
+/** Set these timers of a complaint (one that exists already is left as it is: names are deterministic). */
+export async function setTicketTimers(
+  deps: Pick<Dependencies, 'timer'>,
+  timers: readonly TicketTimer[],
+): Promise<void> {
+  for (const t of timers)
+    await deps.timer.setTimer(t.name, t.due, { functionId: t.functionId, input: t.input });
 }
 
 export type DeadlineCheckResult = 'stale' | 'rescheduled' | 'breached' | 'progress_notice';
@@ -99,7 +95,7 @@ export async function runDeadlineCheck(
   });
   if (outcome === 'rescheduled') {
     const ticket = await deps.tickets.get(input.ticketId);
-    if (ticket) await syncDeadlineTimers(deps, ticket);
+    if (ticket) await setTicketTimers(deps, deadlineTicketTimers(ticket));
   }
   return outcome;
 }
@@ -177,7 +173,7 @@ export async function sweepDeadlines(deps: Dependencies): Promise<{ checked: num
         if ((await runDeadlineCheck(deps, overdue)) === 'breached') breached += 1;
       }
       const fresh = await deps.tickets.get(ticket.id);
-      if (fresh) await syncDeadlineTimers(deps, fresh).catch(() => undefined);
+      if (fresh) await setTicketTimers(deps, deadlineTicketTimers(fresh)).catch(() => undefined);
     }
     cursor = result.nextCursor;
     if (!cursor) break;

@@ -6,19 +6,17 @@ import { ConflictError, NotFoundError } from '#shared/domain/errors';
 import {
   applyRemedyCommand,
   checkRemedyAction,
-  obsoleteRemedyActionTimers,
   type ProposeRemedy,
-  REMEDY_ACTION_CHECK_FUNCTION_ID,
   type RemedyActionTimerInput,
   type RemedyCommand,
   type RemedyPolicy,
-  remedyActionTimers,
 } from '#shared/domain/remedy';
 import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
+import { remedyActionTicketTimers } from '#shared/domain/ticket-timers';
 import type { Clock } from '#shared/ports/clock';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
-import { changeTicketAsSystem, emitBreachMetric, SYSTEM_ACTOR } from './deadlines';
+import { changeTicketAsSystem, emitBreachMetric, SYSTEM_ACTOR, setTicketTimers } from './deadlines';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -81,28 +79,13 @@ export function proposeRemedy(
   });
 }
 
-/**
- * One timer per open action at its due time; timers of actions done or cancelled are removed. Runs after
- * the commit: a failure is logged, never loses the change.
- */
-export async function syncRemedyActionTimers(
-  deps: RemedyDeps,
-  after: Ticket,
-  before?: Ticket,
-): Promise<void> {
-  const timer = deps.timer;
-  if (!timer) return;
+/** The timers of a complaint's open remedy actions, set again; a failure is logged (its sweep-free repair). */
+async function setRemedyActionTimers(deps: Dependencies, ticket: Ticket): Promise<void> {
   try {
-    for (const t of remedyActionTimers(after)) {
-      await timer.setTimer(t.name, t.input.due, {
-        functionId: REMEDY_ACTION_CHECK_FUNCTION_ID,
-        input: t.input,
-      });
-    }
-    for (const name of obsoleteRemedyActionTimers(before, after)) await timer.clearTimer(name);
+    await setTicketTimers(deps, remedyActionTicketTimers(ticket));
   } catch (error) {
     logger.error('Remedy action timers not synchronised', {
-      ticketId: after.id,
+      ticketId: ticket.id,
       errorName: (error as Error)?.name,
     });
   }
@@ -126,7 +109,7 @@ export async function runRemedyActionCheck(
   });
   if (result === 'rescheduled') {
     const ticket = await deps.tickets.get(input.ticketId);
-    if (ticket) await syncRemedyActionTimers(deps, ticket);
+    if (ticket) await setRemedyActionTimers(deps, ticket);
   }
   return result;
 }
