@@ -34,6 +34,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Users' stories through the public surfaces only (test/journeys/support/desk.ts).
+          name: 'journeys',
+          include: ['test/journeys/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/support/quiet.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
