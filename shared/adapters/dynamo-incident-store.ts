@@ -7,9 +7,14 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Incident, IncidentLink } from '#shared/domain/incident';
+import type { TicketEvent } from '#shared/domain/ticket';
 import type { IncidentEvent, IncidentStore } from '#shared/ports/incident-store';
+import { eventItem } from './dynamo-ticket-store';
+import { cancellationCodes } from './dynamo-transactions';
+import { deskEventMark } from './event-items';
 
 const partition = (id: string) => `INCIDENT#${id}`;
 const incidentKey = (id: string) => ({ pk: partition(id), sk: 'INCIDENT' });
@@ -23,6 +28,21 @@ const ifVersion = (version: number) => ({
   ConditionExpression: 'version = :v',
   ExpressionAttributeValues: { ':v': version },
 });
+
+/**
+ * An incident event's item. A notice's progress and its end have keys of their own (update, position), so a
+ * slice that runs again after a crash writes them once; the others are unique per write.
+ */
+export function incidentEventItem(event: IncidentEvent): Record<string, unknown> {
+  const job = `EVENT#NOTICE#${String(event.data.update ?? '').padStart(6, '0')}#${String(event.data.request)}`;
+  const sk =
+    event.type === 'complainants_notice_progressed'
+      ? `${job}#AFTER#${String(event.data.after)}`
+      : event.type === 'complainants_notified'
+        ? `${job}#DONE`
+        : `EVENT#${event.at}#${randomUUID()}`;
+  return { pk: partition(event.incidentId), sk, ...deskEventMark(`incident.${event.type}`), event };
+}
 
 function linkItem(link: IncidentLink) {
   return { ...linkKey(link.incidentId, link.ticketId), entity: 'incident-link', version: link.version, link };
@@ -151,6 +171,32 @@ export class DynamoIncidentStore implements IncidentStore {
     );
   }
 
+  async saveLinkNotified(
+    link: IncidentLink,
+    expectedVersion: number,
+    ticketEvent: TicketEvent,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: linkItem(link), ...ifVersion(expectedVersion) } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: eventItem(ticketEvent, `n${link.incidentId}-${randomUUID().slice(0, 8)}`),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+
   unlink(incidentId: string, ticketId: string): Promise<boolean> {
     return this.conditionally(
       this.client.send(
@@ -173,17 +219,19 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   async appendEvent(event: IncidentEvent): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: partition(event.incidentId),
-          sk: `EVENT#${event.at}#${randomUUID()}`,
-          entity: 'incident-event',
-          event,
-        },
-      }),
-    );
+    const keyed = event.type === 'complainants_notice_progressed' || event.type === 'complainants_notified';
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: incidentEventItem(event),
+          ...(keyed ? IF_NEW : {}),
+        }),
+      );
+    } catch (error) {
+      // The slice ran before (a retry after a crash): its event is there already.
+      if (!(keyed && conditionFailed(error))) throw error;
+    }
   }
 
   async events(incidentId: string): Promise<IncidentEvent[]> {

@@ -1,20 +1,8 @@
 import type { Incident, IncidentLink } from '#shared/domain/incident';
+import type { IncidentEvent } from '#shared/domain/incident-events';
+import type { TicketEvent } from '#shared/domain/ticket';
 
-/** Something that happened to an incident: opened, updated, a complaint linked or unlinked, notified, closed. */
-export interface IncidentEvent {
-  readonly incidentId: string;
-  readonly type:
-    | 'opened'
-    | 'updated'
-    | 'complaint_linked'
-    | 'complaint_unlinked'
-    | 'complainants_notified'
-    | 'complaint_resolved'
-    | 'closed';
-  readonly at: string;
-  readonly actor: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
+export type { IncidentEvent } from '#shared/domain/incident-events';
 
 export interface IncidentStore {
   /** Create once; a second create of the same id is harmless (returns false). */
@@ -30,8 +18,17 @@ export interface IncidentStore {
   link(link: IncidentLink): Promise<boolean>;
   getLink(incidentId: string, ticketId: string): Promise<IncidentLink | undefined>;
   saveLink(link: IncidentLink, expectedVersion: number): Promise<boolean>;
+  /**
+   * Saves a complainant's link marked as told an update together with the complaint's own event, in one
+   * transaction: false (nothing written) when the link changed first, so each update is recorded once.
+   */
+  saveLinkNotified(link: IncidentLink, expectedVersion: number, ticketEvent: TicketEvent): Promise<boolean>;
   unlink(incidentId: string, ticketId: string): Promise<boolean>;
   links(incidentId: string): Promise<IncidentLink[]>;
+  /**
+   * An event of the desk's log. A notice's progress and its end are keyed by update and position, so a
+   * retried slice writes each once.
+   */
   appendEvent(event: IncidentEvent): Promise<void>;
   events(incidentId: string): Promise<IncidentEvent[]>;
 }

@@ -1,6 +1,7 @@
 import type { Dependencies } from '#shared/adapters/dependencies';
 import type { BroadcastEvent, BroadcastEventType } from '#shared/domain/broadcast-events';
 import type { CallJobEvent, CallJobEventType } from '#shared/domain/call-job-events';
+import type { IncidentEvent, IncidentEventType } from '#shared/domain/incident-events';
 import type { TicketEvent, TicketEventType } from '#shared/domain/ticket';
 import type { TicketTimerChange } from '#shared/domain/ticket-timers';
 
@@ -8,7 +9,8 @@ import type { TicketTimerChange } from '#shared/domain/ticket-timers';
 export type TicketEventKey = `ticket.${TicketEventType}`;
 export type BroadcastEventKey = `broadcast.${BroadcastEventType}`;
 export type CallJobEventKey = `callJob.${CallJobEventType}`;
-export type DeskEventKey = TicketEventKey | BroadcastEventKey | CallJobEventKey;
+export type IncidentEventKey = `incident.${IncidentEventType}`;
+export type DeskEventKey = TicketEventKey | BroadcastEventKey | CallJobEventKey | IncidentEventKey;
 
 /** The event a key names. */
 export type DeskEventOf<K extends DeskEventKey> = K extends `ticket.${infer T}`
@@ -17,7 +19,9 @@ export type DeskEventOf<K extends DeskEventKey> = K extends `ticket.${infer T}`
     ? BroadcastEvent & { readonly type: T }
     : K extends `callJob.${infer T}`
       ? CallJobEvent & { readonly type: T }
-      : never;
+      : K extends `incident.${infer T}`
+        ? IncidentEvent & { readonly type: T }
+        : never;
 
 /** One saved event, as a reaction sees it. */
 export interface ReactionInput<K extends DeskEventKey = DeskEventKey> {

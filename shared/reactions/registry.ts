@@ -1,5 +1,6 @@
 import { continueFanOut, openIncidentOfBroadcast, startFanOut } from './broadcast-reactions';
 import { broadcastAttemptEnded, jobEnded } from './call-job-reactions';
+import { continueNotice, incidentUpdateCall, incidentUpdateMail, startNotice } from './incident-reactions';
 import type { DeskEventKey, Reaction } from './reaction';
 import {
   breachEscalation,
@@ -47,7 +48,7 @@ export const reactions: ReactionRegistry = {
   'ticket.archived': change,
   'ticket.incident_linked': change,
   'ticket.incident_unlinked': change,
-  'ticket.incident_update_sent': change,
+  'ticket.incident_update_sent': [...change, incidentUpdateMail, incidentUpdateCall],
   'ticket.incident_update_call_ended': change,
   'ticket.incident_cleared': change,
   'ticket.remedy_proposed': change,
@@ -62,6 +63,16 @@ export const reactions: ReactionRegistry = {
   // The dialer only dials: each job kind decides what an attempt's end and a job's end mean.
   'callJob.attempt_ended': [broadcastAttemptEnded],
   'callJob.ended': [jobEnded],
+  // An incident's record; only a notice to its complainants has work that follows (in resumable slices).
+  'incident.opened': [],
+  'incident.updated': [],
+  'incident.complaint_linked': [],
+  'incident.complaint_unlinked': [],
+  'incident.complainants_notice_requested': [startNotice],
+  'incident.complainants_notice_progressed': [continueNotice],
+  'incident.complainants_notified': [],
+  'incident.complaint_resolved': [],
+  'incident.closed': [],
 };
 
 /** The reactions of an event key, or undefined for a key this code does not know (a newer writer). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
 import type { Recipient } from '#shared/domain/broadcast';
@@ -30,6 +31,7 @@ import {
   wasNotified,
   withinWindow,
 } from '#shared/domain/incident';
+import { type NoticeJob, noticeProgressed, noticeRequested } from '#shared/domain/incident-events';
 import {
   type Actor,
   applyAction,
@@ -418,107 +420,162 @@ export async function postIncidentUpdate(
 
 /**
  * Sends update `n` (default the latest) to every linked complainant: an e-mail where there is an address,
- * and a call where they chose the phone (complaints made by phone) or left no e-mail. Each complainant gets
- * each update once: the link records it, so a retried request sends nothing twice.
+ * and a call where they chose the phone (complaints made by phone) or left no e-mail. The request saves a
+ * notice job and answers at once; the job's slices (reactions) tell each complainant, resumable after any
+ * crash. Each complainant gets each update once: their link records it with the complaint's own event, in
+ * one transaction, so a retried slice or a repeated request tells nobody twice.
  */
 export async function notifyComplainants(deps: Dependencies, actor: Actor, id: string, n?: number) {
   requireStaff(actor, 'supervisor', 'send an incident update to complainants');
   const incident = await requireIncident(deps, id);
   const update = n === undefined ? latestUpdate(incident) : incident.updates.find((u) => u.n === n);
   if (!update) throw new NotFoundError(`Incident ${id} has no update ${n}`, 'update');
-  const links = await deps.incidents.links(id);
-  let emailed = 0;
-  let called = 0;
-  let already = 0;
-  for (const current of links) {
-    if (wasNotified(current, update.n)) {
-      already++;
-      continue;
+  return requestNotice(deps, incident.id, update.n, username(actor));
+}
+
+async function requestNotice(deps: Dependencies, incidentId: string, n: number, by: string) {
+  const links = await deps.incidents.links(incidentId);
+  const owed = links.filter((l) => !wasNotified(l, n)).length;
+  if (owed > 0) {
+    const job: NoticeJob = { incidentId, update: n, request: randomUUID(), by };
+    await deps.incidents.appendEvent(noticeRequested(job, by, nowIso(deps)));
+  }
+  return {
+    update: n,
+    complainants: links.length,
+    owed,
+    already: links.length - owed,
+    state: owed > 0 ? ('sending' as const) : ('sent' as const),
+  };
+}
+
+/** How long one slice of a notice runs before it hands the rest to the next (a reaction each). */
+export const NOTICE_SLICE_MS = 2000;
+
+/**
+ * One slice of a notice job: the complainants after `after` (in complaint id order) are told, until the
+ * slice's time is up; then a progress event carries the rest to the next slice. The last slice records the
+ * notice's counts on the incident.
+ */
+export async function noticeSlice(deps: Dependencies, job: NoticeJob, after?: string): Promise<void> {
+  const started = Date.now();
+  const incident = await deps.incidents.get(job.incidentId);
+  const update = incident?.updates.find((u) => u.n === job.update);
+  if (!incident || !update) return;
+  const links = (await deps.incidents.links(job.incidentId))
+    .filter((l) => after === undefined || l.ticketId > after)
+    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : 1));
+  let last = after;
+  for (const link of links) {
+    if (last !== after && Date.now() - started > NOTICE_SLICE_MS) {
+      await deps.incidents.appendEvent(noticeProgressed(job, last as string, nowIso(deps)));
+      return;
     }
-    const ticket = await deps.tickets.get(current.ticketId);
-    if (!ticket) continue;
+    await tellComplainant(deps, incident, update.n, link, job.by);
+    last = link.ticketId;
+  }
+  const all = await deps.incidents.links(job.incidentId);
+  const marks = all.flatMap((l) => l.notified.filter((x) => x.n === update.n));
+  await deps.incidents.appendEvent(
+    event(job.incidentId, 'complainants_notified', job.by, nowIso(deps), {
+      update: update.n,
+      request: job.request,
+      complainants: all.length,
+      emailed: marks.filter((x) => x.emailed).length,
+      called: marks.filter((x) => x.callJobId !== undefined).length,
+    }),
+  );
+}
+
+/** Marks the link told update `n` with the complaint's `incident_update_sent`; its mail and call follow it. */
+async function tellComplainant(
+  deps: Dependencies,
+  incident: Incident,
+  n: number,
+  first: IncidentLink,
+  by: string,
+): Promise<void> {
+  let link: IncidentLink | undefined = first;
+  // A link saved by something else meanwhile (a resolve) is read again; one told already is left alone.
+  for (let tries = 0; link && !wasNotified(link, n) && tries < 5; tries++) {
+    const ticket = await deps.tickets.get(link.ticketId);
+    if (!ticket) return;
     const byEmail = ticket.customer.email !== undefined;
     const byCall = ticket.channel === 'phone' || !byEmail;
     const now = nowIso(deps);
-    const jobId = `iu-${id}-${update.n}-${ticket.id}`;
-    // Claim first: a concurrent or repeated request finds the mark and sends nothing.
-    const marked = recordNotified(current, {
-      n: update.n,
-      at: now,
-      emailed: byEmail,
-      ...(byCall ? { callJobId: jobId } : {}),
-    });
-    if (!(await deps.incidents.saveLink(marked, current.version))) {
-      already++;
-      continue;
-    }
-    if (byEmail && ticket.customer.email) {
-      try {
-        await deps.mailer.send({
-          to: ticket.customer.email,
-          subject: `Update on the ${incident.what.toLowerCase()} in ${incident.where} (complaint ${ticket.number})`,
-          text: `${update.message}\n\nYour complaint ${ticket.number} is linked to this incident; we will keep you informed.`,
-        });
-        emailed++;
-      } catch (error) {
-        // Give the mark back so a retry sends it.
-        await deps.incidents.saveLink(current, marked.version).catch(() => false);
-        logger.warn('Incident update e-mail not sent', { incidentId: id, errorName: (error as Error)?.name });
-        continue;
-      }
-    }
-    if (byCall) {
-      await enqueueCallJob(
-        deps,
-        newCallJob(
-          {
-            id: jobId,
-            kind: 'broadcast',
-            priority: 'progress',
-            phone: ticket.customer.phone,
-            ...(ticket.customer.email ? { email: ticket.customer.email } : {}),
-            ticketId: ticket.id,
-            timeZone: deps.config.dialer.customerTimeZone,
-            dueAt: now,
-            respectsCallingHours: true,
-            requestedBy: username(actor),
-            attributes: {
-              incidentId: id,
-              followUp: 'update',
-              update: String(update.n),
-              message: update.message,
-            },
-          },
-          now,
-          deps.config.dialer.policy,
-        ),
-      );
-      called++;
-    }
-    await deps.tickets.appendEvent({
+    const callJobId = `iu-${incident.id}-${n}-${ticket.id}`;
+    const marked = recordNotified(link, { n, at: now, emailed: byEmail, ...(byCall ? { callJobId } : {}) });
+    const sent: TicketEvent = {
       ticketId: ticket.id,
       type: 'incident_update_sent',
       at: now,
-      actor: username(actor),
+      actor: by,
       version: ticket.version,
       data: {
-        incidentId: id,
-        update: update.n,
+        incidentId: incident.id,
+        update: n,
         emailed: byEmail,
         call: byCall,
-        ...(byCall ? { callJobId: jobId } : {}),
+        ...(byCall ? { callJobId } : {}),
       },
-    });
+    };
+    if (await deps.incidents.saveLinkNotified(marked, link.version, sent)) return;
+    link = await deps.incidents.getLink(incident.id, link.ticketId);
   }
-  await deps.incidents.appendEvent(
-    event(id, 'complainants_notified', username(actor), nowIso(deps), {
-      update: update.n,
-      emailed,
-      called,
-      already,
-    }),
+}
+
+/** The e-mail of an incident update to one complainant (a reaction of the complaint's `incident_update_sent`). */
+export async function mailIncidentUpdate(deps: Dependencies, sent: TicketEvent): Promise<void> {
+  const { incident, update, ticket } = await updateSent(deps, sent);
+  if (!incident || !update || !ticket?.customer.email) return;
+  await deps.mailer.send({
+    to: ticket.customer.email,
+    subject: `Update on the ${incident.what.toLowerCase()} in ${incident.where} (complaint ${ticket.number})`,
+    text: `${update.message}\n\nYour complaint ${ticket.number} is linked to this incident; we will keep you informed.`,
+  });
+}
+
+/** The call of an incident update to one complainant (a reaction of the complaint's `incident_update_sent`). */
+export async function callIncidentUpdate(deps: Dependencies, sent: TicketEvent): Promise<void> {
+  const { incident, update, ticket } = await updateSent(deps, sent);
+  const callJobId = sent.data.callJobId;
+  if (!incident || !update || !ticket || typeof callJobId !== 'string') return;
+  const now = nowIso(deps);
+  await enqueueCallJob(
+    deps,
+    newCallJob(
+      {
+        id: callJobId,
+        kind: 'broadcast',
+        priority: 'progress',
+        phone: ticket.customer.phone,
+        ...(ticket.customer.email ? { email: ticket.customer.email } : {}),
+        ticketId: ticket.id,
+        timeZone: deps.config.dialer.customerTimeZone,
+        dueAt: now,
+        respectsCallingHours: true,
+        requestedBy: sent.actor,
+        attributes: {
+          incidentId: incident.id,
+          followUp: 'update',
+          update: String(update.n),
+          message: update.message,
+        },
+      },
+      now,
+      deps.config.dialer.policy,
+    ),
   );
-  return { update: update.n, complainants: links.length, emailed, called, already };
+}
+
+async function updateSent(deps: Dependencies, sent: TicketEvent) {
+  const incidentId = String(sent.data.incidentId);
+  const [incident, ticket] = await Promise.all([
+    deps.incidents.get(incidentId),
+    deps.tickets.get(sent.ticketId),
+  ]);
+  const update = incident?.updates.find((u) => u.n === Number(sent.data.update));
+  return { incident, update, ticket };
 }
 
 // --- closing ---------------------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '#local/runtime';
+import { CrashableDesk, type JournalRing, lcg, rungTwice } from '#test/support/crashable-desk';
 import { freeBasePort } from '#test/support/ports';
 
 /**
@@ -16,15 +15,6 @@ const RECIPIENTS = 1000;
 const KILLS = 20;
 const HEADER = 'account,name,phone,email,address,district,street,segment,language,no_contact';
 
-/** Deterministic "random" moments: a run that fails can be run again the same way. */
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
-
 const phoneOf = (i: number) => `+1201556${String(i).padStart(4, '0')}`;
 /** Most answer and confirm; some never answer (retried, then e-mailed), some are busy. */
 const behaviourOf = (i: number) =>
@@ -33,123 +23,21 @@ const behaviourOf = (i: number) =>
     : i % 10 === 7
       ? { answer: 'busy' }
       : { answer: 'answer', keys: '1' };
-
-class Desk {
-  private child: ChildProcess | undefined;
-  private output = '';
-  constructor(
-    readonly port: number,
-    readonly dataDir: string,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** `npm start` on the data folder, in its own process group (so kill -9 takes DynamoDB Local too). */
-  async start(): Promise<void> {
-    this.output = '';
-    const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        PORT: String(this.port),
-        LOCAL_DATA_DIR: this.dataDir,
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    child.stdout?.on('data', (c: Buffer) => {
-      this.output = (this.output + c.toString()).slice(-4000);
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      this.output = (this.output + c.toString()).slice(-4000);
-    });
-    this.child = child;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm start exited: ${this.output}`);
-      try {
-        const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) });
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`npm start not healthy: ${this.output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  /** kill -9 of the whole process group: no shutdown code runs. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child?.pid) return;
-    const gone = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await gone;
-    // DynamoDB Local's JVM is in the group too; give the OS a moment to free its port.
-    await new Promise((r) => setTimeout(r, 300));
-  }
-
-  async json<T>(method: string, path: string, token?: string, body?: unknown, raw?: string): Promise<T> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(raw !== undefined ? { 'content-type': 'text/csv' } : { 'content-type': 'application/json' }),
-      },
-      ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
-  }
-
-  async token(): Promise<string> {
-    return (
-      await this.json<{ token: string }>('POST', '/local/token', undefined, {
-        username: 'sam',
-        groups: ['supervisor'],
-      })
-    ).token;
-  }
-
-  /** How each number behaves when rung (the phone network's state is not kept across a restart). */
-  async setPhones(): Promise<void> {
-    for (let i = 0; i < RECIPIENTS; i += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, RECIPIENTS - i) }, (_, k) =>
-          this.json(
-            'PUT',
-            `/local/phone/numbers/${encodeURIComponent(phoneOf(i + k))}`,
-            undefined,
-            behaviourOf(i + k),
-          ),
-        ),
-      );
-    }
-  }
-
-  advance(seconds: number): Promise<unknown> {
-    return this.json('POST', '/local/clock', undefined, { advanceSeconds: seconds });
-  }
-}
+const PHONES = Array.from({ length: RECIPIENTS }, (_, i) => ({
+  phone: phoneOf(i),
+  behaviour: behaviourOf(i),
+}));
 
 describe('a broadcast survives kill -9 of the local runtime', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hotline-crash-'));
-  let desk: Desk | undefined;
+  let desk: CrashableDesk | undefined;
   afterAll(async () => {
     await desk?.kill();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(`${KILLS} kills during a ${RECIPIENTS}-recipient send: nobody dropped, no attempt rung twice, the report complete`, async () => {
-    desk = new Desk(await freeBasePort(), dataDir);
+    desk = new CrashableDesk(await freeBasePort(), dataDir);
     await desk.start();
     let token = await desk.token();
     const rows = Array.from({ length: RECIPIENTS }, (_, i) =>
@@ -167,7 +55,7 @@ describe('a broadcast survives kill -9 of the local runtime', () => {
       ].join(','),
     );
     await desk.json('POST', '/api/customers/import', token, undefined, [HEADER, ...rows].join('\n'));
-    await desk.setPhones();
+    await desk.setPhones(PHONES);
     const draft = await desk.json<{ id: string }>('POST', '/api/broadcasts', token, {
       what: 'Gas leak',
       where: 'Kiln Street',
@@ -188,7 +76,7 @@ describe('a broadcast survives kill -9 of the local runtime', () => {
       await desk.kill();
       await moving;
       await desk.start();
-      await desk.setPhones();
+      await desk.setPhones(PHONES);
     }
     token = await desk.token();
     let report = await desk.json<Report>('GET', `/api/broadcasts/${draft.id}/report`, token);
@@ -200,11 +88,8 @@ describe('a broadcast survives kill -9 of the local runtime', () => {
     const rings = readFileSync(join(dataDir, 'connect-calls.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as { jobId?: string; attempt?: string });
-    const perAttempt = new Map<string, number>();
-    for (const r of rings)
-      perAttempt.set(`${r.jobId}#${r.attempt}`, (perAttempt.get(`${r.jobId}#${r.attempt}`) ?? 0) + 1);
-    const twice = [...perAttempt].filter(([, n]) => n > 1);
+      .map((line) => JSON.parse(line) as JournalRing);
+    const twice = rungTwice(rings);
     const accounts = new Set(report.recipients.map((r) => r.account));
 
     expect(existsSync(join(dataDir, 'reactor-checkpoint.json'))).toBe(true);

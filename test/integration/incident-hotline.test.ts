@@ -294,14 +294,16 @@ describe('complaints during an incident', () => {
     await runtime.clock.advance(120);
 
     expect(posted.status).toBe(201);
-    expect(posted.body.notified).toMatchObject({
-      update: 2,
-      complainants: 3,
-      emailed: 2,
-      called: 1,
-      already: 0,
-    });
-    expect(retried.body).toMatchObject({ emailed: 0, called: 0, already: 3 });
+    expect(posted.body.notified).toMatchObject({ update: 2, complainants: 3, owed: 3, already: 0 });
+    expect(retried.body).toMatchObject({ owed: 0, already: 3, state: 'sent' });
+    const detail = await api<{ events: { type: string; data: Record<string, unknown> }[] }>(
+      'GET',
+      `/api/incidents/${elm}`,
+      { token: supervisor },
+    );
+    expect(detail.body.events.filter((e) => e.type === 'complainants_notified').map((e) => e.data)).toEqual([
+      expect.objectContaining({ update: 2, complainants: 3, emailed: 2, called: 1 }),
+    ]);
     const updateMails = (await mails()).filter((m) => m.subject.startsWith('Update on the gas leak'));
     expect(updateMails.flatMap((m) => m.destination.to).sort()).toEqual([
       'ezra@example.com',

@@ -2,8 +2,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Dependencies } from '#shared/adapters/dependencies';
+import { incidentEventItem } from '#shared/adapters/dynamo-incident-store';
 import { eventItem } from '#shared/adapters/dynamo-ticket-store';
 import type { ReactionLedger } from '#shared/adapters/reaction-ledger';
+import { noticeJobOf, noticeProgressed, noticeRequested } from '#shared/domain/incident-events';
 import { defaultDeadlinePolicy } from '#shared/domain/severity';
 import { applyAction, type Ticket, type TicketEvent, type TicketEventType } from '#shared/domain/ticket';
 import { ticketTimerChange } from '#shared/domain/ticket-timers';
@@ -179,5 +181,49 @@ describe('reacting to one stream record', () => {
 
     expect(timer.set).toEqual([`retention-${ticket.id}`]);
     expect(timer.cleared).toEqual([]);
+  });
+});
+
+describe('an incident notice to every complainant', () => {
+  const job = { incidentId: 'inc-1', update: 2, request: 'r-1', by: 'sam' };
+
+  it('starts with its request and goes on with each progress, both reacted to as the notice', () => {
+    const requested = noticeRequested(job, 'sam', T0);
+    const progressed = noticeProgressed(job, '1000042', T0);
+
+    expect(reactions['incident.complainants_notice_requested'].map((r) => r.name)).toEqual(['notice']);
+    expect(reactions['incident.complainants_notice_progressed'].map((r) => r.name)).toEqual(['notice']);
+    expect(noticeJobOf(requested)).toEqual(job);
+    expect(noticeJobOf(progressed)).toEqual(job);
+    expect(progressed.data.after).toBe('1000042');
+  });
+
+  it("keys a slice's progress and the notice's end by update, request and position, so a retried slice writes each once", () => {
+    const progressed = incidentEventItem(noticeProgressed(job, '1000042', T0));
+    const again = incidentEventItem(noticeProgressed(job, '1000042', minutesAfter(T0, 5)));
+    const other = incidentEventItem(noticeProgressed({ ...job, request: 'r-2' }, '1000042', T0));
+
+    expect(again.sk).toBe(progressed.sk);
+    expect(other.sk).not.toBe(progressed.sk);
+    expect(progressed).toMatchObject({
+      entity: 'event',
+      eventKey: 'incident.complainants_notice_progressed',
+    });
+  });
+
+  it('mails a complainant told by e-mail and calls one told by phone', () => {
+    const sent = (data: Record<string, unknown>) =>
+      ({
+        key: 'ticket.incident_update_sent',
+        id: 'x',
+        event: { ...aTicketEvent('incident_update_sent'), data },
+      }) as const;
+    const [mail, call] = ['incident-update-mail', 'incident-update-call'].map((name) =>
+      reactions['ticket.incident_update_sent'].find((r) => r.name === name),
+    );
+
+    expect(mail?.when?.(sent({ emailed: true, call: false }) as never)).toBe(true);
+    expect(call?.when?.(sent({ emailed: true, call: false }) as never)).toBe(false);
+    expect(call?.when?.(sent({ emailed: false, call: true }) as never)).toBe(true);
   });
 });

@@ -551,8 +551,9 @@ export const en = {
     estimate: 'Expected to be over by (optional)',
     notify: 'Send it to every linked complainant (e-mail; a call to those who phoned)',
     updated: 'The update is posted; callers hear it from now on.',
-    notified: (emailed: number, called: number) =>
-      `The update is posted and sent: ${emailed} e-mail(s), ${called} call(s) queued.`,
+    notified: (owed: number, already: number) =>
+      `The update is posted; it is being sent to ${owed} complainant(s) (e-mail, or a call to those who phoned)` +
+      (already ? `; ${already} had it already.` : '.'),
     close: 'Close with the all clear',
     allClearMessage: 'The all clear',
     allClearBroadcast: 'Call everyone who confirmed the broadcast with the all clear',
@@ -565,6 +566,8 @@ export const en = {
       updated: 'Update posted',
       complaint_linked: 'Complaint linked',
       complaint_unlinked: 'Complaint unlinked',
+      complainants_notice_requested: 'Update to complainants requested',
+      complainants_notice_progressed: 'Update to complainants under way',
       complainants_notified: 'Complainants told',
       complaint_resolved: 'Complaint resolved',
       closed: 'Closed',

@@ -111,7 +111,7 @@ export default function IncidentPage({ id }: { id: string }) {
   const postUpdate = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      const res = await api.post<{ notified?: { emailed: number; called: number } }>(
+      const res = await api.post<{ notified?: { owed: number; already: number } }>(
         `/api/incidents/${id}/updates`,
         {
           message: update.message,
@@ -120,9 +120,7 @@ export default function IncidentPage({ id }: { id: string }) {
         },
       );
       setUpdate({ message: '', estimate: '', notify: true });
-      return res.notified
-        ? t.incident.notified(res.notified.emailed, res.notified.called)
-        : t.incident.updated;
+      return res.notified ? t.incident.notified(res.notified.owed, res.notified.already) : t.incident.updated;
     });
   };
 
