@@ -699,6 +699,20 @@ export const routes = [
   },
   {
     method: 'POST',
+    path: '/api/tickets/{id}/review',
+    functionId: 'TicketsApi',
+    auth: 'jwt',
+    summary: "The customer-service manager's review of a reopened complaint, with a note (supervisor)",
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/{id}/close',
+    functionId: 'TicketsApi',
+    auth: 'jwt',
+    summary: 'Close a resolved complaint without a rating, with the reason (supervisor)',
+  },
+  {
+    method: 'POST',
     path: '/api/tickets/{id}/extensions',
     functionId: 'TicketsApi',
     auth: 'jwt',
@@ -844,6 +858,20 @@ export const routes = [
     functionId: 'CallbacksApi',
     auth: 'public',
     summary: 'Answer a satisfaction survey through its one-time e-mailed link',
+  },
+  {
+    method: 'GET',
+    path: '/survey/{token}',
+    functionId: 'CallbacksApi',
+    auth: 'public',
+    summary: 'The satisfaction survey page an e-mailed link opens: complaint number and category, 1-5 (HTML)',
+  },
+  {
+    method: 'POST',
+    path: '/survey/{token}',
+    functionId: 'CallbacksApi',
+    auth: 'public',
+    summary: "The survey page's form (rating=1..5, form-encoded): once; a second use says it was answered",
   },
   {
     method: 'POST',

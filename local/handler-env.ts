@@ -14,7 +14,12 @@ export interface LocalEndpoints {
  * with local values, plus the AWS SDK's per-service endpoint overrides pointing at the emulators.
  * (A handler never knows which of the two it runs in.) Add a variable here when a handler needs one.
  */
-export function localHandlerEnv(endpoints: LocalEndpoints, tableName: string): Record<string, string> {
+export function localHandlerEnv(
+  endpoints: LocalEndpoints,
+  tableName: string,
+  /** The gateway's own address (its real port): the base of links the desk sends, e.g. the survey page. */
+  gatewayUrl = 'http://127.0.0.1:3000',
+): Record<string, string> {
   return {
     TABLE_NAME: tableName,
     AWS_REGION: LOCAL_REGION,
@@ -36,6 +41,7 @@ export function localHandlerEnv(endpoints: LocalEndpoints, tableName: string): R
     ),
     SUPERVISOR_EMAIL: 'supervisor@hotline.example.com',
     MANAGER_EMAIL: 'manager@hotline.example.com',
+    SURVEY_LINK_BASE_URL: `${gatewayUrl}/survey`,
     POWERTOOLS_SERVICE_NAME: 'complaint-hotline',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };

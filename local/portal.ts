@@ -39,7 +39,7 @@ const types: Record<string, string> = {
 };
 
 /** Paths that belong to the runtime, never to the portal. */
-const RESERVED = /^\/(api|local|health)(\/|$)/;
+const RESERVED = /^\/(api|local|health|survey)(\/|$)/;
 
 /** Sources the bundle is built from (the portal imports shared schemas and domain lists). */
 function newestSourceMtime(repoRoot: string): number {

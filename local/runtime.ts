@@ -98,6 +98,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const portFor = async (offset: number) => (basePort === 0 ? freePort(host) : basePort + offset);
+  // Known before the handlers' environment is: links the desk sends out (the survey page) name this address.
+  const gatewayPort = await portFor(0);
+  const gatewayUrl = `http://${host}:${gatewayPort}`;
 
   const dynamo = await startDynamoDbLocal({
     port: await portFor(1),
@@ -125,7 +128,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const endpoints = { dynamodb: dynamo.endpoint, ...emulators.endpoints };
 
     // The handlers read configuration from the environment exactly as on Lambda.
-    const env: Record<string, string> = { ...localHandlerEnv(endpoints, tableName), ...options.env };
+    const env: Record<string, string> = {
+      ...localHandlerEnv(endpoints, tableName, gatewayUrl),
+      ...options.env,
+    };
     Object.assign(process.env, env);
     const deps = createDependencies(loadConfig(process.env), clock);
     setDependencies(deps);
@@ -181,7 +187,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (ready) ready(req, res);
       else sendJson(res, 503, { message: 'Starting' });
     });
-    const port = await listen(server, basePort, host);
+    const port = await listen(server, gatewayPort, host);
     const url = `http://${host}:${port}`;
     stops.unshift(
       () =>
@@ -235,7 +241,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         const report = await health();
         return sendJson(res, report.status === 'ok' ? 200 : 503, report);
       }
-      if (path.startsWith('/api/')) {
+      // The API, and the public survey page the e-mailed links open (a route of the same HTTP API).
+      if (path.startsWith('/api/') || path.startsWith('/survey/')) {
         return serveApi(req, res, reqUrl, {
           identity,
           now: () => clock.now(),

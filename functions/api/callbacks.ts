@@ -9,9 +9,11 @@ import {
   parseQuery,
   validate,
 } from '#shared/http/api';
+import { HttpError, toErrorResponse } from '#shared/http/errors';
 import { cancelCallJobAsStaff, getCallJob, listCallJobs, requestCallback } from '#shared/use-cases/callbacks';
-import { answerSurveyByLink } from '#shared/use-cases/survey';
+import { answerSurveyByLink, surveyByLink } from '#shared/use-cases/survey';
 import { routedHandler } from './routed';
+import { surveyFormPage, surveyRefusedPage, surveyThanksPage } from './survey-page';
 
 const maxBody = () => dependencies().config.maxBodyBytes;
 
@@ -79,7 +81,51 @@ async function answerSurvey(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: { recorded: true, effect } };
 }
 
+const surveyToken = (request: ApiRequest) =>
+  validate(z.string().min(10).max(2048), request.pathParameters.token, 'path');
+
+/** Errors of the survey page are pages too (a customer's phone shows them), with the status they map to. */
+async function asPage(run: () => Promise<ApiResponse>): Promise<ApiResponse> {
+  try {
+    return await run();
+  } catch (error) {
+    const mapped = toErrorResponse(error, '');
+    if (!mapped.expected) throw error;
+    const message =
+      mapped.statusCode === 409
+        ? mapped.body.error.message
+        : mapped.body.error.field === 'rating'
+          ? 'Please choose a rating from 1 to 5.'
+          : 'This survey link is not valid or has expired.';
+    return surveyRefusedPage(mapped.statusCode, message);
+  }
+}
+
+/** `GET /survey/{token}`: the page the e-mailed link opens. */
+async function surveyPage(request: ApiRequest): Promise<ApiResponse> {
+  return asPage(async () => {
+    const token = surveyToken(request);
+    return surveyFormPage(await surveyByLink(dependencies(), token), request.event.rawPath);
+  });
+}
+
+/** `POST /survey/{token}`: the page's form, `rating=1..5` form-encoded. */
+async function surveyPageAnswer(request: ApiRequest): Promise<ApiResponse> {
+  return asPage(async () => {
+    const token = surveyToken(request);
+    const contentType = request.headers['content-type'] ?? '';
+    if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the form as a web form', 'content-type');
+    }
+    const rating = new URLSearchParams((request.rawBody ?? '').slice(0, 1024)).get('rating') ?? '';
+    await answerSurveyByLink(dependencies(), token, rating);
+    return surveyThanksPage(Number(rating));
+  });
+}
+
 export const handler = routedHandler('CallbacksApi', {
+  'GET /survey/{token}': surveyPage,
+  'POST /survey/{token}': surveyPageAnswer,
   'GET /api/call-jobs': list,
   'GET /api/call-jobs/{id}': read,
   'POST /api/call-jobs/{id}/cancel': cancel,

@@ -22,6 +22,7 @@ import {
 import { managementReportQuerySchema, recipientBodySchema } from '#shared/http/report-schemas';
 import {
   assignSchema,
+  closeSchema,
   contactSchema,
   departmentResultSchema,
   dispatchSchema,
@@ -34,6 +35,7 @@ import {
   registerComplaintSchema,
   reopenSchema,
   resolveSchema,
+  reviewSchema,
 } from '#shared/http/schemas';
 
 interface RouteDoc {
@@ -48,6 +50,10 @@ interface RouteDoc {
   readonly errors?: readonly string[];
   /** The body may be left out. */
   readonly optionalBody?: boolean;
+  /** Answers are HTML pages (errors too), not JSON: a page a customer opens outside /api. */
+  readonly html?: boolean;
+  /** A form-encoded body (`application/x-www-form-urlencoded`). */
+  readonly form?: z.ZodType;
 }
 
 /** Request schemas per route; the same objects the handlers validate with. */
@@ -61,6 +67,19 @@ const docs: Partial<Record<RouteKey, RouteDoc>> = {
   'POST /api/tickets/{id}/department-result': { body: departmentResultSchema, versioned: true },
   'POST /api/tickets/{id}/resolve': { body: resolveSchema, versioned: true },
   'POST /api/tickets/{id}/reopen': { body: reopenSchema, versioned: true },
+  'POST /api/tickets/{id}/review': { body: reviewSchema, versioned: true },
+  'POST /api/tickets/{id}/close': { body: closeSchema, versioned: true },
+  'GET /survey/{token}': {
+    html: true,
+    success: { 200: 'The survey page (HTML): complaint number and category, a 1-5 choice' },
+    errors: ['409'],
+  },
+  'POST /survey/{token}': {
+    html: true,
+    form: z.strictObject({ rating: z.enum(['1', '2', '3', '4', '5']) }),
+    success: { 200: 'Thank-you page (HTML); a low rating reopens the complaint for review' },
+    errors: ['409', '415'],
+  },
   'POST /api/tickets/{id}/extensions': { body: extensionRequestSchema, versioned: true },
   'POST /api/tickets/{id}/extensions/{extensionId}/decision': {
     body: extensionDecisionSchema,
@@ -164,36 +183,49 @@ export function openApiDocument() {
         '500',
       ].map((code) => [
         code,
-        { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
+        doc.html
+          ? { description: 'Error page', content: { 'text/html': { schema: { type: 'string' } } } }
+          : { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
       ]),
     );
-    paths[route.path.replace(/^\/api/, '') || '/'] ??= {};
-    (paths[route.path.replace(/^\/api/, '') || '/'] as Record<string, unknown>)[route.method.toLowerCase()] =
-      {
-        summary: route.summary,
-        operationId: `${route.method.toLowerCase()}${route.path.replace(/[^a-zA-Z]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
-        ...(route.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
-        ...(parameters.length ? { parameters } : {}),
-        ...(doc.body
-          ? {
-              requestBody: {
-                required: !doc.optionalBody,
-                content: { 'application/json': { schema: jsonSchema(doc.body) } },
-              },
-            }
+    // Paths outside /api (the survey page) are served from the site root, not the API's `/api` server.
+    const outsideApi = !route.path.startsWith('/api');
+    const path = outsideApi ? route.path : route.path.replace(/^\/api/, '') || '/';
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      ...(outsideApi ? { servers: [{ url: '/' }] } : {}),
+      summary: route.summary,
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[^a-zA-Z]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      ...(route.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(doc.body
+        ? {
+            requestBody: {
+              required: !doc.optionalBody,
+              content: { 'application/json': { schema: jsonSchema(doc.body) } },
+            },
+          }
+        : {}),
+      ...(doc.form
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/x-www-form-urlencoded': { schema: jsonSchema(doc.form) } },
+            },
+          }
+        : {}),
+      responses: {
+        ...(doc.success
+          ? Object.fromEntries(
+              Object.entries(doc.success).map(([code, description]) => [code, { description }]),
+            )
+          : { 200: { description: 'OK' } }),
+        ...(route.method === 'POST' && route.path === '/api/tickets'
+          ? { 201: { description: 'Created' } }
           : {}),
-        responses: {
-          ...(doc.success
-            ? Object.fromEntries(
-                Object.entries(doc.success).map(([code, description]) => [code, { description }]),
-              )
-            : { 200: { description: 'OK' } }),
-          ...(route.method === 'POST' && route.path === '/api/tickets'
-            ? { 201: { description: 'Created' } }
-            : {}),
-          ...errors,
-        },
-      };
+        ...errors,
+      },
+    };
   }
   return {
     openapi: '3.1.0',

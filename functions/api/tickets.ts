@@ -14,6 +14,7 @@ import {
 import { HttpError } from '#shared/http/errors';
 import {
   assignSchema,
+  closeSchema,
   contactSchema,
   departmentResultSchema,
   dispatchSchema,
@@ -25,6 +26,7 @@ import {
   registerComplaintSchema,
   reopenSchema,
   resolveSchema,
+  reviewSchema,
   ticketIdParam,
 } from '#shared/http/schemas';
 import {
@@ -153,6 +155,14 @@ export const handler = routedHandler('TicketsApi', {
   'POST /api/tickets/{id}/reopen': change((r) => ({
     type: 'reopen',
     ...parseBody(r, reopenSchema, maxBody()),
+  })),
+  'POST /api/tickets/{id}/review': change((r) => ({
+    type: 'review',
+    ...parseBody(r, reviewSchema, maxBody()),
+  })),
+  'POST /api/tickets/{id}/close': change((r) => ({
+    type: 'close',
+    ...parseBody(r, closeSchema, maxBody()),
   })),
   'POST /api/tickets/{id}/assign': change((r) => ({
     type: 'assign',

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { deadlineKinds } from '#shared/domain/severity';
 import { runDeadlineCheck, runRetention } from '#shared/use-cases/deadlines';
+import { runSurveyWindowEnd } from '#shared/use-cases/survey';
 import { logger } from './logger';
 
 const deadlineTimerSchema = z.object({
@@ -16,11 +17,21 @@ const retentionTimerSchema = z.object({
   ticketId: z.string().regex(/^\d{5,12}$/),
 });
 
-const timerSchema = z.discriminatedUnion('kind', [deadlineTimerSchema, retentionTimerSchema]);
+const surveyWindowTimerSchema = z.object({
+  kind: z.literal('surveyWindow'),
+  ticketId: z.string().regex(/^\d{5,12}$/),
+  due: z.iso.datetime(),
+});
+
+const timerSchema = z.discriminatedUnion('kind', [
+  deadlineTimerSchema,
+  retentionTimerSchema,
+  surveyWindowTimerSchema,
+]);
 
 /**
  * Target of a deadline's one-time schedule (breach + escalation, or the next progress notice) and of a closed
- * complaint's retention timer (archive, destroy personal data).
+ * complaint's retention timer (archive, destroy personal data), and of a survey window's end (close unrated).
  */
 export async function handler(event: unknown): Promise<{ result: string }> {
   const parsed = timerSchema.safeParse(event);
@@ -34,6 +45,11 @@ export async function handler(event: unknown): Promise<{ result: string }> {
   if (parsed.data.kind === 'retention') {
     const result = await runRetention(dependencies(), parsed.data.ticketId);
     logger.info('Retention applied', { ticketId: parsed.data.ticketId, result });
+    return { result };
+  }
+  if (parsed.data.kind === 'surveyWindow') {
+    const result = await runSurveyWindowEnd(dependencies(), parsed.data);
+    logger.info('Survey window ended', { ticketId: parsed.data.ticketId, result });
     return { result };
   }
   const result = await runDeadlineCheck(dependencies(), parsed.data);

@@ -10,7 +10,16 @@ export interface SurveyLinkSecretProps {
   /** Default infra/wiring.ts `functionNeeds`. */
   readonly needs?: Readonly<Record<string, FunctionNeeds>>;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Base URL of the public survey page the links open (`GET /survey/{token}` on the HTTP API), given to the
+   * functions that sign links; a stage's functionEnvironment SURVEY_LINK_BASE_URL (a custom domain) wins.
+   */
+  readonly linkBaseUrl?: string;
+  /** The stage's extra function environment (its SURVEY_LINK_BASE_URL is left in place). */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
+
+export const surveyLinkBaseUrlVariable = 'SURVEY_LINK_BASE_URL';
 
 /** Environment variable naming the secret; the functions read it once per instance (shared/adapters/secrets.ts). */
 export const surveyLinkSecretArnVariable = 'SURVEY_LINK_SECRET_ARN';
@@ -40,6 +49,9 @@ export class SurveyLinkSecret extends Construct {
       if (!(props.needs ?? functionNeeds)[functionId]?.surveyLinkSecret) continue;
       this.secret.grantRead(fn.function);
       fn.function.addEnvironment(surveyLinkSecretArnVariable, this.secret.secretArn);
+      if (props.linkBaseUrl && !props.functionEnvironment?.[surveyLinkBaseUrlVariable]) {
+        fn.function.addEnvironment(surveyLinkBaseUrlVariable, props.linkBaseUrl);
+      }
     }
   }
 }

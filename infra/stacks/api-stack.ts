@@ -236,6 +236,9 @@ export class ApiStack extends Stack {
       functions: appFunctions,
       needs,
       removalPolicy: stage.removalPolicy,
+      // The e-mailed survey links open the page the HTTP API serves at /survey/{token}.
+      linkBaseUrl: `https://${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}/survey`,
+      functionEnvironment: stage.functionEnvironment,
     });
     this.wireOutboundCalls(props.connectInstanceArn, props.phoneNumber, needs);
     // Last: it alarms on every dead-letter queue created above.

@@ -125,11 +125,29 @@ interface RemedyActionView {
   readonly escalatedAt?: string;
 }
 
-/** A satisfaction score carried by an event (the survey issue records `survey_answered`). */
+/** The satisfaction rating a `survey_answered` event carries (`rating`, keypad or link, 1-5). */
 function satisfactionScore(event: TicketEvent): number | undefined {
-  if ((event.type as string) !== 'survey_answered') return undefined;
-  const score = Number(event.data.score);
+  if (event.type !== 'survey_answered') return undefined;
+  const score = Number(event.data.rating ?? event.data.score);
   return Number.isInteger(score) && score >= 1 && score <= 5 ? score : undefined;
+}
+
+/**
+ * The resolution target (the first progress notice, from registration) is judged once per complaint: at its
+ * first resolution when that comes in time (`onTime`), or late before the first notice went out (`missed`);
+ * otherwise the first progress notice already counted it missed. Resolutions after a reopen are not judged.
+ */
+function resolutionJudgedAtResolve(
+  ticket: Ticket,
+  at: string,
+  policy: DeadlinePolicy,
+): 'onTime' | 'missed' | undefined {
+  if (ticket.reopenCount !== 0) return undefined;
+  const target = new Date(Date.parse(ticket.createdAt) + policy.progressNoticeMinutes * 60_000).toISOString();
+  if (at <= target) return 'onTime';
+  const noticeDue = ticket.deadlines.progressNotice?.due;
+  // The notice's due moves on once a notice went out: then that notice counted the miss.
+  return noticeDue === undefined || noticeDue <= target ? 'missed' : undefined;
 }
 
 /**
@@ -154,20 +172,27 @@ export function counterDeltas(
         add(counters, `department:${String(event.data.department)}`);
         break;
       case 'contact_attempted': {
-        if (event.data.outcome !== 'reached' || event.data.first !== true) break;
+        if (event.data.outcome !== 'reached') break;
         const deadline = ticket.deadlines.firstContact;
+        // Met on time by this contact; met late, or never met, it is a missed deadline (the breach count below).
+        if (deadline?.metAt === event.at && deadline.metAt <= deadline.due)
+          add(counters, 'firstContact:onTime');
+        if (event.data.first !== true) break;
         add(counters, 'firstContact:count');
         add(counters, 'firstContact:minutes', minutesBetween(ticket.createdAt, event.at));
-        if (deadline && event.at <= deadline.due) add(counters, 'firstContact:onTime');
         break;
       }
       case 'resolved': {
-        const target = ticket.deadlines.progressNotice;
         add(counters, 'resolved:count');
         add(counters, 'resolved:minutes', minutesBetween(ticket.createdAt, event.at));
-        if (!target || event.at <= target.due) add(counters, 'resolved:onTime');
+        const judged = resolutionJudgedAtResolve(ticket, event.at, policy);
+        if (judged) add(counters, `resolved:${judged}`);
         break;
       }
+      case 'progress_notice_queued':
+        // The resolution target passed with the complaint open: missed, whenever (or whether) it is resolved.
+        if (ticket.reopenCount === 0 && Number(event.data.occurrence) === 1) add(counters, 'resolved:missed');
+        break;
       case 'reopened':
         add(counters, 'reopened');
         break;
@@ -192,6 +217,7 @@ export function counterDeltas(
         (e) => e.type === 'deadline_breached' && e.at === event.at && e.data.deadline === kind,
       );
       addBreach(counters, ticket, kind, policy, recorded);
+      if (kind === 'firstContact') add(counters, 'firstContact:missed');
     }
   }
   return counters;
@@ -219,21 +245,34 @@ export function countersFromTickets(
     }
     if (ticket.department && inBucket(ticket.dispatchedAt)) add(counters, `department:${ticket.department}`);
     if (ticket.firstContactAt && inBucket(ticket.firstContactAt)) {
-      const deadline = ticket.deadlines.firstContact;
       add(counters, 'firstContact:count');
       add(counters, 'firstContact:minutes', minutesBetween(ticket.createdAt, ticket.firstContactAt));
-      if (deadline && ticket.firstContactAt <= deadline.due) add(counters, 'firstContact:onTime');
+    }
+    const firstContact = ticket.deadlines.firstContact;
+    if (firstContact?.metAt && inBucket(firstContact.metAt) && firstContact.metAt <= firstContact.due) {
+      add(counters, 'firstContact:onTime');
     }
     if (ticket.resolution && inBucket(ticket.resolution.at)) {
-      const target = ticket.deadlines.progressNotice;
       add(counters, 'resolved:count');
       add(counters, 'resolved:minutes', minutesBetween(ticket.createdAt, ticket.resolution.at));
-      if (!target || ticket.resolution.at <= target.due) add(counters, 'resolved:onTime');
+      const judged = resolutionJudgedAtResolve(ticket, ticket.resolution.at, policy);
+      if (judged) add(counters, `resolved:${judged}`);
+    }
+    const target = new Date(
+      Date.parse(ticket.createdAt) + policy.progressNoticeMinutes * 60_000,
+    ).toISOString();
+    const noticeDue = ticket.deadlines.progressNotice?.due;
+    // The first progress notice went out (its due moved on) with the complaint open: missed at the target.
+    if (ticket.reopenCount === 0 && noticeDue !== undefined && noticeDue > target && inBucket(target)) {
+      add(counters, 'resolved:missed');
     }
     for (const kind of deadlineKinds) {
       const d = ticket.deadlines[kind];
       const at = d?.breachedAt ?? (d?.metAt && d.metAt > d.due ? d.metAt : undefined);
-      if (inBucket(at)) addBreach(counters, ticket, kind, policy);
+      if (inBucket(at)) {
+        addBreach(counters, ticket, kind, policy);
+        if (kind === 'firstContact') add(counters, 'firstContact:missed');
+      }
     }
     for (const late of lateRemedyActions(ticket)) {
       if (inBucket(late.at)) {
@@ -275,16 +314,23 @@ export interface ManagementReport {
   readonly bySeverity: Record<string, number>;
   readonly byDepartment: Record<string, number>;
   readonly firstContact: {
+    /** Complaints first contacted in the period, and how long that took on average. */
     readonly count: number;
     readonly averageMinutes: number | null;
+    /** First-contact deadlines met in time / missed in the period (missed whether contact came later or not). */
     readonly onTime: number;
+    readonly missed: number;
+    /** onTime / (onTime + missed). */
     readonly onTimeRate: number | null;
     readonly targetMinutes: Record<Severity, number>;
   };
   readonly resolution: {
     readonly count: number;
     readonly averageMinutes: number | null;
+    /** Resolution targets met / missed in the period (missed when it passed unresolved, resolved later or not). */
     readonly withinTarget: number;
+    readonly missedTarget: number;
+    /** withinTarget / (withinTarget + missedTarget). */
     readonly withinTargetRate: number | null;
     readonly targetMinutes: number;
   };
@@ -379,7 +425,8 @@ export function buildReport(
       count: c('firstContact:count'),
       averageMinutes: average(c('firstContact:minutes'), c('firstContact:count')),
       onTime: c('firstContact:onTime'),
-      onTimeRate: ratio(c('firstContact:onTime'), c('firstContact:count')),
+      missed: c('firstContact:missed'),
+      onTimeRate: ratio(c('firstContact:onTime'), c('firstContact:onTime') + c('firstContact:missed')),
       targetMinutes: Object.fromEntries(
         severities.map((s) => [s, policy.severities[s].firstContactMinutes]),
       ) as Record<Severity, number>,
@@ -388,7 +435,8 @@ export function buildReport(
       count: c('resolved:count'),
       averageMinutes: average(c('resolved:minutes'), c('resolved:count')),
       withinTarget: c('resolved:onTime'),
-      withinTargetRate: ratio(c('resolved:onTime'), c('resolved:count')),
+      missedTarget: c('resolved:missed'),
+      withinTargetRate: ratio(c('resolved:onTime'), c('resolved:onTime') + c('resolved:missed')),
       targetMinutes: policy.progressNoticeMinutes,
     },
     breaches: {
@@ -432,10 +480,12 @@ export function reportToCsv(report: ManagementReport): string {
   push('first_contact', 'count', report.firstContact.count);
   push('first_contact', 'average_minutes', report.firstContact.averageMinutes);
   push('first_contact', 'on_time', report.firstContact.onTime);
+  push('first_contact', 'missed', report.firstContact.missed);
   push('first_contact', 'on_time_rate', report.firstContact.onTimeRate);
   push('resolution', 'count', report.resolution.count);
   push('resolution', 'average_minutes', report.resolution.averageMinutes);
   push('resolution', 'within_target', report.resolution.withinTarget);
+  push('resolution', 'missed_target', report.resolution.missedTarget);
   push('resolution', 'within_target_rate', report.resolution.withinTargetRate);
   push('resolution', 'target_minutes', report.resolution.targetMinutes);
   push('breaches', 'total', report.breaches.total);

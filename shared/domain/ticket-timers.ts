@@ -1,5 +1,6 @@
 import { DEADLINE_CHECK_FUNCTION_ID, type DeadlineTimerInput, deadlineTimers } from './deadline-schedules';
 import { REMEDY_ACTION_CHECK_FUNCTION_ID, type RemedyActionTimerInput, remedyActionTimers } from './remedy';
+import { SURVEY_WINDOW_FUNCTION_ID, type SurveyWindowTimerInput, surveyWindowTimers } from './survey-window';
 import type { Ticket } from './ticket';
 
 /** One timer a complaint needs: a running deadline or an open remedy action, at its due time. */
@@ -7,7 +8,7 @@ export interface TicketTimer {
   readonly name: string;
   readonly due: string;
   readonly functionId: string;
-  readonly input: DeadlineTimerInput | RemedyActionTimerInput;
+  readonly input: DeadlineTimerInput | RemedyActionTimerInput | SurveyWindowTimerInput;
 }
 
 /** What one saved change of a complaint does to its timers; carried on the change's first event. */
@@ -36,9 +37,18 @@ export function remedyActionTicketTimers(ticket: Ticket): TicketTimer[] {
   }));
 }
 
+/** The end of the survey window of a resolved complaint nobody rated yet. */
+export function surveyWindowTicketTimers(ticket: Ticket): TicketTimer[] {
+  return surveyWindowTimers(ticket).map((t) => ({ ...t, functionId: SURVEY_WINDOW_FUNCTION_ID }));
+}
+
 /** Every timer the complaint needs in this state. */
 export function ticketTimers(ticket: Ticket): TicketTimer[] {
-  return [...deadlineTicketTimers(ticket), ...remedyActionTicketTimers(ticket)];
+  return [
+    ...deadlineTicketTimers(ticket),
+    ...remedyActionTicketTimers(ticket),
+    ...surveyWindowTicketTimers(ticket),
+  ];
 }
 
 /**

@@ -84,6 +84,9 @@ export interface Ticket {
   readonly firstContactAt?: string;
   readonly lastContactAt?: string;
   readonly contactAttempts: number;
+  /** Attempts that did not reach the customer (no answer, busy): what an extension request rests on. */
+  readonly failedContactAttempts?: number;
+  readonly lastFailedContactAt?: string;
   readonly departmentResult?: { readonly result: string; readonly at: string; readonly by: string };
   readonly resolution?: {
     readonly resolution: string;
@@ -94,6 +97,27 @@ export interface Ticket {
   readonly deadlines: Partial<Record<DeadlineKind, Deadline>>;
   readonly extensions: readonly Extension[];
   readonly reopenCount: number;
+  /**
+   * The customer-service manager's review of a reopened complaint, for the reopen it belongs to: until the
+   * review of the current reopen is recorded, handling does not start again (awaitingReview).
+   */
+  readonly review?: {
+    readonly reopenCount: number;
+    readonly by: string;
+    readonly at: string;
+    readonly note: string;
+  };
+  /**
+   * When the survey of the current resolution stops waiting for an answer (the e-mailed link's expiry): the
+   * complaint is closed then if nobody rated it (survey-window.ts).
+   */
+  readonly surveyWindowEndsAt?: string;
+  /** Why and by whom a complaint was closed without the customer's rating (staff close, survey window over). */
+  readonly closure?: {
+    readonly via: 'survey' | 'staff' | 'survey_window';
+    readonly at: string;
+    readonly by: string;
+  };
   /** Remedies proposed for the complaint, with approval, offer, answer and department actions (remedy.ts). */
   readonly remedies?: readonly Remedy[];
   /** Staff member the complaint is assigned to, where one is recorded: owner of its contact deadlines. */
@@ -108,6 +132,8 @@ export type TicketEventType =
   | 'department_result_recorded'
   | 'resolved'
   | 'reopened'
+  /** The customer-service manager reviewed a reopened complaint: handling may start again. */
+  | 'reviewed'
   | 'extension_requested'
   | 'extension_decided'
   | 'personal_data_read'
@@ -172,6 +198,10 @@ export type TicketAction =
       readonly overrideOpenRemedyActions?: string;
     }
   | { readonly type: 'reopen'; readonly reason: string }
+  /** The manager's review of a reopened complaint, before it is handled again. */
+  | { readonly type: 'review'; readonly note: string }
+  /** Close a resolved complaint without the customer's rating (survey not possible), with the reason. */
+  | { readonly type: 'close'; readonly reason: string }
   | {
       readonly type: 'requestExtension';
       readonly extensionId: string;
@@ -210,11 +240,30 @@ export const transitionRules: Readonly<Record<TicketActionType, TransitionRule>>
   recordDepartmentResult: { from: ['dispatched', 'contacted', 'in_progress'], minimumRole: 'agent' },
   resolve: { from: ['contacted', 'in_progress'], minimumRole: 'agent' },
   reopen: { from: ['resolved', 'closed'], minimumRole: 'supervisor' },
+  // The customer-service manager's review (a supervisor here: staff roles have no separate manager).
+  review: { from: ['reopened'], minimumRole: 'supervisor' },
+  // Closing without the customer's verdict is a supervisor's call; a reopened complaint is handled, not closed.
+  close: { from: ['resolved'], minimumRole: 'supervisor' },
   requestExtension: { from: ALL_OPEN, minimumRole: 'agent' },
   decideExtension: { from: ALL_OPEN, minimumRole: 'supervisor' },
   // An agent may take a complaint for themselves; assigning anyone else is a supervisor's call (applyAction).
   assign: { from: ALL_OPEN, minimumRole: 'agent' },
 };
+
+/** Handling steps that wait for the manager's review of a reopened complaint. */
+const AFTER_REVIEW: readonly TicketActionType[] = [
+  'dispatch',
+  'recordContact',
+  'recordProgress',
+  'recordDepartmentResult',
+  'resolve',
+  'requestExtension',
+];
+
+/** Reopened, and the customer-service manager has not yet reviewed this reopen. */
+export function awaitingReview(ticket: Pick<Ticket, 'status' | 'review' | 'reopenCount'>): boolean {
+  return ticket.status === 'reopened' && ticket.review?.reopenCount !== ticket.reopenCount;
+}
 
 /** Assigning a complaint to someone other than oneself is a supervisor's call. */
 const ASSIGN_OTHERS_ROLE: StaffRole = 'supervisor';
@@ -282,6 +331,8 @@ export function registerTicket(
 export function allowedActions(ticket: Ticket, actor: Actor): TicketActionType[] {
   return (Object.keys(transitionRules) as TicketActionType[]).filter((type) => {
     const rule = transitionRules[type];
+    if (type === 'review' && !awaitingReview(ticket)) return false;
+    if (AFTER_REVIEW.includes(type) && awaitingReview(ticket)) return false;
     return rule.from.includes(ticket.status) && hasRole(actor, rule.minimumRole);
   });
 }
@@ -315,6 +366,11 @@ export function applyAction(
   requireRole(actor, rule.minimumRole, describe(action.type));
   if (!rule.from.includes(ticket.status)) {
     throw new TransitionNotAllowedError(`Cannot ${describe(action.type)}: the complaint is ${ticket.status}`);
+  }
+  if (AFTER_REVIEW.includes(action.type) && awaitingReview(ticket)) {
+    throw new TransitionNotAllowedError(
+      `Cannot ${describe(action.type)}: the reopened complaint awaits the customer-service manager's review`,
+    );
   }
   const version = ticket.version + 1;
   const base = { ...ticket, version, updatedAt: now };
@@ -363,13 +419,20 @@ export function applyAction(
       const attempts = ticket.contactAttempts + 1;
       if (action.outcome === 'not_reached') {
         return {
-          ticket: { ...base, contactAttempts: attempts },
+          ticket: {
+            ...base,
+            contactAttempts: attempts,
+            failedContactAttempts: (ticket.failedContactAttempts ?? 0) + 1,
+            lastFailedContactAt: now,
+          },
           event: event('contact_attempted', { outcome: 'not_reached', attempt: attempts }, action.note),
         };
       }
       const first = !ticket.firstContactAt;
+      // After a reopen the first-contact deadline runs again: the next contact meets it.
+      const firstDeadlineRunning = ticket.deadlines.firstContact && !ticket.deadlines.firstContact.metAt;
       const deadlines = { ...ticket.deadlines };
-      if (first) {
+      if (first || firstDeadlineRunning) {
         deadlines.firstContact = meet(ticket.deadlines.firstContact, now);
         deadlines.secondContact = {
           due: addMinutes(now, policy.severities[ticket.severity].secondContactMinutes),
@@ -454,7 +517,35 @@ export function applyAction(
         event: event('reopened', { from: ticket.status, reopenCount: ticket.reopenCount + 1 }, action.reason),
       };
     }
+    case 'review':
+      if (!awaitingReview(ticket)) throw new TransitionNotAllowedError('This reopen was already reviewed');
+      return {
+        ticket: {
+          ...base,
+          review: { reopenCount: ticket.reopenCount, by: actor.username, at: now, note: action.note },
+        },
+        event: event('reviewed', { reopenCount: ticket.reopenCount, note: action.note }),
+      };
+    case 'close':
+      return {
+        ticket: {
+          ...base,
+          status: 'closed',
+          closure: { via: actor.kind === 'system' ? 'survey_window' : 'staff', at: now, by: actor.username },
+        },
+        event: event(
+          'closed',
+          { via: actor.kind === 'system' ? 'survey_window' : 'staff', from: ticket.status },
+          action.reason,
+        ),
+      };
     case 'requestExtension': {
+      // An extension is for a customer who cannot be reached: a failed attempt must be on record.
+      if (!ticket.failedContactAttempts) {
+        throw new TransitionNotAllowedError(
+          'An extension needs a failed contact attempt (no answer, line busy) on record first',
+        );
+      }
       const deadline = ticket.deadlines[action.deadline];
       if (!deadline || deadline.metAt) {
         throw new InvalidInputError(`There is no running ${action.deadline} deadline to extend`, 'deadline');
@@ -576,6 +667,8 @@ function describe(type: TicketActionType): string {
     recordDepartmentResult: 'record a department result',
     resolve: 'resolve',
     reopen: 'reopen',
+    review: 'review a reopened complaint',
+    close: 'close',
     requestExtension: 'request an extension',
     decideExtension: 'decide an extension',
     assign: 'assign a complaint',

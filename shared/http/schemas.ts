@@ -44,6 +44,8 @@ export const resolveSchema = z.strictObject({
     ),
 });
 export const reopenSchema = z.strictObject({ reason: text(2000) });
+export const reviewSchema = z.strictObject({ note: text(2000) });
+export const closeSchema = z.strictObject({ reason: text(2000) });
 export const extensionRequestSchema = z.strictObject({
   deadline: z.enum(deadlineKinds),
   until: z.iso.datetime({ offset: true }),

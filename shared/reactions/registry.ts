@@ -4,6 +4,7 @@ import { continueNotice, incidentUpdateCall, incidentUpdateMail, startNotice } f
 import type { DeskEventKey, Reaction } from './reaction';
 import {
   breachEscalation,
+  cancelSurveyOnClose,
   keepPromisedAnswers,
   linkToOpenIncidents,
   lowRatingMail,
@@ -31,6 +32,7 @@ export const reactions: ReactionRegistry = {
   'ticket.department_result_recorded': [...change, keepPromisedAnswers],
   'ticket.resolved': [...change, keepPromisedAnswers, satisfactionSurvey],
   'ticket.reopened': change,
+  'ticket.reviewed': change,
   'ticket.extension_requested': change,
   'ticket.extension_decided': change,
   // An audit record of a read: nothing follows.
@@ -44,7 +46,7 @@ export const reactions: ReactionRegistry = {
   'ticket.survey_queued': change,
   'ticket.survey_answered': change,
   'ticket.survey_not_reached': change,
-  'ticket.closed': [...change, retentionTimer],
+  'ticket.closed': [...change, retentionTimer, cancelSurveyOnClose],
   'ticket.archived': change,
   'ticket.incident_linked': change,
   'ticket.incident_unlinked': change,

@@ -7,7 +7,7 @@ import { keepAnswerPromises } from '#shared/use-cases/callbacks';
 import { mailBreach, queueProgressNotice, setTicketTimers } from '#shared/use-cases/deadlines';
 import { linkNewComplaint } from '#shared/use-cases/incidents';
 import { mailRemedyActionLate } from '#shared/use-cases/remedies';
-import { mailLowRating, queueSurvey } from '#shared/use-cases/survey';
+import { cancelPendingSurvey, mailLowRating, queueSurvey } from '#shared/use-cases/survey';
 import type { Reaction, TicketEventKey } from './reaction';
 
 /** The complaint as it is now; a reaction to an erased or missing complaint has nothing to do. */
@@ -62,6 +62,16 @@ export const retentionTimer: Reaction<'ticket.closed'> = {
       archiveDue(event.at, deps.config.deadlines.archiveAfterDays),
       { functionId: DEADLINE_CHECK_FUNCTION_ID, input: { kind: 'retention', ticketId: event.ticketId } },
     );
+  },
+};
+
+/** Closed by staff before the survey call rang: the call is not made. */
+export const cancelSurveyOnClose: Reaction<'ticket.closed'> = {
+  name: 'cancel-survey-on-close',
+  when: ({ event }) => event.data.via === 'staff',
+  run: async (deps, { event }) => {
+    const ticket = await currentTicket(deps, event.ticketId);
+    if (ticket) await cancelPendingSurvey(deps, ticket);
   },
 };
 

@@ -35,6 +35,7 @@ import { type NoticeJob, noticeProgressed, noticeRequested } from '#shared/domai
 import {
   type Actor,
   applyAction,
+  awaitingReview,
   hasRole,
   isOpen,
   type Ticket,
@@ -685,7 +686,8 @@ async function resolveOne(
     return next;
   };
   const cause = `Caused by incident ${incident.id} (${incident.what}, ${incident.where}), now closed`;
-  if (ticket.status === 'dispatched' || ticket.status === 'reopened') {
+  // A reopened complaint the manager has not reviewed yet is left for the review (incident_cleared below).
+  if (ticket.status === 'dispatched' || (ticket.status === 'reopened' && !awaitingReview(ticket))) {
     ticket = await apply(ticket, { type: 'recordProgress', note: `${cause}: ${message}` });
   }
   if (ticket.status === 'contacted' || ticket.status === 'in_progress') {

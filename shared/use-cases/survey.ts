@@ -1,5 +1,5 @@
 import type { Dependencies } from '#shared/adapters/dependencies';
-import { type CallJob, newCallJob } from '#shared/domain/call-job';
+import { type CallJob, cancelCallJob, newCallJob } from '#shared/domain/call-job';
 import { asTicketEvents, type DeskEvent } from '#shared/domain/deadline-schedules';
 import { ConflictError, NotFoundError } from '#shared/domain/errors';
 import {
@@ -9,6 +9,7 @@ import {
   surveyOutcome,
   verifySurveyToken,
 } from '#shared/domain/survey';
+import { surveyWindowEnd, surveyWindowEnded } from '#shared/domain/survey-window';
 import { applyAction, type Ticket } from '#shared/domain/ticket';
 import type { Mail } from '#shared/ports/mailer';
 import { changeTicketAsSystem } from './deadlines';
@@ -131,18 +132,69 @@ export async function recordSurveyAnswer(
   return applySurveyRating(deps, job.ticketId, rating, 'phone');
 }
 
-/** A survey that reached nobody: recorded on the complaint (with or without the e-mailed link). */
+/** Why a complaint is closed when its survey window ends without an answer. */
+export const SURVEY_WINDOW_CLOSE_REASON = 'The satisfaction survey was not answered before its window ended';
+
+/**
+ * A survey job that ended without a rating (nobody reached, or nobody pressed a key): recorded on the
+ * complaint. Its window stays open until the e-mailed link expires (a timer then closes the complaint);
+ * with no link mailed, the window is over now and the complaint closes at once.
+ */
 export async function surveyEnded(deps: Dependencies, job: CallJob): Promise<void> {
-  if (job.state !== 'not_reached' || !job.ticketId) return;
-  const ticket = await deps.tickets.get(job.ticketId);
-  await appendDeskEvent(deps, {
-    ticketId: job.ticketId,
-    type: 'survey_not_reached',
-    at: deps.clock.now().toISOString(),
-    actor: SURVEY_ACTOR.username,
-    version: ticket?.version ?? 0,
-    data: { jobId: job.id, attempts: job.attempt, emailed: job.fallback?.channel === 'email' },
+  if (!job.ticketId || job.state === 'cancelled' || job.result?.rating) return;
+  if (job.state !== 'not_reached' && job.state !== 'reached') return;
+  const emailed = job.fallback?.channel === 'email' && job.fallback.sentAt !== undefined;
+  await changeTicketAsSystem(deps, job.ticketId, (ticket, now) => {
+    // Only the survey of the current resolution, of a complaint still waiting for it.
+    if (ticket.status !== 'resolved' || surveyJobId(ticket) !== job.id || ticket.surveyWindowEndsAt) {
+      return undefined;
+    }
+    const windowEndsAt = surveyWindowEnd(
+      emailed ? job.fallback?.sentAt : undefined,
+      now,
+      deps.config.deadlines.surveyLinkDays,
+    );
+    const version = ticket.version + 1;
+    const notReached: DeskEvent = {
+      ticketId: ticket.id,
+      type: 'survey_not_reached',
+      at: now,
+      actor: SURVEY_ACTOR.username,
+      version,
+      data: { jobId: job.id, attempts: job.attempt, emailed, windowEndsAt, callState: job.state },
+    };
+    const waiting: Ticket = { ...ticket, version, updatedAt: now, surveyWindowEndsAt: windowEndsAt };
+    if (windowEndsAt > now) return { ticket: waiting, events: [notReached] };
+    const closed = applyAction(
+      waiting,
+      { type: 'close', reason: SURVEY_WINDOW_CLOSE_REASON },
+      { actor: SURVEY_ACTOR, now, policy: deps.config.deadlinePolicy },
+    );
+    return { ticket: { ...closed.ticket, version }, events: [notReached, { ...closed.event, version }] };
   });
+}
+
+/** A complaint closed by staff no longer asks for a rating: its survey call, if still waiting, is cancelled. */
+export async function cancelPendingSurvey(deps: Dependencies, ticket: Ticket): Promise<void> {
+  const job = await deps.callJobs.get(surveyJobId(ticket));
+  if (!job || job.state !== 'pending') return;
+  await deps.callJobs.save(cancelCallJob(job, deps.clock.now().toISOString()), job.version);
+}
+
+/** Target of the survey window's timer: a complaint still resolved and unrated is closed. */
+export async function runSurveyWindowEnd(
+  deps: Dependencies,
+  input: { ticketId: string; due: string },
+): Promise<'closed' | 'stale'> {
+  const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
+    if (!surveyWindowEnded(ticket, input.due, now)) return undefined;
+    return applyAction(
+      ticket,
+      { type: 'close', reason: SURVEY_WINDOW_CLOSE_REASON },
+      { actor: SURVEY_ACTOR, now, policy: deps.config.deadlinePolicy },
+    );
+  });
+  return changed ? 'closed' : 'stale';
 }
 
 /**
@@ -175,21 +227,49 @@ export async function surveyFallbackMail(deps: Dependencies, job: CallJob, to: s
   };
 }
 
+/** What the public survey page shows: the complaint's number and category, nothing personal. */
+export interface SurveyPageView {
+  readonly number: string;
+  readonly category: string;
+}
+
+const ALREADY_ANSWERED = 'This survey has already been answered. Thank you.';
+
+/** The survey of a genuine, unexpired link that can still be answered; else the typed refusal. */
+async function openSurvey(
+  deps: Dependencies,
+  token: string,
+): Promise<{ job: CallJob; ticket: Ticket; claims: { t: string; j: string } }> {
+  const claims = verifySurveyToken(
+    token,
+    await surveyLinkSecret(deps),
+    Math.floor(deps.clock.now().getTime() / 1000),
+  );
+  const job = await deps.callJobs.get(claims.j);
+  const ticket = await deps.tickets.get(claims.t);
+  if (!job || job.ticketId !== claims.t || !ticket) throw new NotFoundError('This survey no longer exists');
+  if (job.result?.rating) throw new ConflictError(ALREADY_ANSWERED);
+  // Closed meanwhile (by staff, or the survey window ended) or reopened: the survey no longer asks.
+  if (ticket.status !== 'resolved' || surveyJobId(ticket) !== job.id) {
+    throw new ConflictError('This survey is closed: the complaint has moved on since the link was sent');
+  }
+  return { job, ticket, claims };
+}
+
+/** The public survey page (`GET /survey/{token}`): which complaint the link asks about. */
+export async function surveyByLink(deps: Dependencies, token: string): Promise<SurveyPageView> {
+  const { ticket } = await openSurvey(deps, token);
+  return { number: ticket.number, category: ticket.category };
+}
+
 /** The public survey page: a signed one-time link and a rating. */
 export async function answerSurveyByLink(
   deps: Dependencies,
   token: string,
   digits: string,
 ): Promise<RatingEffect> {
-  const claims = verifySurveyToken(
-    token,
-    await surveyLinkSecret(deps),
-    Math.floor(deps.clock.now().getTime() / 1000),
-  );
   const rating = parseRating(digits);
-  const job = await deps.callJobs.get(claims.j);
-  if (!job || job.ticketId !== claims.t) throw new NotFoundError('This survey no longer exists');
-  if (job.result?.rating) throw new ConflictError('This survey has already been answered');
+  const { job, claims } = await openSurvey(deps, token);
   const answered: CallJob = {
     ...job,
     result: { ...job.result, rating: String(rating), via: 'link' },
@@ -197,7 +277,7 @@ export async function answerSurveyByLink(
     version: job.version + 1,
   };
   if (!(await deps.callJobs.save(answered, job.version))) {
-    throw new ConflictError('This survey has already been answered');
+    throw new ConflictError(ALREADY_ANSWERED);
   }
   return applySurveyRating(deps, claims.t, rating, 'link');
 }

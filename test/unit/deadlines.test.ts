@@ -74,7 +74,7 @@ describe('deadlines as the complaint moves', () => {
   });
 
   it('an approved extension moves the deadline', () => {
-    const t = aTicket();
+    const t = applyAction(aTicket(), { type: 'recordContact', outcome: 'not_reached' }, ctx(T0)).ticket;
     const until = minutesAfter(T0, 120);
     const requested = applyAction(
       t,

@@ -42,6 +42,10 @@ function exampleAction(type: TicketAction['type'], ticket: Ticket): TicketAction
       return { type, resolution: 'Bill corrected', customerAgreement: 'Accepts the corrected bill' };
     case 'reopen':
       return { type, reason: 'Customer still unhappy' };
+    case 'review':
+      return { type, note: 'Reviewed: hand back to the department' };
+    case 'close':
+      return { type, reason: 'Customer cannot be reached for the survey' };
     case 'requestExtension':
       return {
         type,
@@ -57,9 +61,15 @@ function exampleAction(type: TicketAction['type'], ticket: Ticket): TicketAction
   }
 }
 
+/** The customer did not answer a call (no answer, busy). */
+function unreachable(ticket: Ticket): Ticket {
+  return applyAction(ticket, { type: 'recordContact', outcome: 'not_reached' }, ctx()).ticket;
+}
+
 /** A ticket brought to a status the way staff would bring it there. */
 function ticketIn(status: TicketStatus): Ticket {
-  let t = aTicket();
+  // A first call that did not reach the customer: the ground an extension request stands on.
+  let t = unreachable(aTicket());
   const sup = ctx(aSupervisor());
   const step = (a: TicketAction, c = ctx()) => {
     t = applyAction(t, a, c).ticket;
@@ -83,6 +93,7 @@ function ticketIn(status: TicketStatus): Ticket {
   if (status === 'resolved') return t;
   if (status === 'reopened') {
     step({ type: 'reopen', reason: 'Not fixed' }, sup);
+    step({ type: 'review', note: 'Send it back to the network team' }, sup);
     return t;
   }
   // closed and archived are reached by the survey and archiving (later capabilities)
@@ -97,6 +108,8 @@ describe('the lifecycle state machine', () => {
       const allowed = rule.from.includes(status);
       it(`${type} from ${status} is ${allowed ? 'allowed' : 'refused'}`, () => {
         let ticket = ticketIn(status);
+        // A review belongs to a reopen not yet reviewed.
+        if (type === 'review' && status === 'reopened') ticket = { ...ticket, review: undefined };
         if (type === 'decideExtension' && allowed) {
           ticket = applyAction(ticket, exampleAction('requestExtension', ticket), ctx()).ticket;
         }
@@ -177,13 +190,95 @@ describe('who may act', () => {
 
   it('lists the actions the actor may take now', () => {
     expect(allowedActions(ticketIn('resolved'), anAgent())).toEqual([]);
-    expect(allowedActions(ticketIn('resolved'), aSupervisor())).toEqual(['reopen']);
+    expect(allowedActions(ticketIn('resolved'), aSupervisor())).toEqual(['reopen', 'close']);
     expect(allowedActions(aTicket(), anAgent())).toEqual([
       'dispatch',
       'recordContact',
       'requestExtension',
       'assign',
     ]);
+  });
+});
+
+describe('an extension is for a customer who cannot be reached', () => {
+  const request: TicketAction = {
+    type: 'requestExtension',
+    extensionId: 'e1',
+    deadline: 'firstContact',
+    until: minutesAfter(T0, 90),
+    reason: 'Customer does not answer',
+  };
+
+  it('is refused while no failed contact attempt is on record', () => {
+    expect(() => applyAction(aTicket(), request, ctx())).toThrow(/failed contact attempt/);
+    const reached = applyAction(aTicket(), { type: 'recordContact', outcome: 'reached' }, ctx()).ticket;
+    expect(() => applyAction(reached, { ...request, deadline: 'secondContact' }, ctx())).toThrow(
+      TransitionNotAllowedError,
+    );
+  });
+
+  it('is accepted once a call did not reach the customer', () => {
+    const t = unreachable(aTicket());
+    expect(t.failedContactAttempts).toBe(1);
+    expect(applyAction(t, request, ctx()).ticket.extensions[0]?.status).toBe('pending');
+  });
+});
+
+describe("a reopened complaint waits for the customer-service manager's review", () => {
+  const reopened = () => {
+    const t = ticketIn('resolved');
+    return applyAction(t, { type: 'reopen', reason: 'Rated 1' }, ctx(aSupervisor())).ticket;
+  };
+
+  it('refuses every handling step before the review, naming why', () => {
+    const t = reopened();
+    for (const type of ['dispatch', 'recordContact', 'recordProgress', 'requestExtension'] as const) {
+      expect(() => applyAction(t, exampleAction(type, t), ctx(anAdmin()))).toThrow(
+        /awaits the customer-service manager's review/,
+      );
+    }
+    expect(allowedActions(t, aSupervisor())).toEqual(['review', 'decideExtension', 'assign']);
+  });
+
+  it('a supervisor reviews with a note; then handling starts again', () => {
+    const t = reopened();
+    expect(() => applyAction(t, { type: 'review', note: 'ok' }, ctx(anAgent()))).toThrow(ForbiddenError);
+    const { ticket: reviewed, event } = applyAction(
+      t,
+      { type: 'review', note: 'Call the customer today' },
+      ctx(aSupervisor()),
+    );
+    expect(event).toMatchObject({ type: 'reviewed', actor: 'sam', data: { reopenCount: 1 } });
+    expect(reviewed.status).toBe('reopened');
+    expect(() => applyAction(reviewed, { type: 'review', note: 'again' }, ctx(aSupervisor()))).toThrow(
+      TransitionNotAllowedError,
+    );
+    const contacted = applyAction(reviewed, { type: 'recordContact', outcome: 'reached' }, ctx()).ticket;
+    expect(contacted.status).toBe('contacted');
+    // The first-contact deadline of the reopen is met by that contact, not left to breach.
+    expect(contacted.deadlines.firstContact?.metAt).toBeDefined();
+  });
+
+  it('a second reopen needs a review of its own', () => {
+    let t = applyAction(reopened(), { type: 'review', note: 'ok' }, ctx(aSupervisor())).ticket;
+    t = applyAction(t, { type: 'recordContact', outcome: 'reached' }, ctx()).ticket;
+    t = applyAction(t, { type: 'resolve', resolution: 'Fixed', customerAgreement: 'Yes' }, ctx()).ticket;
+    t = applyAction(t, { type: 'reopen', reason: 'Rated 2' }, ctx(aSupervisor())).ticket;
+    expect(() => applyAction(t, { type: 'recordProgress', note: 'x' }, ctx())).toThrow(/review/);
+  });
+});
+
+describe('closing a resolved complaint without a rating', () => {
+  it('is a supervisor action with a reason, recorded on the event', () => {
+    const t = ticketIn('resolved');
+    const close: TicketAction = { type: 'close', reason: 'Customer unreachable for the survey' };
+    expect(() => applyAction(t, close, ctx(anAgent()))).toThrow(ForbiddenError);
+    const { ticket: closed, event } = applyAction(t, close, ctx(aSupervisor()));
+    expect(closed.status).toBe('closed');
+    expect(event).toMatchObject({ type: 'closed', reason: close.reason, data: { via: 'staff' } });
+    expect(() => applyAction(ticketIn('in_progress'), close, ctx(aSupervisor()))).toThrow(
+      TransitionNotAllowedError,
+    );
   });
 });
 
@@ -197,7 +292,7 @@ describe('invariants inside the domain', () => {
   it('refuses an extension that does not move the deadline later', () => {
     const run = () =>
       applyAction(
-        aTicket(),
+        unreachable(aTicket()),
         { type: 'requestExtension', extensionId: 'e', deadline: 'firstContact', until: T0, reason: 'x' },
         ctx(),
       );
@@ -206,7 +301,7 @@ describe('invariants inside the domain', () => {
 
   it('refuses a rejection without a reason', () => {
     const requested = applyAction(
-      aTicket(),
+      unreachable(aTicket()),
       {
         type: 'requestExtension',
         extensionId: 'e1',
