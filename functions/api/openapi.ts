@@ -86,7 +86,8 @@ const docs: Partial<Record<RouteKey, RouteDoc>> = {
     versioned: true,
   },
   'POST /api/tickets/{id}/assign': { body: assignSchema, versioned: true },
-  'GET /api/status/{number}': { query: publicStatusQuerySchema },
+  // 429 with Retry-After: too many wrong phone digits for this complaint (counted per complaint)
+  'GET /api/status/{number}': { query: publicStatusQuerySchema, errors: ['429'] },
   'POST /api/broadcasts': { body: newBroadcastSchema },
   'POST /api/broadcasts/{id}/cancel': { body: cancelBroadcastSchema },
   'GET /api/incidents': { query: listIncidentsQuerySchema },

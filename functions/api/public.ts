@@ -1,4 +1,5 @@
 import { dependencies } from '#shared/adapters/dependencies';
+import { statusGuessesOf } from '#shared/adapters/dynamo-status-guesses';
 import { type ApiRequest, type ApiResponse, parseQuery, validate } from '#shared/http/api';
 import { publicStatusQuerySchema, ticketIdParam } from '#shared/http/schemas';
 import { publicStatus } from '#shared/use-cases/complaints';
@@ -8,7 +9,11 @@ import { routedHandler } from './routed';
 async function status(request: ApiRequest): Promise<ApiResponse> {
   const number = validate(ticketIdParam, request.pathParameters.number, 'path');
   const { phoneLast4 } = parseQuery(request, publicStatusQuerySchema);
-  return { statusCode: 200, body: await publicStatus(dependencies(), number, phoneLast4) };
+  const deps = dependencies();
+  return {
+    statusCode: 200,
+    body: await publicStatus({ ...deps, statusGuesses: statusGuessesOf(deps) }, number, phoneLast4),
+  };
 }
 
 let document: unknown;

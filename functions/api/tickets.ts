@@ -81,7 +81,7 @@ async function register(request: ApiRequest): Promise<ApiResponse> {
 async function list(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
   const query = parseQuery(request, listTicketsQuerySchema);
-  const { limit, cursor, overdue, assignee, ...filter } = query;
+  const { limit, cursor, overdue, assignee, repeatCaller, ...filter } = query;
   const page = await listComplaints(
     dependencies(),
     {
@@ -89,6 +89,7 @@ async function list(request: ApiRequest): Promise<ApiResponse> {
       overdue: overdue === 'true',
       // "me": the signed-in staff member's own queue.
       ...(assignee ? { assignee: assignee === 'me' ? actor.username : assignee } : {}),
+      ...(repeatCaller ? { repeatCaller: repeatCaller === 'true' } : {}),
     },
     { limit, ...(cursor ? { cursor } : {}) },
   );

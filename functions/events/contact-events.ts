@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
+import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
+import { callBackAfterBadLine } from '#shared/use-cases/bad-line';
 import { handleContactEnd } from '#shared/use-cases/dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
@@ -17,7 +19,10 @@ const contactEventSchema = z.object({
   }),
 });
 
-/** Connect contact events (EventBridge rule): an outbound call that ended frees its slot and ends its attempt. */
+/**
+ * Connect contact events (EventBridge rule): an outbound call that ended frees its slot and ends its attempt;
+ * an inbound call lost to a telecom problem while the caller was on it books a callback within 3 minutes.
+ */
 export async function handler(event: unknown): Promise<{ handled: boolean }> {
   const parsed = contactEventSchema.safeParse(event);
   if (!parsed.success) {
@@ -25,6 +30,26 @@ export async function handler(event: unknown): Promise<{ handled: boolean }> {
     return { handled: false };
   }
   const detail = parsed.data.detail;
+  if (detail.eventType === 'DISCONNECTED' && detail.initiationMethod === 'INBOUND') {
+    const deps = dependencies();
+    const booked = await callBackAfterBadLine(
+      { ...deps, callers: callerRegistryOf(deps) },
+      {
+        contactId: detail.contactId,
+        eventType: detail.eventType,
+        initiationMethod: detail.initiationMethod,
+        ...(detail.disconnectReason ? { disconnectReason: detail.disconnectReason } : {}),
+        connected: detail.connectedToSystemTimestamp !== undefined,
+      },
+    );
+    if (booked.outcome === 'booked') {
+      logger.info('Bad line on our side: callback booked', {
+        contactId: detail.contactId,
+        jobId: booked.jobId,
+      });
+    }
+    return { handled: booked.outcome === 'booked' };
+  }
   if (detail.eventType !== 'DISCONNECTED' || detail.initiationMethod !== 'API') return { handled: false };
   const deps = dependencies();
   const job = await handleContactEnd(deps, detail.contactId, {

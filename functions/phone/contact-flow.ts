@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { type Dependencies, dependencies } from '#shared/adapters/dependencies';
 import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
+import { statusGuessesOf } from '#shared/adapters/dynamo-status-guesses';
 import { DomainError } from '#shared/domain/errors';
 import { toE164 } from '#shared/domain/phone';
 import type { CallerOnLine, HotlineDeps } from '#shared/use-cases/hotline';
@@ -90,11 +91,16 @@ export function contactFlowHandler<S extends z.ZodType>(
         return INVALID;
       }
       return await answer({
-        caller: { phone, contactId: data.ContactId },
+        caller: {
+          phone,
+          contactId: data.ContactId,
+          // set by the caller lookup at the start of this call (infra/flows/inbound.ts)
+          repeatCaller: data.Attributes.repeatCaller === 'true',
+        },
         params: checkedParams.data,
         attributes: data.Attributes,
         deps,
-        hotline: { ...deps, callers: callerRegistryOf(deps) },
+        hotline: { ...deps, callers: callerRegistryOf(deps), statusGuesses: statusGuessesOf(deps) },
       });
     } catch (error) {
       if (error instanceof DomainError) {

@@ -38,10 +38,13 @@ export const PROMPTS = {
   silenceGoodbye: 'We cannot hear you, so we will end this call. Thank you for calling; please call again.',
   wrongKeysGoodbye:
     'Sorry, we could not match your choice. Thank you for calling; please call again, or press 4 at the menu for an agent.',
+  blockedEmergencyOffer: 'If you are reporting an emergency such as a smell of gas, press 3 now.',
   blocked: 'This line cannot take your call. Please hold.',
   blockedGoodbye: 'Nobody can take your call now. Goodbye.',
   statusAsk: 'Please type the complaint number, then press the hash key.',
   statusAskAgain: 'Please type the complaint number again, then press the hash key.',
+  statusDigits:
+    'For your protection, please type the last four digits of the phone number on the complaint, then press the hash key.',
   statusGiveUp: 'We could not find that complaint. An agent can help you with it; press 4 at the menu.',
   emergencyAdvice:
     'If you smell gas, leave the building now, do not use light switches or open flames, ' +
@@ -168,14 +171,21 @@ export function inboundFlow(ctx: FlowContext): FlowDocument {
     },
     { next: 'check-blocked' },
   );
-  flow.compare('check-blocked', '$.External.blocked', { true: 'blocked-message' }, 'welcome-check');
+  flow.compare('check-blocked', '$.External.blocked', { true: 'blocked-emergency-offer' }, 'welcome-check');
   // Callers who heard an incident notice were welcomed with it.
   flow.compare('welcome-check', '$.Attributes.welcomed', { true: 'check-known' }, 'welcome');
   flow.say('welcome', PROMPTS.welcome).then('check-known');
   flow.compare('check-known', '$.Attributes.callerKnown', { true: 'greet-known' }, 'main-menu');
   flow.say('greet-known', '$.External.greeting').then('main-menu');
 
-  // --- block list: a short fixed message, and a queue apart ---------------------------------------
+  // --- block list: public safety first (an emergency key), else a short fixed message and a queue apart ---
+  flow.menu('blocked-emergency-offer', {
+    prompt: PROMPTS.blockedEmergencyOffer,
+    keys: { [MAIN_MENU_KEYS.emergency]: 'emergency-advice' },
+    timeoutSeconds: 5,
+    onTimeout: 'blocked-message',
+    onWrongKey: 'blocked-message',
+  });
   flow.say('blocked-message', PROMPTS.blocked).then('blocked-queue');
   flow.setQueue('blocked-queue', ctx.queueArn('blocked'), {
     next: 'blocked-transfer',
@@ -255,11 +265,15 @@ export function inboundFlow(ctx: FlowContext): FlowDocument {
     askNumber(n, 'again');
   }
   for (const n of [1, 2, 3]) {
-    flow.setAttributes(`status-try${n}`, { statusTry: String(n) }, { next: 'status-lookup' });
+    flow.setAttributes(
+      `status-try${n}`,
+      { statusTry: String(n), statusNumber: '$.StoredCustomerInput' },
+      { next: 'status-lookup' },
+    );
   }
   flow.invokeLambda('status-lookup', {
     functionArn: fn('complaintStatus'),
-    params: { number: '$.StoredCustomerInput' },
+    params: { number: '$.Attributes.statusNumber' },
     next: 'status-result',
     onError: 'trouble',
   });
@@ -268,12 +282,40 @@ export function inboundFlow(ctx: FlowContext): FlowDocument {
     '$.External.outcome',
     {
       found: 'status-found',
+      ask_digits: 'status-digits',
+      locked: 'status-locked',
       bad_check_digit: 'status-retry',
       not_found: 'status-retry',
       no_number: 'status-retry',
     },
     'trouble',
   );
+  // The second factor, as on the web: the last four digits of the complaint's phone number.
+  flow.getDigits('status-digits', {
+    prompt: PROMPTS.statusDigits,
+    maxDigits: 4,
+    timeoutSeconds: 8,
+    interdigitSeconds: 5,
+    onTimeout: 'status-digits-again',
+    next: 'status-digits-check',
+    onError: 'trouble',
+  });
+  flow.getDigits('status-digits-again', {
+    prompt: `${PROMPTS.nudge} ${PROMPTS.statusDigits}`,
+    maxDigits: 4,
+    timeoutSeconds: NUDGE_SECONDS + 5,
+    interdigitSeconds: 5,
+    onTimeout: 'silence-goodbye',
+    next: 'status-digits-check',
+    onError: 'trouble',
+  });
+  flow.invokeLambda('status-digits-check', {
+    functionArn: fn('complaintStatus'),
+    params: { number: '$.Attributes.statusNumber', phoneLast4: '$.StoredCustomerInput' },
+    next: 'status-result',
+    onError: 'trouble',
+  });
+  flow.say('status-locked', '$.External.message').then('closing');
   flow.say('status-found', '$.External.message').then('closing');
   flow.say('status-retry', '$.External.message').then('status-which-try');
   flow.compare(

@@ -480,6 +480,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     CONTACT_FLOW_DISCONNECT: '(call ended by the system)',
     TELECOM_BUSY: '(line busy)',
     TELECOM_TIMEOUT: '(no answer)',
+    TELECOM_PROBLEM: '(the line dropped)',
     OTHER: '(call ended)',
   };
 
@@ -647,6 +648,21 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     say(record, 'caller', '(hung up)');
     if (record.session) await track(record.session.end('CUSTOMER_DISCONNECT'));
     else await track(finish(record, 'CUSTOMER_DISCONNECT', endNotes.CUSTOMER_DISCONNECT));
+    return view(record);
+  }
+
+  /**
+   * The line drops on the network (a bad line on our side): the contact ends with TELECOM_PROBLEM, as Connect
+   * records a call lost to a telecom problem, and its DISCONNECTED event says so.
+   */
+  async function drop(callId: string): Promise<PhoneCallView> {
+    const record = recordOf(callId);
+    if (record.state === 'ended')
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} has ended`, 'callId');
+    if (record.state === 'ringing')
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} is not connected yet`, 'callId');
+    if (record.session) await track(record.session.end('TELECOM_PROBLEM'));
+    else await track(finish(record, 'TELECOM_PROBLEM', endNotes.TELECOM_PROBLEM));
     return view(record);
   }
 
@@ -1066,6 +1082,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     startInboundCall,
     pressKeys,
     hangup,
+    drop,
     answer,
     decline,
     getCall,

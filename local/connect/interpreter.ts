@@ -75,6 +75,8 @@ export type DisconnectReason =
   | 'CONTACT_FLOW_DISCONNECT'
   | 'TELECOM_BUSY'
   | 'TELECOM_TIMEOUT'
+  // the network lost the call (the phone simulator's "drop")
+  | 'TELECOM_PROBLEM'
   | 'OTHER';
 
 /** What the session needs from the emulator around it. */

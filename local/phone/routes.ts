@@ -113,6 +113,10 @@ export function createPhoneRoutes(connect: ConnectEmulator): PhoneRouter {
           sendJson(res, 200, await connect.hangup(callId));
           return;
         }
+        if (action === 'drop') {
+          sendJson(res, 200, await connect.drop(callId));
+          return;
+        }
         if (action === 'answer') {
           sendJson(res, 200, await connect.answer(callId));
           return;

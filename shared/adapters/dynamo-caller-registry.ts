@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type BlockEntry, CALL_LOG_RETENTION_DAYS } from '#shared/domain/caller-screening';
 import type { CallerRegistry, LoggedCall, RepeatCallerFlag } from '#shared/ports/caller-registry';
@@ -16,7 +17,11 @@ import type { Dependencies } from './dependencies';
  *   CALLER#<e164> / BLOCK                   the block-list entry; gsi1 BLOCKED_CALLER / <blockedAt>#<e164>
  *   CALLER#<e164> / CALL#<at>#<contactId>   one logged inbound call, destroyed by TTL after retention
  *   CALLER#<e164> / FLAG                    the repeat-caller flag; gsi1 REPEAT_CALLER / <flaggedAt>#<e164>
+ *   INBOUNDCONTACT#<contactId> / CALLER     the caller's number of a contact (badLineAt once its callback is
+ *                                           claimed), destroyed by TTL after a few days
  */
+const contactKey = (contactId: string) => ({ pk: `INBOUNDCONTACT#${contactId}`, sk: 'CALLER' });
+const CONTACT_RETENTION_DAYS = 3;
 const callerPk = (phone: string) => `CALLER#${phone}`;
 const FLAG_PARTITION = 'REPEAT_CALLER';
 const BLOCK_PARTITION = 'BLOCKED_CALLER';
@@ -90,6 +95,24 @@ export class DynamoCallerRegistry implements CallerRegistry {
         },
       }),
     );
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...contactKey(call.contactId),
+            entity: 'inboundContact',
+            phone: call.phone,
+            at: call.at,
+            expiresAt: Math.floor(Date.parse(call.at) / 1000) + CONTACT_RETENTION_DAYS * 86_400,
+          },
+          // A retried lookup must not undo a claimed callback.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
+      });
     // One query reads the recent calls and the flag: both sort after "CALL#<since>".
     const out = await this.client.send(
       new QueryCommand({
@@ -139,6 +162,36 @@ export class DynamoCallerRegistry implements CallerRegistry {
       }),
     );
     return (out.Items ?? []).map((item) => item.flag as RepeatCallerFlag);
+  }
+
+  async claimBadLineCallback(contactId: string, at: string): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: contactKey(contactId),
+          UpdateExpression: 'SET badLineAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(badLineAt)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return typeof out.Attributes?.phone === 'string' ? out.Attributes.phone : undefined;
+    } catch (error) {
+      if ((error as Error)?.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async releaseBadLineCallback(contactId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: contactKey(contactId),
+        UpdateExpression: 'REMOVE badLineAt',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 }
 

@@ -59,12 +59,38 @@ export function customerItem(customer: Customer): Record<string, unknown> {
     ...(customer.phones[0] ? { gsi4pk: customerPhoneKey(customer.phones[0]), gsi4sk: customer.account } : {}),
     gsi5pk: CUSTOMER_NAMES,
     gsi5sk: nameSortKey(customer),
+    // How many phone lookup items go with it (customerPhoneLookupItems): older items lack them.
+    phoneLookups: Math.max(0, customer.phones.length - 1),
   };
 }
 
-/** Whether a stored item carries the search keys this version writes (older items lack gsi5). */
+/**
+ * One lookup item per further phone number of a customer (the first is on the customer item itself), on the
+ * number's gsi4 key: a caller from any of a customer's numbers is found by one index read, never a scan.
+ * It holds a copy of the customer, rewritten with every change of the record.
+ */
+const phoneLookupKey = (account: string, e164: string) => ({
+  pk: `CUSTOMER#${account}`,
+  sk: `PHONE#${e164}`,
+});
+
+export function customerPhoneLookupItems(customer: Customer): Record<string, unknown>[] {
+  return customer.phones.slice(1).map((phone) => ({
+    ...phoneLookupKey(customer.account, phone),
+    entity: 'customerPhone',
+    customer,
+    gsi4pk: customerPhoneKey(phone),
+    gsi4sk: customer.account,
+  }));
+}
+
+/** Whether a stored item carries the search keys this version writes (older items lack gsi5, phone lookups). */
 function hasSearchKeys(item: Record<string, unknown>, customer: Customer): boolean {
-  return item.gsi5sk === nameSortKey(customer) && item.gsi1sk === accountSortKey(customer.account);
+  return (
+    item.gsi5sk === nameSortKey(customer) &&
+    item.gsi1sk === accountSortKey(customer.account) &&
+    item.phoneLookups === Math.max(0, customer.phones.length - 1)
+  );
 }
 
 /** One index read of a search: customers of a partition, optionally by sort key prefix. */
@@ -150,21 +176,30 @@ export class DynamoCustomerStore implements CustomerStore {
     const existing = await this.getMany(customers.map((c) => c.account));
     const now = this.options.clock.now().toISOString();
     const outcomes = new Map<string, SaveOutcome>();
-    const writes: Customer[] = [];
+    const writes: Record<string, unknown>[] = [];
+    const write = (customer: Customer, previous?: Customer) => {
+      writes.push({ PutRequest: { Item: customerItem(customer) } });
+      for (const item of customerPhoneLookupItems(customer)) writes.push({ PutRequest: { Item: item } });
+      // A number the customer no longer has no longer finds them.
+      for (const gone of (previous?.phones.slice(1) ?? []).filter(
+        (p) => !customer.phones.slice(1).includes(p),
+      ))
+        writes.push({ DeleteRequest: { Key: phoneLookupKey(customer.account, gone) } });
+    };
     for (const input of customers) {
       const stored = existing.get(input.account);
       const previous = stored?.customer;
       if (previous && sameCustomer(previous, input)) {
         outcomes.set(input.account, 'unchanged');
         // An unchanged record saved before the search keys existed is written again to gain them.
-        if (!stored.searchable) writes.push(previous);
+        if (!stored.searchable) write(previous);
         continue;
       }
       outcomes.set(input.account, previous ? 'updated' : 'created');
-      writes.push({ ...input, createdAt: previous?.createdAt ?? now, updatedAt: now });
+      write({ ...input, createdAt: previous?.createdAt ?? now, updatedAt: now }, previous);
     }
     for (const batch of chunks(writes, 25)) {
-      let requests: Record<string, unknown>[] = batch.map((c) => ({ PutRequest: { Item: customerItem(c) } }));
+      let requests: Record<string, unknown>[] = batch;
       for (let attempt = 0; requests.length > 0; attempt++) {
         const res = await this.client.send(
           new BatchWriteCommand({ RequestItems: { [this.options.tableName]: requests as never } }),
@@ -375,7 +410,8 @@ export class DynamoCustomerStore implements CustomerStore {
       KeyConditionExpression: 'gsi4pk = :p',
       ExpressionAttributeValues: { ':p': customerPhoneKey(e164) },
     });
-    const customer = items.find((item) => item.entity === 'customer')?.customer as Customer | undefined;
+    const customer = items.find((item) => item.entity === 'customer' || item.entity === 'customerPhone')
+      ?.customer as Customer | undefined;
     const recipients = items
       .filter((item) => item.entity === 'recipient')
       .map((item) => item.recipient as Recipient);

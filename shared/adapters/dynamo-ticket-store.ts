@@ -281,6 +281,12 @@ export class DynamoTicketStore implements TicketStore {
       values[':assignee'] = filter.assignee;
       filters.push('#ticket.#assignee = :assignee');
     }
+    if (filter.repeatCaller !== undefined) {
+      names['#ticket'] = 'ticket';
+      names['#repeat'] = 'repeatCaller';
+      values[':repeat'] = true;
+      filters.push(filter.repeatCaller ? '#ticket.#repeat = :repeat' : 'NOT (#ticket.#repeat = :repeat)');
+    }
 
     const items: Ticket[] = [];
     let startKey = decodeCursor(page.cursor);

@@ -34,3 +34,15 @@ export class TransitionNotAllowedError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }
+
+/** Too many wrong tries of something guessable (a lookup's second factor): 429, try again after a while. */
+export class TooManyAttemptsError extends DomainError {
+  readonly code = 'TOO_MANY_ATTEMPTS';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    field?: string,
+  ) {
+    super(message, field);
+  }
+}

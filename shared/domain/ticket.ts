@@ -122,6 +122,8 @@ export interface Ticket {
   readonly remedies?: readonly Remedy[];
   /** Staff member the complaint is assigned to, where one is recorded: owner of its contact deadlines. */
   readonly assignee?: string;
+  /** Filed on a call from a number the hotline had flagged as a repeat caller (a supervisor's look). */
+  readonly repeatCaller?: boolean;
 }
 
 export type TicketEventType =
@@ -183,6 +185,8 @@ export interface RegisterComplaint {
   readonly category: string;
   readonly description: string;
   readonly customer: Customer;
+  /** Set by the hotline only: the call came from a flagged repeat caller. */
+  readonly repeatCaller?: boolean;
 }
 
 export type TicketAction =
@@ -315,6 +319,7 @@ export function registerTicket(
     },
     extensions: [],
     reopenCount: 0,
+    ...(input.repeatCaller ? { repeatCaller: true } : {}),
   };
   const event: TicketEvent = {
     ticketId: ticket.id,

@@ -177,7 +177,14 @@ export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
           error: { name: (error as Error)?.name, message: (error as Error)?.message },
         });
       }
-      return toResult({ statusCode: mapped.statusCode, body: mapped.body }, correlationId);
+      return toResult(
+        {
+          statusCode: mapped.statusCode,
+          body: mapped.body,
+          ...(mapped.headers ? { headers: mapped.headers } : {}),
+        },
+        correlationId,
+      );
     } finally {
       logger.removeKeys(['correlationId', 'routeKey']);
     }

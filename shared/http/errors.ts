@@ -1,4 +1,4 @@
-import { DomainError } from '#shared/domain/errors';
+import { DomainError, TooManyAttemptsError } from '#shared/domain/errors';
 
 export interface ErrorBody {
   readonly error: {
@@ -28,13 +28,14 @@ const statusByDomainCode: Record<string, number> = {
   CONFLICT: 409,
   TRANSITION_NOT_ALLOWED: 409,
   FORBIDDEN: 403,
+  TOO_MANY_ATTEMPTS: 429,
 };
 
 /** The one mapping of errors to HTTP responses. Unknown errors become a generic 500. */
 export function toErrorResponse(
   error: unknown,
   correlationId: string,
-): { statusCode: number; body: ErrorBody; expected: boolean } {
+): { statusCode: number; body: ErrorBody; expected: boolean; headers?: Record<string, string> } {
   if (error instanceof HttpError) {
     return {
       statusCode: error.statusCode,
@@ -46,6 +47,9 @@ export function toErrorResponse(
   }
   if (error instanceof DomainError) {
     return {
+      ...(error instanceof TooManyAttemptsError
+        ? { headers: { 'retry-after': String(error.retryAfterSeconds) } }
+        : {}),
       statusCode: statusByDomainCode[error.code] ?? 400,
       body: {
         error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },

@@ -69,6 +69,10 @@ export const listTicketsQuerySchema = z.strictObject({
     .regex(/^[\w.@+-]{1,128}$/, 'A username, or "me"')
     .optional()
     .describe('"me" (the signed-in staff member) or a username: only complaints assigned to them'),
+  repeatCaller: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: only complaints filed on a call from a flagged repeat caller; false: only the others'),
   limit,
   cursor: z.string().max(2048).optional(),
 });

@@ -13,10 +13,10 @@ export interface CustomerStore {
   search(filter: CustomerSearch, page: { limit: number; cursor?: string }): Promise<Page<Customer>>;
   /** Every customer whose service area matches the selection (an incident's affected customers). */
   select(selection: AreaSelection): Promise<Customer[]>;
-  /** The customer whose first phone number this is. */
+  /** The customer who has this phone number (any of their numbers, not only the first). */
   findByPhone(e164: string): Promise<Customer | undefined>;
   /**
-   * The customer whose first phone number this is and the broadcast recipients that number was, in one
+   * The customer who has this phone number and the broadcast recipients that number was, in one
    * read (they share the number's index key): what the hotline needs about a caller during an incident.
    */
   findByPhoneWithRecipients(e164: string): Promise<{ customer?: Customer; recipients: Recipient[] }>;

@@ -20,6 +20,8 @@ export interface TicketFilter {
   readonly overdueAt?: string;
   /** Only tickets assigned to this staff member. */
   readonly assignee?: string;
+  /** Only complaints filed on a call from a flagged repeat caller. */
+  readonly repeatCaller?: boolean;
 }
 
 export interface Page<T> {

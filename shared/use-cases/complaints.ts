@@ -17,6 +17,7 @@ import {
 } from '#shared/domain/ticket';
 import type { Clock } from '#shared/ports/clock';
 import type { Page, TicketFilter, TicketStore } from '#shared/ports/ticket-store';
+import { checkStatusDigits, type StatusGuardDeps } from './status-guard';
 
 /** What the complaint use cases need; handlers pass their instance dependencies. */
 export interface ComplaintDeps {
@@ -160,13 +161,14 @@ export interface PublicStatus {
 }
 
 export async function publicStatus(
-  deps: ComplaintDeps,
+  deps: ComplaintDeps & StatusGuardDeps,
   number: string,
   phoneLast4: string,
 ): Promise<PublicStatus> {
   const ticket = await deps.tickets.get(number);
-  // Same answer for "no such complaint" and "wrong digits": the lookup reveals nothing.
-  if (!ticket || lastFourDigits(ticket.customer.phone) !== phoneLast4) {
+  // Same answer for "no such complaint" and "wrong digits": the lookup reveals nothing; wrong digits are
+  // counted per complaint, and too many lock it (429) on the web and the phone alike.
+  if (!ticket || !(await checkStatusDigits(deps, ticket, phoneLast4))) {
     throw new NotFoundError('No complaint with that number and phone digits');
   }
   return {
@@ -184,6 +186,7 @@ export async function publicStatus(
 export function ticketView(ticket: Ticket, actor: Actor, now: string) {
   return {
     ...ticket,
+    repeatCaller: ticket.repeatCaller === true,
     overdue: isOverdue(ticket, now),
     nextDeadline: nextDeadline(ticket) ?? null,
     allowedActions: [...allowedActions(ticket, actor), ...allowedRemedyActions(ticket, actor)],
@@ -206,6 +209,7 @@ export function ticketSummary(ticket: Ticket, now: string) {
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     customer: { initials: initials(ticket.customer.name), phoneLast4: lastFourDigits(ticket.customer.phone) },
+    repeatCaller: ticket.repeatCaller === true,
     overdue: isOverdue(ticket, now),
     nextDeadline: nextDeadline(ticket) ?? null,
   };

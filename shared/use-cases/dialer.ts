@@ -143,6 +143,8 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
             { ticketNumber: claimed.ticketId, ticketNumberSpoken: digitByDigit(claimed.ticketId) }
           : {}),
         addressee: claimed.customerName ?? 'the person who asked us to call this number',
+        // why a callback rings (e.g. bad_line): the flow's greeting follows it
+        ...(claimed.reason ? { callbackReason: claimed.reason } : {}),
         ...claimed.attributes,
       },
     });

@@ -20,20 +20,27 @@ import {
   knownCallerGreeting,
   statusSentence,
 } from '#shared/domain/caller-speech';
-import { InvalidInputError } from '#shared/domain/errors';
+import type { Customer as RegistryCustomer } from '#shared/domain/customer';
+import { InvalidInputError, TooManyAttemptsError } from '#shared/domain/errors';
 import type { Severity } from '#shared/domain/severity';
 import { type Actor, isOpen, type Ticket } from '#shared/domain/ticket';
 import { isValidTicketNumber } from '#shared/domain/ticket-number';
 import type { CallerRegistry } from '#shared/ports/caller-registry';
 import type { Clock } from '#shared/ports/clock';
+import type { CustomerStore } from '#shared/ports/customer-store';
+import type { StatusGuesses } from '#shared/ports/status-guesses';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import { registerComplaint } from './complaints';
+import { checkStatusDigits } from './status-guard';
 
 export interface HotlineDeps {
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly tickets: TicketStore;
   readonly callers: CallerRegistry;
+  /** The customer registry: a caller's number (any of a customer's numbers) finds their record. */
+  readonly customers: Pick<CustomerStore, 'findByPhone'>;
+  readonly statusGuesses: StatusGuesses;
 }
 
 /** The phone flow acts as the system, signed as the hotline. */
@@ -48,6 +55,8 @@ export interface CallerOnLine {
   /** E.164 number the call comes from. */
   readonly phone: string;
   readonly contactId: string;
+  /** The screening at the start of this call flagged the number as a repeat caller. */
+  readonly repeatCaller?: boolean;
 }
 
 export interface ScreenedCaller {
@@ -97,9 +106,12 @@ export async function screenAndRecogniseCaller(
       greeting: '',
     };
   }
-  const page = await deps.tickets.list({ phone: caller.phone }, { limit: OPEN_COMPLAINTS_READ });
+  const [page, registered] = await Promise.all([
+    deps.tickets.list({ phone: caller.phone }, { limit: OPEN_COMPLAINTS_READ }),
+    deps.customers.findByPhone(caller.phone),
+  ]);
   const latest = page.items[0];
-  if (!latest) {
+  if (!latest && !registered) {
     return {
       blocked: false,
       repeatCaller: screening.repeatCaller,
@@ -109,7 +121,9 @@ export async function screenAndRecogniseCaller(
     };
   }
   const open = page.items.filter(isOpen);
-  const name = latest.customer.name === UNKNOWN_CALLER_NAME ? undefined : firstNameOf(latest.customer.name);
+  const fullName =
+    registered?.name ?? (latest?.customer.name === UNKNOWN_CALLER_NAME ? undefined : latest?.customer.name);
+  const name = fullName ? firstNameOf(fullName) : undefined;
   return {
     blocked: false,
     repeatCaller: screening.repeatCaller,
@@ -123,10 +137,23 @@ function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
-/** The caller's name from their latest complaint, if we have one. */
-async function knownName(deps: HotlineDeps, phone: string): Promise<string> {
+/**
+ * Who the caller is, for their complaint: the registry customer with this number (name, account, address,
+ * e-mail, so later updates can be mailed too), else the name on their latest complaint, else unknown.
+ */
+async function callerAsCustomer(deps: HotlineDeps, phone: string): Promise<Ticket['customer']> {
+  const registered: RegistryCustomer | undefined = await deps.customers.findByPhone(phone);
+  if (registered) {
+    return {
+      name: registered.name,
+      phone,
+      account: registered.account,
+      address: registered.address,
+      ...(registered.email ? { email: registered.email } : {}),
+    };
+  }
   const page = await deps.tickets.list({ phone }, { limit: 1 });
-  return page.items[0]?.customer.name ?? UNKNOWN_CALLER_NAME;
+  return { name: page.items[0]?.customer.name ?? UNKNOWN_CALLER_NAME, phone };
 }
 
 async function fileByPhone(
@@ -139,7 +166,8 @@ async function fileByPhone(
     channel: 'phone' as const,
     category: input.category,
     description: input.description,
-    customer: { name: await knownName(deps, caller.phone), phone: caller.phone },
+    customer: await callerAsCustomer(deps, caller.phone),
+    ...(caller.repeatCaller ? { repeatCaller: true } : {}),
   };
   // One ticket per call and purpose, however often Connect or the caller retries the step.
   const idempotency = {
@@ -191,13 +219,34 @@ export async function reportEmergencyByPhone(deps: HotlineDeps, caller: CallerOn
 
 export type StatusByPhone =
   | { readonly outcome: 'found'; readonly message: string }
-  | { readonly outcome: 'no_number' | 'bad_check_digit' | 'not_found'; readonly message: string };
+  | {
+      readonly outcome: 'no_number' | 'bad_check_digit' | 'not_found' | 'ask_digits' | 'locked';
+      readonly message: string;
+    };
+
+/** Asked before anything is said about a complaint the caller's own number is not on. */
+export const ASK_PHONE_DIGITS =
+  'For your protection, please type the last four digits of the phone number on the complaint, then press the hash key.';
+
+/** The caller's number is on the complaint, or on the registry record of the complaint's customer. */
+async function callerOwns(deps: HotlineDeps, ticket: Ticket, phone: string): Promise<boolean> {
+  if (ticket.customer.phone === phone) return true;
+  if (!ticket.customer.account) return false;
+  return (await deps.customers.findByPhone(phone))?.account === ticket.customer.account;
+}
 
 /**
- * Status of a complaint by the number typed on the keypad. Only the status is said, nothing
- * personal, so a caller without a contact record can ask too (self-service status query).
+ * Status of a complaint by the number typed on the keypad. Only the status is said, nothing personal, so
+ * a caller without a contact record can ask too (self-service status query); but like the web lookup it
+ * asks for the last four digits of the complaint's phone number unless the call comes from that customer,
+ * and wrong digits are counted per complaint (a locked complaint cannot be looked up for a while).
  */
-export async function complaintStatusByPhone(deps: HotlineDeps, typed: string): Promise<StatusByPhone> {
+export async function complaintStatusByPhone(
+  deps: HotlineDeps,
+  caller: CallerOnLine,
+  typed: string,
+  typedDigits?: string,
+): Promise<StatusByPhone> {
   const digits = typed.replace(/\D/g, '');
   if (digits.length === 0 || typed === 'Timeout') {
     return { outcome: 'no_number', message: 'We did not receive a complaint number.' };
@@ -209,8 +258,26 @@ export async function complaintStatusByPhone(deps: HotlineDeps, typed: string): 
     };
   }
   const ticket = await deps.tickets.get(digits);
-  if (!ticket) {
-    return { outcome: 'not_found', message: `We have no complaint with the number ${digitByDigit(digits)}.` };
+  if (ticket && (await callerOwns(deps, ticket, caller.phone))) {
+    return { outcome: 'found', message: statusSentence(ticket.number, ticket.status) };
+  }
+  const given = typedDigits === undefined || typedDigits === 'Timeout' ? '' : typedDigits.replace(/\D/g, '');
+  // Asked whether or not the complaint exists: the question reveals nothing.
+  if (given.length === 0) return { outcome: 'ask_digits', message: ASK_PHONE_DIGITS };
+  const notFound = {
+    outcome: 'not_found',
+    message: `We have no complaint with the number ${digitByDigit(digits)} and those phone digits.`,
+  } as const;
+  if (!ticket) return notFound;
+  try {
+    if (!(await checkStatusDigits(deps, ticket, given))) return notFound;
+  } catch (error) {
+    if (!(error instanceof TooManyAttemptsError)) throw error;
+    return {
+      outcome: 'locked',
+      message:
+        'We cannot look up that complaint now, after too many wrong phone digits. Please try again later, or press 4 at the menu for an agent.',
+    };
   }
   return { outcome: 'found', message: statusSentence(ticket.number, ticket.status) };
 }
