@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { deadlineKinds } from '#shared/domain/severity';
 import { openStatuses } from '#shared/domain/ticket';
 import {
+  closeSchema,
   contactSchema,
   departmentResultSchema,
   dispatchSchema,
@@ -11,6 +12,7 @@ import {
   progressSchema,
   reopenSchema,
   resolveSchema,
+  reviewSchema,
 } from '#shared/http/schemas';
 import { formatTime, useApp } from '../app-context';
 import { t } from '../i18n';
@@ -143,6 +145,16 @@ function actionSpecs(departments: readonly string[], allowed: readonly string[])
     reopen: {
       path: 'reopen',
       schema: reopenSchema,
+      fields: [{ name: 'reason', label: t.fields.reason, kind: 'textarea' }],
+    },
+    review: {
+      path: 'review',
+      schema: reviewSchema,
+      fields: [{ name: 'note', label: t.fields.reviewNote, kind: 'textarea' }],
+    },
+    close: {
+      path: 'close',
+      schema: closeSchema,
       fields: [{ name: 'reason', label: t.fields.reason, kind: 'textarea' }],
     },
     requestExtension: {
