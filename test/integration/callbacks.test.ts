@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WEEKDAYS } from '#local/connect/hours';
 import type { LocalApi } from '#test/support/local-api';
 import { startCallingRuntime } from '#test/support/outbound-calls';
 import { zoneWhereHourIs } from '#test/support/time-zones';
@@ -38,6 +39,11 @@ describe('callbacks through the one dialer', () => {
     const zone = zoneWhereHourIs(21, new Date());
     api = await startCallingRuntime({ timeZone: zone });
     const runtime = api.runtime;
+    // Agents on duty from 08:00 in the customer's zone, every day: the callback at 08:00 finds one.
+    runtime.connect.setHoursOfOperation('desk', {
+      timeZone: zone,
+      weekly: WEEKDAYS.map((day) => ({ day, start: '08:00', end: '18:00' })),
+    });
     const staff = await api.tokenFor('alice', ['agent']);
     const phone = '+15551239876';
     runtime.connect.setNumberBehaviour(phone, { answer: 'answer', keys: '1' });

@@ -116,15 +116,19 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('reads the status of a complaint by its number typed with #', async () => {
     const phone = aPhoneSystem();
+    const owner = aCaller();
     const { ticket } = await registerComplaint(
       phone.deps,
       HOTLINE_ACTOR,
-      aComplaint({ customer: { name: 'Someone Else', phone: aCaller() } }),
+      aComplaint({ customer: { name: 'Someone Else', phone: owner } }),
     );
     const call = await phone.dial(aCaller());
     await phone.press(call.callId, '2');
     expect(phone.said(call.callId).slice(-1)).toEqual([PROMPTS.statusAsk]);
     await phone.press(call.callId, `${ticket.number}#`);
+    // A caller from another number proves they know the complaint's phone, as on the web.
+    expect(phone.said(call.callId).slice(-1)).toEqual([PROMPTS.statusDigits]);
+    await phone.press(call.callId, `${owner.slice(-4)}#`);
     const said = phone.said(call.callId);
     expect(said).toContain(
       `Complaint ${digits(ticket.number)} has been received and is waiting to be passed to the responsible department.`,
@@ -148,8 +152,11 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
       PROMPTS.statusAskAgain,
     ]);
     await phone.press(call.callId, `${valid}#`);
+    // Asked whether or not the complaint exists, so the question gives nothing away.
+    expect(phone.said(call.callId).slice(-1)).toEqual([PROMPTS.statusDigits]);
+    await phone.press(call.callId, '1234#');
     expect(phone.said(call.callId).slice(-2)).toEqual([
-      `We have no complaint with the number ${digits(valid)}.`,
+      `We have no complaint with the number ${digits(valid)} and those phone digits.`,
       PROMPTS.statusAskAgain,
     ]);
     await phone.press(call.callId, '#');
@@ -159,7 +166,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
       PROMPTS.thanks,
       PROMPTS.anythingElse,
     ]);
-    expect(phone.invocations.filter((i) => i.functionId === 'PhoneComplaintStatus')).toHaveLength(3);
+    expect(phone.invocations.filter((i) => i.functionId === 'PhoneComplaintStatus')).toHaveLength(4);
   });
 
   it('records an emergency as a crisis ticket and puts the caller straight into the emergency queue', async () => {
@@ -265,7 +272,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
     expect(view.state).toBe('ended');
   });
 
-  it('keeps a blocked caller apart: a short fixed message and the blocked queue, no menu', async () => {
+  it('keeps a blocked caller apart: an emergency key first, then a short fixed message and the blocked queue, no menu', async () => {
     const caller = aCaller();
     const phone = aPhoneSystem();
     await callerRegistryOf(phone.deps).block({
@@ -275,11 +282,14 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
       blockedAt: phone.clock.now().toISOString(),
     });
     const call = await phone.dial(caller);
+    expect(phone.said(call.callId)).toEqual([PROMPTS.blockedEmergencyOffer]);
+    const after = await phone.silence(call.callId, 6);
     expect(phone.said(call.callId)).toEqual([
+      PROMPTS.blockedEmergencyOffer,
       PROMPTS.blocked,
       '[queued] waiting in queue complaints-blocked for an agent',
     ]);
-    expect(call.queue?.name).toBe('complaints-blocked');
+    expect(after.queue?.name).toBe('complaints-blocked');
   });
 
   it('flags a number that calls again and again within the hour for a supervisor', async () => {
@@ -329,10 +339,11 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 describe('the hotline in the running local runtime, through the phone simulator', () => {
   it('answers the hotline number with the inbound flow and reads a status typed on the keypad', async () => {
     setDependencies(createDependencies(loadConfig(process.env), runtime.clock));
+    const owner = aCaller();
     const { ticket } = await registerComplaint(
       createDependencies(loadConfig(process.env), runtime.clock),
       HOTLINE_ACTOR,
-      aComplaint({ customer: { name: 'Jane Smith', phone: aCaller() } }),
+      aComplaint({ customer: { name: 'Jane Smith', phone: owner } }),
     );
     const request = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${runtime.url}${path}`, {
@@ -349,6 +360,7 @@ describe('the hotline in the running local runtime, through the phone simulator'
     const { callId } = dialed.body;
     await request('POST', `/local/phone/calls/${callId}/keys`, { digits: '2' });
     await request('POST', `/local/phone/calls/${callId}/keys`, { digits: `${ticket.number}#` });
+    await request('POST', `/local/phone/calls/${callId}/keys`, { digits: `${owner.slice(-4)}#` });
     await runtime.connect.whenIdle();
     const view = await request('GET', `/local/phone/calls/${callId}`);
     const texts = view.body.transcript.map((l) => l.text);
