@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteSpec, routes } from '#functions/catalog';
+import { isWellFormedText } from '#shared/domain/text';
 import { claimsAsApiGatewayPassesThem, type DevIdentityProvider } from './identity';
 import { LambdaTimeoutError } from './lambda-host';
 
@@ -31,7 +32,11 @@ const compiled: CompiledRoute[] = routes
 export function matchRoute(
   method: string,
   path: string,
-): { spec: RouteSpec; pathParameters: Record<string, string> } | 'method-not-allowed' | undefined {
+):
+  | { spec: RouteSpec; pathParameters: Record<string, string> }
+  | { malformed: string }
+  | 'method-not-allowed'
+  | undefined {
   let pathMatched = false;
   for (const route of compiled) {
     const m = route.pattern.exec(path);
@@ -39,9 +44,11 @@ export function matchRoute(
     pathMatched = true;
     if (route.spec.method !== method) continue;
     const pathParameters: Record<string, string> = {};
-    route.params.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(m[i + 1] ?? '');
-    });
+    for (const [i, name] of route.params.entries()) {
+      const value = decodePathSegment(m[i + 1] ?? '');
+      if (value === undefined) return { malformed: name };
+      pathParameters[name] = value;
+    }
     return { spec: route.spec, pathParameters };
   }
   return pathMatched ? 'method-not-allowed' : undefined;
@@ -69,6 +76,32 @@ export function sendJson(
   res.end(text);
 }
 
+/** The desk's one error body (`{"error":{code,message,field?}}`), for the gateway's own refusals too. */
+export function sendError(
+  res: ServerResponse,
+  statusCode: number,
+  code: string,
+  message: string,
+  options: { field?: string; headers?: Record<string, string> } = {},
+) {
+  sendJson(
+    res,
+    statusCode,
+    { error: { code, message, ...(options.field ? { field: options.field } : {}) } },
+    options.headers,
+  );
+}
+
+/** A path segment's text, or undefined when its percent-encoding is malformed (`%E0%A4%A`, `%zz`). */
+export function decodePathSegment(raw: string): string | undefined {
+  try {
+    const text = decodeURIComponent(raw);
+    return isWellFormedText(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export type Invoke = (functionId: string, event: unknown) => Promise<unknown>;
 
 /**
@@ -83,23 +116,34 @@ export async function serveApi(
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, url.pathname);
-  if (match === undefined) return sendJson(res, 404, { message: 'Not Found' });
-  if (match === 'method-not-allowed') return sendJson(res, 404, { message: 'Not Found' });
+  if (match === undefined || match === 'method-not-allowed')
+    return sendError(res, 404, 'NOT_FOUND', `No route ${method} ${url.pathname}`);
+  // Decoded before the token is checked, as API Gateway does: a garbled path is the caller's error.
+  if ('malformed' in match)
+    return sendError(
+      res,
+      400,
+      'INVALID_PATH',
+      `The path's ${match.malformed} is not valid percent-encoding`,
+      {
+        field: match.malformed,
+      },
+    );
 
   let claims: Record<string, string> | undefined;
   if (match.spec.auth === 'jwt') {
     const header = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-    if (!token) return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+    if (!token)
+      return sendError(res, 401, 'UNAUTHENTICATED', 'Sign in first: send a bearer token', {
+        headers: { 'www-authenticate': 'Bearer' },
+      });
     try {
       claims = claimsAsApiGatewayPassesThem(await deps.identity.verify(token));
     } catch {
-      return sendJson(
-        res,
-        401,
-        { message: 'Unauthorized' },
-        { 'www-authenticate': 'Bearer error="invalid_token"' },
-      );
+      return sendError(res, 401, 'UNAUTHENTICATED', 'The token is invalid or has expired', {
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      });
     }
   }
 
@@ -107,7 +151,7 @@ export async function serveApi(
   try {
     body = await readBody(req);
   } catch {
-    return sendJson(res, 413, { message: 'Request Entity Too Large' });
+    return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_GATEWAY_PAYLOAD} bytes`);
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -156,8 +200,9 @@ export async function serveApi(
   try {
     result = (await deps.invoke(match.spec.functionId, event)) as APIGatewayProxyStructuredResultV2;
   } catch (error) {
-    if (error instanceof LambdaTimeoutError) return sendJson(res, 503, { message: 'Service Unavailable' });
-    return sendJson(res, 500, { message: 'Internal Server Error' });
+    if (error instanceof LambdaTimeoutError)
+      return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The request took too long; try again shortly');
+    return sendError(res, 500, 'INTERNAL', 'Something went wrong on our side');
   }
   const responseHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) responseHeaders[k] = String(v);

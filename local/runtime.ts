@@ -12,7 +12,7 @@ import { LocalClock } from './clock';
 import type { ConnectEmulator, ConnectLimits } from './connect/emulator';
 import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
 import { startEmulators } from './emulators';
-import { readBody, sendJson, serveApi } from './gateway';
+import { readBody, sendError, sendJson, serveApi } from './gateway';
 import { type LocalEndpoints, localHandlerEnv } from './handler-env';
 import { createDevIdentityProvider, type DevIdentityProvider } from './identity';
 import { LambdaHost } from './lambda-host';
@@ -185,7 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     let ready: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
     const server = createServer((req, res) => {
       if (ready) ready(req, res);
-      else sendJson(res, 503, { message: 'Starting' });
+      else sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The desk is starting; try again shortly');
     });
     const port = await listen(server, gatewayPort, host);
     const url = `http://${host}:${port}`;
@@ -228,7 +228,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ready = (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((error: unknown) => {
         log(`local runtime: request failed: ${(error as Error).message}`);
-        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Something went wrong on our side');
         else res.end();
       });
     };
@@ -268,7 +268,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
       if (path.startsWith('/local/phone/') && emulators.phoneRoutes(req, res, path)) return;
       if (portal(req, res, path)) return;
-      sendJson(res, 404, { message: 'Not Found' });
+      sendError(res, 404, 'NOT_FOUND', `Nothing at ${method} ${path}`);
     }
 
     async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
@@ -311,7 +311,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     async function clockRoute(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
       if (method === 'GET') return sendJson(res, 200, { now: clock.now().toISOString() });
-      if (method !== 'POST') return sendJson(res, 405, { message: 'Method Not Allowed' });
+      if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST');
       const body = await jsonBody(req);
       const seconds = body?.advanceSeconds;
       if (

@@ -17,7 +17,7 @@ import {
   matchesSelection,
   sameCustomer,
 } from '#shared/domain/customer';
-import { InvalidInputError } from '#shared/domain/errors';
+import { InvalidCursorError } from '#shared/domain/errors';
 import type { Clock } from '#shared/ports/clock';
 import type {
   CustomerAccess,
@@ -26,7 +26,7 @@ import type {
   SaveOutcome,
 } from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
-import { decodeCursor, encodeCursor } from './cursor';
+import { asStartKey, decodeCursor, decodeCursorValue, encodeCursor } from './cursor';
 import { customerPhoneKey, type GlobalIndexName, RECIPIENT_PHONE_SORT } from './table-schema';
 
 const customerKey = (account: string) => ({ pk: `CUSTOMER#${account}`, sk: 'CUSTOMER' });
@@ -109,7 +109,7 @@ function decodeSearchCursor(
   cursor: string | undefined,
   phases: number,
 ): { phase: number; start?: Record<string, unknown> } {
-  const value = decodeCursor(cursor);
+  const value = decodeCursorValue(cursor);
   if (!value) return { phase: 0 };
   const { p, k } = value as { p?: unknown; k?: unknown };
   if (
@@ -119,9 +119,9 @@ function decodeSearchCursor(
     p >= phases ||
     (k !== undefined && (typeof k !== 'object' || k === null))
   ) {
-    throw new InvalidInputError('The cursor is not one this API returned', 'cursor');
+    throw new InvalidCursorError('The cursor is not one this API returned', 'cursor');
   }
-  return { phase: p, ...(k ? { start: k as Record<string, unknown> } : {}) };
+  return { phase: p, ...(k ? { start: asStartKey(k) } : {}) };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

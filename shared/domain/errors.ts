@@ -15,6 +15,11 @@ export class InvalidInputError extends DomainError {
   readonly code = 'INVALID_INPUT';
 }
 
+/** A page cursor this API did not give out (garbled, truncated, forged): 400. */
+export class InvalidCursorError extends DomainError {
+  readonly code = 'INVALID_CURSOR';
+}
+
 /** The thing asked for does not exist (or may not be revealed): 404. */
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';

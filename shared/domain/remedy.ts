@@ -107,8 +107,16 @@ export function remediesOf(ticket: Ticket): readonly Remedy[] {
 }
 
 /** An amount of money: finite, above zero, whole cents at most. */
+/** The largest amount a remedy may have (ten million): far above any refund, and exact to the cent in JSON. */
+export const MAX_REMEDY_AMOUNT = 10_000_000;
+
 export function isValidAmount(amount: number): boolean {
-  return Number.isFinite(amount) && amount > 0 && Math.abs(Math.round(amount * 100) - amount * 100) < 1e-6;
+  return (
+    Number.isFinite(amount) &&
+    amount > 0 &&
+    amount <= MAX_REMEDY_AMOUNT &&
+    Math.abs(Math.round(amount * 100) - amount * 100) < 1e-6
+  );
 }
 
 /** A remedy costs money (a refund, compensation, a gift with an amount) or exceeds the handler's authority. */
@@ -157,7 +165,10 @@ function validateProposal(
       throw new InvalidInputError(`An ${input.kind} has no amount`, 'amount');
     }
     if (!isValidAmount(input.amount)) {
-      throw new InvalidInputError('amount must be a number above 0 with at most 2 decimals', 'amount');
+      throw new InvalidInputError(
+        `amount must be a number above 0, at most ${MAX_REMEDY_AMOUNT}, with at most 2 decimals`,
+        'amount',
+      );
     }
   } else if (amountRequired.includes(input.kind)) {
     throw new InvalidInputError(`A ${input.kind} needs an amount`, 'amount');
@@ -316,6 +327,11 @@ export function applyRemedyCommand(
         throw new InvalidInputError('answeredAt must be a date and time', 'answeredAt');
       const answeredAt = new Date(answeredMs).toISOString();
       if (answeredAt > now) throw new InvalidInputError('answeredAt must not be in the future', 'answeredAt');
+      if (answeredAt < ticket.createdAt)
+        throw new InvalidInputError(
+          `answeredAt must not be before the complaint was registered (${ticket.createdAt})`,
+          'answeredAt',
+        );
       const agreed = command.answer === 'agreed';
       const answered: Remedy = {
         ...remedy,

@@ -7,6 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
+import { isWellFormedText } from '#shared/domain/text';
 import type { Actor, StaffRole } from '#shared/domain/ticket';
 import { staffRoles } from '#shared/domain/ticket';
 import { HttpError, toErrorResponse } from './errors';
@@ -126,6 +127,25 @@ function lowerCaseKeys(
   return out;
 }
 
+/**
+ * The path parameters API Gateway decoded, refused (400 naming the parameter) when one is not text:
+ * malformed percent-encoding left as is, a lone surrogate or a control character.
+ */
+export function safePathParameters(
+  parameters: Readonly<Record<string, string | undefined>> | undefined,
+): Readonly<Record<string, string | undefined>> {
+  for (const [name, value] of Object.entries(parameters ?? {})) {
+    if (value === undefined) continue;
+    const garbled =
+      /%(?![0-9A-Fa-f]{2})/.test(value) || !isWellFormedText(value) || CONTROL_CHARACTER.test(value);
+    if (garbled)
+      throw new HttpError(400, 'INVALID_PATH', `The path's ${name} is not valid percent-encoded text`, name);
+  }
+  return parameters ?? {};
+}
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 function toResult(response: ApiResponse, correlationId: string): ApiResult {
   return {
     statusCode: response.statusCode,
@@ -160,7 +180,7 @@ export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
         event,
         correlationId,
         headers,
-        pathParameters: event.pathParameters ?? {},
+        pathParameters: safePathParameters(event.pathParameters),
         query: event.queryStringParameters ?? {},
         rawBody,
         rawBytes,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { freeText } from './field-schemas';
 
 /** The number in the path: E.164 or a national format of the desk's region (normalised by the use case). */
 export const blockListPathSchema = z.strictObject({
@@ -7,7 +8,7 @@ export const blockListPathSchema = z.strictObject({
 
 /** Why a number is blocked (harassment, abuse): required, shown to agents answering the hotline's reports. */
 export const blockBodySchema = z.strictObject({
-  reason: z.string().trim().min(1, 'Give the reason for blocking this number').max(500),
+  reason: freeText(500),
 });
 
 export const blockListQuerySchema = z.strictObject({

@@ -1,17 +1,18 @@
 import * as z from 'zod';
 import { incidentSeverities, recipientStates } from '#shared/domain/broadcast';
 import { areaSelectionSchema } from './customer-schemas';
+import { eventDateTime, freeText, lineText } from './field-schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = freeText;
 
 export const broadcastIdParam = z
   .string()
   .regex(/^[a-z0-9]{6,40}$/, 'A broadcast id is lower-case letters and digits');
 
 export const newBroadcastSchema = z.strictObject({
-  what: text(200),
-  where: text(400),
-  since: z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString()),
+  what: lineText(200),
+  where: lineText(400),
+  since: eventDateTime().transform((v) => new Date(v).toISOString()),
   severity: z.enum(incidentSeverities),
   message: text(1000).describe('What the call says to whoever answers; no personal data'),
   translations: z
@@ -22,7 +23,7 @@ export const newBroadcastSchema = z.strictObject({
     .refine((t) => Object.keys(t).length <= 20, 'At most 20 translations')
     .optional()
     .describe('The message per language tag, played to customers whose registry language it is'),
-  emailSubject: text(200),
+  emailSubject: lineText(200),
   emailText: text(5000),
   selection: areaSelectionSchema,
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { lineText } from './field-schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = lineText;
 const areaList = z.array(text(100)).max(200).optional();
 
 export const accountParam = z.string().regex(/^[\w-]{1,40}$/, 'An account is 1-40 letters, digits, - or _');

@@ -24,6 +24,7 @@ export class HttpError extends Error {
 
 const statusByDomainCode: Record<string, number> = {
   INVALID_INPUT: 400,
+  INVALID_CURSOR: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   TRANSITION_NOT_ALLOWED: 409,
@@ -53,6 +54,16 @@ export function toErrorResponse(
       statusCode: statusByDomainCode[error.code] ?? 400,
       body: {
         error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+      },
+      expected: true,
+    };
+  }
+  if (isRefusedStartKey(error)) {
+    // A cursor of another list (right checksum, other index): DynamoDB refuses its start key.
+    return {
+      statusCode: 400,
+      body: {
+        error: { code: 'INVALID_CURSOR', message: 'The cursor is not one of this list', field: 'cursor' },
       },
       expected: true,
     };
@@ -92,6 +103,14 @@ const unavailableNames = new Set([
   'InternalServerError',
   'TimeoutError',
 ]);
+
+function isRefusedStartKey(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /exclusive ?start ?key|starting key/i.test(error.message)
+  );
+}
 
 /** A dependency that is down, throttling or timing out: worth a retry by the client. */
 function isUnavailable(error: unknown): boolean {

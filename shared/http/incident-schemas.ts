@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { broadcastIdParam } from './broadcast-schemas';
+import { eventDateTime, freeText } from './field-schemas';
 import { ticketIdParam } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = freeText;
 
 /** Incidents share their broadcast's id. */
 export const incidentIdParam = broadcastIdParam;
@@ -18,8 +19,7 @@ export const translationsSchema = z
 export const incidentUpdateSchema = z.strictObject({
   message: text(1000).describe('Public text callers hear and the status page shows; no personal data'),
   translations: translationsSchema.optional(),
-  estimate: z.iso
-    .datetime({ offset: true })
+  estimate: eventDateTime()
     .transform((v) => new Date(v).toISOString())
     .optional(),
   notifyComplainants: z.boolean().optional(),

@@ -1,13 +1,20 @@
 import * as z from 'zod';
-import { answerChannels, isValidAmount, remedyAnswers, remedyKinds } from '#shared/domain/remedy';
+import {
+  answerChannels,
+  isValidAmount,
+  MAX_REMEDY_AMOUNT,
+  remedyAnswers,
+  remedyKinds,
+} from '#shared/domain/remedy';
+import { currencyCode, eventDateTime, freeText } from './field-schemas';
 
 /** Request schemas of the remedy routes: the API validates with them, the OpenAPI document shows them. */
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = freeText;
 
 export const remedyActionSchema = z.strictObject({
   department: z.string().min(1).max(64).describe('One of the configured departments'),
   task: text(1000).describe("The department's part of the remedy"),
-  dueAt: z.iso.datetime({ offset: true }).describe('When the department must report it done'),
+  dueAt: eventDateTime().describe('When the department must report it done'),
 });
 
 export const proposeRemedySchema = z.strictObject({
@@ -15,14 +22,11 @@ export const proposeRemedySchema = z.strictObject({
   amount: z
     .number({ error: 'amount must be a number' })
     .positive('amount must be above 0')
+    .max(MAX_REMEDY_AMOUNT, `amount may be at most ${MAX_REMEDY_AMOUNT}`)
     .refine(isValidAmount, 'amount may have at most 2 decimals')
     .optional()
     .describe('Required for refund and compensation; optional for gift and repair; none for apology'),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'currency must be a three-letter ISO 4217 code, e.g. USD')
-    .optional()
-    .describe("ISO 4217; defaults to the desk's currency"),
+  currency: currencyCode().optional().describe("ISO 4217; defaults to the desk's currency"),
   description: text(2000),
   actions: z.array(remedyActionSchema).max(20).default([]),
 });
@@ -37,10 +41,7 @@ export const remedyOfferSchema = z.strictObject({ note: text(2000).optional() })
 export const remedyAnswerSchema = z.strictObject({
   answer: z.enum(remedyAnswers),
   how: z.enum(answerChannels).describe('How the customer gave the answer'),
-  answeredAt: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe('When the customer answered; defaults to now'),
+  answeredAt: eventDateTime().optional().describe('When the customer answered; defaults to now'),
   note: text(2000).optional(),
 });
 

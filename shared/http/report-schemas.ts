@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import { recipientRoles } from '#shared/domain/report-mail';
 import { reportPeriods } from '#shared/domain/reports';
+import { eventDate, eventDateTime, lineText } from './field-schemas';
 
 /** `GET /api/reports` and `GET /api/reports/accountability`. */
 export const managementReportQuerySchema = z.strictObject({
   period: z.enum(reportPeriods).default('month'),
-  at: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  at: eventDateTime().or(eventDate()).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
@@ -18,5 +19,5 @@ export const recipientPathSchema = z.strictObject({
 export const recipientBodySchema = z.strictObject({
   role: z.enum(recipientRoles),
   department: z.string().min(1).max(64).optional(),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: lineText(200).optional(),
 });

@@ -1,16 +1,17 @@
 import * as z from 'zod';
 import { deadlineKinds, severities } from '#shared/domain/severity';
 import { channels, ticketStatuses } from '#shared/domain/ticket';
+import { eventDateTime, freeText, lineText } from './field-schemas';
 
 /** Request schemas: the API validates with them, the OpenAPI document is generated from them. */
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = freeText;
 
 export const customerSchema = z.strictObject({
-  name: text(200).describe('Customer name'),
+  name: lineText(200).describe('Customer name'),
   phone: z.string().min(3).max(32).describe('Phone number, E.164 or national format of the desk region'),
   email: z.email().max(254).optional(),
-  address: text(500).optional(),
-  account: text(64).optional(),
+  address: lineText(500).optional(),
+  account: lineText(64).optional(),
 });
 
 export const registerComplaintSchema = z.strictObject({
@@ -48,7 +49,7 @@ export const reviewSchema = z.strictObject({ note: text(2000) });
 export const closeSchema = z.strictObject({ reason: text(2000) });
 export const extensionRequestSchema = z.strictObject({
   deadline: z.enum(deadlineKinds),
-  until: z.iso.datetime({ offset: true }),
+  until: eventDateTime(),
   reason: text(2000),
 });
 export const extensionDecisionSchema = z.strictObject({
