@@ -167,7 +167,12 @@ describe('the hotline during an incident', () => {
     const beforeConfirm = runtime.clock.now().toISOString();
     await press(callId, '1');
     const confirmedAt = runtime.clock.now().toISOString();
-    expect(said(callId).slice(-2)).toEqual([INCIDENT_PROMPTS.confirmed, PROMPTS.mainMenu]);
+    // A registry customer, known by their number, is greeted by name before the menu.
+    expect(said(callId).slice(-3)).toEqual([
+      INCIDENT_PROMPTS.confirmed,
+      'Hello Edna, welcome back. You have no open complaints with us.',
+      PROMPTS.mainMenu,
+    ]);
     await runtime.connect.hangup(callId);
 
     const edna = (await recipients(elm))['E-1'];
@@ -201,14 +206,22 @@ describe('the hotline during an incident', () => {
     const callId = await dial(ELENA);
     expect(said(callId)[2]).toBe(INCIDENT_PROMPTS.confirmAsk);
     await press(callId, '1');
-    expect(said(callId).slice(-2)).toEqual([INCIDENT_PROMPTS.confirmed, PROMPTS.mainMenu]);
+    expect(said(callId).slice(-3)).toEqual([
+      INCIDENT_PROMPTS.confirmed,
+      'Hello Elena, welcome back. You have no open complaints with us.',
+      PROMPTS.mainMenu,
+    ]);
     await runtime.connect.hangup(callId);
     expect((await recipients(elm))['E-2']).toMatchObject({ state: 'confirmed', confirmedVia: 'inbound' });
   });
 
   it('gives a caller from outside every incident area the menu at once', async () => {
     const callId = await dial(OLGA);
-    expect(said(callId)).toEqual([PROMPTS.welcome, PROMPTS.mainMenu]);
+    expect(said(callId)).toEqual([
+      PROMPTS.welcome,
+      'Hello Olga, welcome back. You have no open complaints with us.',
+      PROMPTS.mainMenu,
+    ]);
     await runtime.connect.hangup(callId);
   });
 
@@ -381,7 +394,11 @@ describe('complaints during an incident', () => {
     expect(status.body).toMatchObject({ state: 'closed', latestUpdate: { allClear: true } });
     // The notice is over: the menu at once.
     const callId = await dial(ELENA);
-    expect(said(callId)).toEqual([PROMPTS.welcome, PROMPTS.mainMenu]);
+    expect(said(callId)).toEqual([
+      PROMPTS.welcome,
+      'Hello Elena, welcome back. You have no open complaints with us.',
+      PROMPTS.mainMenu,
+    ]);
     await runtime.connect.hangup(callId);
   }, 120_000);
 });
