@@ -1,3 +1,4 @@
+import { type CsvCell, toCsv } from './csv';
 import { type AreaSelection, type Customer, hasUsableContact } from './customer';
 import { InvalidInputError, TransitionNotAllowedError } from './errors';
 
@@ -345,8 +346,20 @@ export function isBroadcastDone(recipients: readonly Recipient[]): boolean {
 
 /** The final list for the incident file and field staff: one line per recipient with every attempt. */
 export function broadcastReportCsv(recipients: readonly Recipient[]): string {
-  const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = ['account,name,phone,email,address,state,confirmed_at,confirmed_via,emailed_at,attempts'];
+  const rows: CsvCell[][] = [
+    [
+      'account',
+      'name',
+      'phone',
+      'email',
+      'address',
+      'state',
+      'confirmed_at',
+      'confirmed_via',
+      'emailed_at',
+      'attempts',
+    ],
+  ];
   const order: Record<RecipientState, number> = {
     no_contact: 0,
     not_reached: 1,
@@ -359,22 +372,18 @@ export function broadcastReportCsv(recipients: readonly Recipient[]): string {
     (a, b) => order[a.state] - order[b.state] || a.account.localeCompare(b.account),
   );
   for (const r of sorted) {
-    lines.push(
-      [
-        r.account,
-        r.name,
-        r.phone ?? '',
-        r.email ?? '',
-        r.address,
-        r.state,
-        r.confirmedAt ?? '',
-        r.confirmedVia ?? '',
-        r.emailedAt ?? '',
-        r.attempts.map((a) => `${a.n}:${a.at}:${a.result}`).join(' '),
-      ]
-        .map(quote)
-        .join(','),
-    );
+    rows.push([
+      r.account,
+      r.name,
+      r.phone ?? '',
+      r.email ?? '',
+      r.address,
+      r.state,
+      r.confirmedAt ?? '',
+      r.confirmedVia ?? '',
+      r.emailedAt ?? '',
+      r.attempts.map((a) => `${a.n}:${a.at}:${a.result}`).join(' '),
+    ]);
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(rows);
 }

@@ -1,76 +1,138 @@
+import { CsvError, parse } from 'csv-parse/sync';
+import { type CsvCell, restoreCell, toCsv } from './csv';
 import { type CustomerInput, isEmail, mergeCustomer } from './customer';
 import { InvalidInputError } from './errors';
 import { toE164 } from './phone';
+import { humanTextProblem } from './text';
 
 /** Rows one import may hold; bigger files are split by the sender. */
 export const MAX_IMPORT_ROWS = 50_000;
 
 export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
+const WINDOWS_1252 = new Set(['iso-8859-1', 'latin1', 'windows-1252', 'cp1252']);
+
+/** The line (1-based) of a position in a text. */
+const lineAt = (text: string, index: number) => {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+};
+
 /**
- * Text of a CSV file whose encoding nobody told us: a byte-order mark decides, else valid UTF-8 is
- * UTF-8, else it is read as Windows-1252 (what spreadsheet programs write as "ANSI"/Latin-1).
+ * Text of a CSV file: a byte-order mark decides (UTF-8, UTF-16), Windows-1252 only when the upload
+ * declares it (charset), else the file must be valid UTF-8. A file that is not is refused as a whole,
+ * naming the line of the first bad byte: never read again in another encoding (which garbles every
+ * other name) and never stored with replacement characters.
  */
 export function decodeCsv(bytes: Uint8Array, declared?: string): { text: string; encoding: CsvEncoding } {
   const charset = declared?.trim().toLowerCase();
-  if (charset === 'iso-8859-1' || charset === 'latin1' || charset === 'windows-1252')
+  if (charset && WINDOWS_1252.has(charset))
     return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe)
     return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff)
     return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  let text: string;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+    text = new TextDecoder('utf-8').decode(body);
   }
+  // A replacement character is a byte that was not UTF-8 (here, or where the gateway decoded a text body).
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0)
+    throw new InvalidInputError(
+      `Line ${lineAt(text, bad)} holds a byte that is not UTF-8: save the file as UTF-8 (or send it with ` +
+        'charset=windows-1252) and import it again; nothing was imported',
+      'file',
+    );
+  return { text, encoding: 'utf-8' };
 }
 
-/** RFC 4180 records (quoted fields, doubled quotes, CRLF or LF), the delimiter guessed from the header. */
-export function parseCsv(text: string): string[][] {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+/** A data record of the file: its fields and the line it starts on. */
+export interface CsvRecord {
+  readonly line: number;
+  readonly fields: readonly string[];
+}
+
+/** A stretch of the file that is no record: an unterminated quote, text after a closing quote. */
+export interface BrokenRecord {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** More broken records than this and the file is not a CSV worth reporting line by line. */
+const MAX_BROKEN_RECORDS = 1000;
+
+const blank = (line: string) => line.trim() === '';
+
+/**
+ * RFC 4180 records read by csv-parse, strictly (no relaxed quotes): quoted fields, doubled quotes, CRLF
+ * or LF, the delimiter guessed from the header. A record csv-parse refuses (a quote never closed, text
+ * after a closing quote) is reported broken at the line it starts on, and reading goes on with the next
+ * line: so one stray quote costs one row, and the rows after it are still read, never silently swallowed.
+ * Blank lines are no records.
+ */
+export function parseCsv(text: string): { records: CsvRecord[]; broken: BrokenRecord[] } {
+  const lines = text.split('\n');
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    lineStarts.push(offset);
+    offset += line.length + 1;
+  }
+  const firstLine = (lines.find((l) => !blank(l)) ?? '').replace(/\r$/, '');
   const delimiter = [',', ';', '\t'].reduce((best, d) =>
     firstLine.split(d).length > firstLine.split(best).length ? d : best,
   );
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += ch;
-      i++;
-      continue;
+  const records: CsvRecord[] = [];
+  const broken: BrokenRecord[] = [];
+  const nextRecordLine = (after: number) => {
+    let line = after + 1;
+    while (line <= lines.length && blank(lines[line - 1] ?? '')) line++;
+    return line;
+  };
+  let from = nextRecordLine(0);
+  while (from <= lines.length) {
+    const base = from - 1;
+    let lastEnd = base;
+    try {
+      parse(text.slice(lineStarts[base]), {
+        delimiter,
+        relax_quotes: false,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        on_record: (record: string[], context: { lines: number }) => {
+          const end = base + context.lines;
+          records.push({ line: nextRecordLine(lastEnd), fields: record });
+          lastEnd = end;
+          return null;
+        },
+      });
+      return { records, broken };
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      const line = nextRecordLine(lastEnd);
+      broken.push({ line, reason: brokenReason(error.code) });
+      if (broken.length > MAX_BROKEN_RECORDS)
+        throw new InvalidInputError(
+          `More than ${MAX_BROKEN_RECORDS} lines are no CSV record (quotes out of place): is this a CSV file?`,
+          'file',
+        );
+      from = nextRecordLine(line);
     }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-    } else field += ch;
-    i++;
   }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records.filter((r) => r.some((f) => f.trim() !== ''));
+  return { records, broken };
+}
+
+function brokenReason(code: string): string {
+  if (code === 'CSV_QUOTE_NOT_CLOSED')
+    return 'a quote opened on this line is never closed; the line was not imported (the lines after it were read on their own)';
+  if (code === 'CSV_INVALID_CLOSING_QUOTE')
+    return 'text after a closing quote (or a quote inside an unquoted field): quote the whole field and double inner quotes';
+  return `not a CSV record (${code})`;
 }
 
 const COLUMN_ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -91,7 +153,11 @@ const REQUIRED_COLUMNS = ['account', 'name', 'district', 'street', 'segment'] as
 
 export type ImportColumn = keyof typeof COLUMN_ALIASES;
 
-/** Which column of the file holds what; unknown columns are ignored, missing required ones refuse the file. */
+/**
+ * Which column of the file holds what. A header the desk does not know, a column named twice (or two
+ * names of one column, such as phone and telephone) and missing required columns refuse the file, naming
+ * the header: a column silently ignored is data silently lost.
+ */
 export function mapColumns(header: readonly string[]): Partial<Record<ImportColumn, number>> {
   const columns: Partial<Record<ImportColumn, number>> = {};
   header.forEach((raw, index) => {
@@ -99,10 +165,21 @@ export function mapColumns(header: readonly string[]): Partial<Record<ImportColu
       .trim()
       .toLowerCase()
       .replace(/^\uFEFF/, '');
-    for (const [column, aliases] of Object.entries(COLUMN_ALIASES)) {
-      if (aliases.includes(name) && columns[column as ImportColumn] === undefined)
-        columns[column as ImportColumn] = index;
-    }
+    const column = (Object.keys(COLUMN_ALIASES) as ImportColumn[]).find((c) =>
+      COLUMN_ALIASES[c]?.includes(name),
+    );
+    if (!column)
+      throw new InvalidInputError(
+        `Unknown column "${raw.trim()}" (column ${index + 1} of the header): the desk reads ${Object.keys(COLUMN_ALIASES).join(', ')}`,
+        'header',
+      );
+    const earlier = columns[column];
+    if (earlier !== undefined)
+      throw new InvalidInputError(
+        `Column "${raw.trim()}" (column ${index + 1}) repeats "${(header[earlier] ?? '').trim()}" (column ${earlier + 1})`,
+        'header',
+      );
+    columns[column] = index;
   });
   const missing = REQUIRED_COLUMNS.filter((c) => columns[c] === undefined);
   if (missing.length > 0)
@@ -140,15 +217,17 @@ function readRow(
 ): { customer: CustomerInput; notes: string[] } {
   const get = (column: ImportColumn) => {
     const index = columns[column];
-    return index === undefined ? '' : (fields[index] ?? '').trim();
+    return index === undefined ? '' : restoreCell((fields[index] ?? '').trim());
   };
   const fail = (message: string, field: string): never => {
     throw new InvalidInputError(message, field);
   };
   const notes: string[] = [];
-  const text = [get('account'), get('name'), get('address'), get('district'), get('street'), get('segment')];
-  if (text.some((t) => t.includes('\uFFFD')))
-    fail('unreadable characters: save the file as UTF-8 and import it again', 'encoding');
+  for (const column of ['name', 'address', 'district', 'street', 'segment'] as const) {
+    const value = get(column);
+    const problem = value === '' ? undefined : humanTextProblem(value);
+    if (problem) fail(`${column} ${problem}`, column);
+  }
   const account = get('account');
   if (!/^[\w-]{1,40}$/.test(account)) fail('account must be 1-40 letters, digits, - or _', 'account');
   const name = get('name');
@@ -193,23 +272,45 @@ function readRow(
 }
 
 /**
- * Reads a customer CSV into one record per account with a report line for every row: accepted
- * (normalised where needed), merged into an earlier row of the same account, or rejected with why.
+ * Reads a customer CSV into one record per account with a report line for every data row: accepted
+ * (normalised where needed), merged into an earlier row of the same account, or rejected with the line
+ * and why (broken quoting, a wrong number of fields, a bad value). The rows reported add up to the data
+ * rows of the file.
  */
 export function planCustomerImport(bytes: Uint8Array, region: string, declaredCharset?: string): ImportPlan {
   const { text, encoding } = decodeCsv(bytes, declaredCharset);
-  const records = parseCsv(text);
-  const [header, ...data] = records;
-  if (!header) throw new InvalidInputError('The file is empty', 'file');
-  if (data.length > MAX_IMPORT_ROWS)
+  const { records, broken } = parseCsv(text);
+  const headerRecord = records[0];
+  if (!headerRecord || (broken[0] && broken[0].line < headerRecord.line))
     throw new InvalidInputError(
-      `The file has ${data.length} rows; at most ${MAX_IMPORT_ROWS} per import`,
+      headerRecord ? `The header (line ${broken[0]?.line}) is no CSV record` : 'The file is empty',
+      'file',
+    );
+  const header = headerRecord.fields;
+  const data = records.slice(1);
+  if (data.length + broken.length > MAX_IMPORT_ROWS)
+    throw new InvalidInputError(
+      `The file has ${data.length + broken.length} rows; at most ${MAX_IMPORT_ROWS} per import`,
       'file',
     );
   const columns = mapColumns(header);
   const byAccount = new Map<string, { customer: CustomerInput; line: number }>();
-  const rows: ImportRowReport[] = data.map((fields, index) => {
-    const line = index + 2;
+  const rejected = (line: number, reason: string, field: string, account?: string): ImportRowReport => ({
+    line,
+    ...(account ? { account } : {}),
+    outcome: 'rejected',
+    reason,
+    field,
+  });
+  const read = ({ line, fields }: CsvRecord): ImportRowReport => {
+    const account = (fields[columns.account ?? -1] ?? '').trim() || undefined;
+    if (fields.length !== header.length)
+      return rejected(
+        line,
+        `the row has ${fields.length} fields, the header has ${header.length}`,
+        'row',
+        account,
+      );
     try {
       const { customer, notes } = readRow(fields, columns, region);
       const earlier = byAccount.get(customer.account);
@@ -228,40 +329,45 @@ export function planCustomerImport(bytes: Uint8Array, region: string, declaredCh
       return { line, account: customer.account, outcome: 'accepted', ...extra };
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
-      const account = (fields[columns.account ?? -1] ?? '').trim();
-      return {
-        line,
-        ...(account ? { account } : {}),
-        outcome: 'rejected',
-        reason: error.message,
-        ...(error.field ? { field: error.field } : {}),
-      };
+      return rejected(line, error.message, error.field ?? 'row', account);
     }
-  });
+  };
+  const rows = [
+    ...data.filter((r) => r.fields.some((f) => f.trim() !== '')).map(read),
+    ...broken.map((b) => rejected(b.line, b.reason, 'row')),
+  ].sort((a, b) => a.line - b.line);
   return { encoding, rows, customers: [...byAccount.values()].map((v) => v.customer) };
 }
 
 /** The registry as a CSV the import reads back unchanged (round trip). */
 export function customersToCsv(customers: readonly CustomerInput[]): string {
-  const quote = (value: string) => (/[",\n\r;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  const lines = ['account,name,phone,email,address,district,street,segment,language,no_contact'];
+  const rows: CsvCell[][] = [
+    [
+      'account',
+      'name',
+      'phone',
+      'email',
+      'address',
+      'district',
+      'street',
+      'segment',
+      'language',
+      'no_contact',
+    ],
+  ];
   for (const c of customers) {
-    lines.push(
-      [
-        c.account,
-        c.name,
-        c.phones.join('|'),
-        c.email ?? '',
-        c.address,
-        c.area.district,
-        c.area.street,
-        c.area.segment,
-        c.language,
-        c.noContact ? 'yes' : 'no',
-      ]
-        .map(quote)
-        .join(','),
-    );
+    rows.push([
+      c.account,
+      c.name,
+      c.phones.join('|'),
+      c.email ?? '',
+      c.address,
+      c.area.district,
+      c.area.street,
+      c.area.segment,
+      c.language,
+      c.noContact ? 'yes' : 'no',
+    ]);
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(rows);
 }

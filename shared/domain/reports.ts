@@ -1,3 +1,4 @@
+import { toCsv } from './csv';
 import { type BreachOwnerKind, breachOwner, parseOwnerKey } from './deadline-schedules';
 import type { DeadlineKind, DeadlinePolicy, Severity } from './severity';
 import { deadlineKinds, defaultDeadlinePolicy, severities } from './severity';
@@ -454,13 +455,6 @@ export function buildReport(
   };
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  // Quote, and defuse spreadsheet formulas in text cells.
-  const safe = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The report as CSV rows `section,item,value`, one figure per row (spreadsheet friendly). */
 export function reportToCsv(report: ManagementReport): string {
   const rows: (string | number | null)[][] = [['section', 'item', 'value']];
@@ -504,7 +498,7 @@ export function reportToCsv(report: ManagementReport): string {
   for (const [score, n] of Object.entries(report.satisfaction.distribution)) push('satisfaction', score, n);
   push('reopen', 'reopened', report.reopened);
   push('reopen', 'rate', report.reopenRate);
-  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return toCsv(rows);
 }
 
 /** Who missed deadlines in a period: breaches and points per department and per owner. */
@@ -529,9 +523,6 @@ export function accountabilityReport(report: ManagementReport): AccountabilityRe
     byOwner: report.breaches.byOwner,
   };
 }
-
-const toCsv = (rows: readonly (readonly (string | number | null)[])[]) =>
-  `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 
 /** CSV rows `scope,owner,breaches,points`: the total, each department, each owner. */
 export function accountabilityToCsv(report: AccountabilityReport): string {

@@ -1,4 +1,5 @@
 import type { Dependencies } from '#shared/adapters/dependencies';
+import { toCsv } from '#shared/domain/csv';
 import {
   type AreaSelection,
   type Customer,
@@ -88,15 +89,10 @@ export async function importCustomers(
 }
 
 export function importReportCsv(report: ImportReport): string {
-  const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = ['line,account,outcome,field,reason,notes'];
-  for (const r of report.rows)
-    lines.push(
-      [String(r.line), r.account ?? '', r.outcome, r.field ?? '', r.reason ?? '', (r.notes ?? []).join('; ')]
-        .map(quote)
-        .join(','),
-    );
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv([
+    ['line', 'account', 'outcome', 'field', 'reason', 'notes'],
+    ...report.rows.map((r) => [r.line, r.account, r.outcome, r.field, r.reason, (r.notes ?? []).join('; ')]),
+  ]);
 }
 
 export async function readCustomer(deps: Dependencies, actor: Actor, account: string): Promise<Customer> {

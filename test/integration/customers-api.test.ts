@@ -82,7 +82,7 @@ describe('the customer registry API', () => {
       'latin1',
     );
 
-    const result = await upload(latin1, { type: 'application/octet-stream' });
+    const result = await upload(latin1, { type: 'application/octet-stream; charset=windows-1252' });
     const jurgen = await api.request('GET', '/api/customers/C-200', { token: agent });
 
     expect(result.body).toMatchObject({ encoding: 'windows-1252', totals: { created: 1 } });

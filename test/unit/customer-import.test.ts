@@ -54,30 +54,49 @@ describe('reading a customer CSV', () => {
   });
 
   it('reads quoted fields with delimiters, doubled quotes and line breaks, and semicolon files', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n')).toEqual([
+    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n').records.map((r) => r.fields)).toEqual([
       ['a', 'b'],
       ['x, y', 'say "hi"\nthere'],
     ]);
-    expect(parseCsv('a;b\n1;2\n')).toEqual([
+    expect(parseCsv('a;b\n1;2\n').records.map((r) => r.fields)).toEqual([
       ['a', 'b'],
       ['1', '2'],
     ]);
   });
 
-  it('reads Windows-1252, UTF-8 with a BOM and UTF-16 files', () => {
+  it('reports a stray quote as one rejected line and still reads the lines after it', () => {
+    const rows = [2, 3, 4, 5, 6, 7].map((i) => `A-${i},Ada ${i},2015550123,,1 Elm St,North,Elm St,S1,en,no`);
+    const result = plan(
+      `${HEADER}\nA-1,"Ada,2015550123,,1 Elm St,North,Elm St,S1,en,no\n${rows.join('\n')}\n`,
+    );
+
+    expect(result.rows).toHaveLength(7);
+    expect(result.rows[0]).toMatchObject({ line: 2, outcome: 'rejected' });
+    expect(result.rows.filter((r) => r.outcome === 'accepted')).toHaveLength(6);
+  });
+
+  it('refuses unknown and repeated headers, and rows with extra fields', () => {
+    expect(() => plan(`${HEADER},notes\n`)).toThrow(/Unknown column "notes"/);
+    expect(() => plan(`${HEADER},telephone\n`)).toThrow(/repeats "phone"/);
+    const result = plan(`${HEADER}\nA-1,Ada,2015550123,,1 Elm St,North,Elm St,S1,en,no,extra\n`);
+    expect(result.rows[0]).toMatchObject({ line: 2, outcome: 'rejected', field: 'row' });
+  });
+
+  it('reads Windows-1252 when declared, UTF-8 with a BOM and UTF-16 files', () => {
     const latin1 = Uint8Array.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]); // "Müller" in Windows-1252
     const bom = Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8('Müller')]);
     const utf16 = Uint8Array.from([0xff, 0xfe, ...Buffer.from('Müller', 'utf16le')]);
 
-    expect(decodeCsv(latin1)).toEqual({ text: 'Müller', encoding: 'windows-1252' });
+    expect(decodeCsv(latin1, 'windows-1252')).toEqual({ text: 'Müller', encoding: 'windows-1252' });
+    expect(() => decodeCsv(latin1)).toThrow(/Line 1 holds a byte that is not UTF-8/);
     expect(decodeCsv(bom)).toEqual({ text: 'Müller', encoding: 'utf-8' });
     expect(decodeCsv(utf16)).toEqual({ text: 'Müller', encoding: 'utf-16le' });
   });
 
-  it('rejects rows with unreadable characters instead of storing garbled names', () => {
-    const result = plan(`${HEADER}\nA-1,M\uFFFDller,2015550123,,1 Elm St,North,Elm St,S1,en,no\n`);
-
-    expect(result.rows[0]).toMatchObject({ outcome: 'rejected', field: 'encoding' });
+  it('refuses a file with unreadable characters as a whole, naming the line, instead of storing garbled names', () => {
+    expect(() => plan(`${HEADER}\nA-1,M\uFFFDller,2015550123,,1 Elm St,North,Elm St,S1,en,no\n`)).toThrow(
+      /Line 2 holds a byte that is not UTF-8/,
+    );
   });
 
   it('reads 10,000 lines with every row accounted for', () => {
