@@ -50,8 +50,13 @@ describe('the block-list API', () => {
     expect(await listed()).toEqual([expect.objectContaining({ phone: '+12015550142', blockedBy: 'sam' })]);
   });
 
-  it('answers a blocked caller on the hotline with the blocked queue, not the menu', async () => {
+  it('answers a blocked caller on the hotline with the emergency key, then the blocked queue, not the menu', async () => {
     const callId = await dial('+12015550142');
+    await expect
+      .poll(async () => (await transcript(callId)).join('\n'))
+      .toContain('If you are reporting an emergency such as a smell of gas, press 3 now.');
+    // No key: the short fixed message and the queue apart.
+    await api.request('POST', '/local/clock', { body: { advanceSeconds: 6 } });
     await expect.poll(async () => (await transcript(callId)).join('\n')).toContain('complaints-blocked');
     await api.request('POST', `/local/phone/calls/${callId}/hangup`);
   });
