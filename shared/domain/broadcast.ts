@@ -1,13 +1,15 @@
+import { type incidentSeverities, recipientStates } from './broadcast-vocabulary';
 import { type CsvCell, toCsv } from './csv';
 import { type AreaSelection, type Customer, hasUsableContact } from './customer';
 import { InvalidInputError, TransitionNotAllowedError } from './errors';
+
+export { incidentSeverities, recipientStates } from './broadcast-vocabulary';
 
 /**
  * An emergency broadcast: an incident recorded in detail, the customers it affects, and one outbound
  * emergency call per reachable customer until they confirm on the keypad. The utility's procedure:
  * record, select, list those without contact for field staff, call everyone, retry, e-mail, report.
  */
-export const incidentSeverities = ['major', 'crisis'] as const;
 export type IncidentSeverity = (typeof incidentSeverities)[number];
 
 export const broadcastStates = ['draft', 'sending', 'paused', 'cancelled', 'completed'] as const;
@@ -120,20 +122,6 @@ export function defaultDisregardMessage(broadcast: Pick<Broadcast, 'what' | 'whe
 
 // --- recipients -------------------------------------------------------------------------------------
 
-export const recipientStates = [
-  /** A call job is queued or ringing. */
-  'calling',
-  /** Pressed 1 (on our call, or when calling the hotline themselves). */
-  'confirmed',
-  /** Someone answered at least once, but nobody confirmed; attempts and e-mail are done. */
-  'reached_not_confirmed',
-  /** Nobody answered any attempt. */
-  'not_reached',
-  /** No usable phone or e-mail (or a no-contact request): handed to field staff. */
-  'no_contact',
-  /** The broadcast was cancelled before this recipient was done. */
-  'cancelled',
-] as const;
 export type RecipientState = (typeof recipientStates)[number];
 
 export const finalRecipientStates: readonly RecipientState[] = [

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { incidentSeverities, recipientStates } from '#shared/domain/broadcast';
+import { incidentSeverities, recipientStates } from '#shared/domain/broadcast-vocabulary';
 import { areaSelectionSchema } from './customer-schemas';
 import { eventDateTime, freeText, lineText } from './field-schemas';
 

@@ -26,14 +26,17 @@ afterAll(async () => {
 
 /** A caller who asked the status of a complaint and has just heard the closing. */
 async function callerAtTheClosing(phone: PhoneSystem): Promise<string> {
+  const owner = aCaller();
   const { ticket } = await registerComplaint(
     phone.deps,
     HOTLINE_ACTOR,
-    aComplaint({ customer: { name: 'Ada Lovelace', phone: aCaller() } }),
+    aComplaint({ customer: { name: 'Ada Lovelace', phone: owner } }),
   );
   const call = await phone.dial(aCaller());
   await phone.press(call.callId, '2');
   await phone.press(call.callId, `${ticket.number}#`);
+  // The second factor: the last four digits of the complaint's phone number.
+  await phone.press(call.callId, `${owner.slice(-4)}#`);
   expect(phone.said(call.callId).slice(-2)).toEqual([PROMPTS.thanks, PROMPTS.anythingElse]);
   return call.callId;
 }

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { incidentSeverities, recipientStates } from '#shared/domain/broadcast';
+import { incidentSeverities, recipientStates } from '#shared/domain/broadcast-vocabulary';
 import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
 import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
