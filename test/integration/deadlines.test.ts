@@ -190,6 +190,8 @@ describe('deadlines with the local clock', () => {
     await minutes(10);
     await minutes(5);
     expect((await notices()).map((e) => e.data.occurrence).sort()).toEqual([1, 2]);
+    // The second call may still be ringing on a loaded machine: a few more simulated minutes, not more calls.
+    for (let i = 0; i < 5 && (await progressJobs()).some((j) => j.state !== 'reached'); i++) await minutes(1);
     const jobs = await progressJobs();
     expect(jobs.map((j) => [j.id, j.state]).sort()).toEqual([
       [`progress-${id}-1`, 'reached'],
