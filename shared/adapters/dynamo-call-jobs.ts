@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -26,7 +25,12 @@ import type {
 } from '#shared/ports/call-jobs';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
-import { cancellationCodes, MAX_TRANSACTION_ITEMS, putAllIfAbsent } from './dynamo-transactions';
+import {
+  cancellationCodes,
+  isConditionFailed,
+  MAX_TRANSACTION_ITEMS,
+  putAllIfAbsent,
+} from './dynamo-transactions';
 import { deskEventMark } from './event-items';
 import { ttlAttribute } from './table-schema';
 
@@ -112,8 +116,7 @@ export function callJobItem(job: CallJob, retentionDays = 30): Record<string, un
 
 function isConditionFailure(error: unknown): boolean {
   return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException' ||
+    isConditionFailed(error) ||
     // A versioned put with its events: the put's condition is the first of the transaction.
     cancellationCodes(error)?.[0] === 'ConditionalCheckFailed'
   );

@@ -11,6 +11,7 @@ import type { CallerRegistry, LoggedCall, RepeatCallerFlag } from '#shared/ports
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Dependencies } from './dependencies';
+import { isConditionFailed } from './dynamo-transactions';
 
 /**
  * Items (single table):
@@ -111,7 +112,7 @@ export class DynamoCallerRegistry implements CallerRegistry {
         }),
       )
       .catch((error: unknown) => {
-        if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailed(error)) throw error;
       });
     // One query reads the recent calls and the flag: both sort after "CALL#<since>".
     const out = await this.client.send(
@@ -178,7 +179,7 @@ export class DynamoCallerRegistry implements CallerRegistry {
       );
       return typeof out.Attributes?.phone === 'string' ? out.Attributes.phone : undefined;
     } catch (error) {
-      if ((error as Error)?.name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailed(error)) return undefined;
       throw error;
     }
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -13,7 +12,7 @@ import type { Incident, IncidentLink } from '#shared/domain/incident';
 import type { TicketEvent } from '#shared/domain/ticket';
 import type { IncidentEvent, IncidentStore } from '#shared/ports/incident-store';
 import { eventItem } from './dynamo-ticket-store';
-import { cancellationCodes } from './dynamo-transactions';
+import { cancellationCodes, isConditionFailed } from './dynamo-transactions';
 import { deskEventMark } from './event-items';
 
 const partition = (id: string) => `INCIDENT#${id}`;
@@ -22,7 +21,6 @@ const linkKey = (id: string, ticketId: string) => ({ pk: partition(id), sk: `COM
 /** Open incidents sit under one key of gsi1, so the hotline finds them with one small query. */
 const byState = (state: Incident['state']) => `INCIDENTS#${state.toUpperCase()}`;
 
-const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
 const IF_NEW = { ConditionExpression: 'attribute_not_exists(pk)' } as const;
 const ifVersion = (version: number) => ({
   ConditionExpression: 'version = :v',
@@ -107,7 +105,7 @@ export class DynamoIncidentStore implements IncidentStore {
       await write;
       return true;
     } catch (error) {
-      if (conditionFailed(error)) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }
@@ -230,7 +228,7 @@ export class DynamoIncidentStore implements IncidentStore {
       );
     } catch (error) {
       // The slice ran before (a retry after a crash): its event is there already.
-      if (!(keyed && conditionFailed(error))) throw error;
+      if (!(keyed && isConditionFailed(error))) throw error;
     }
   }
 

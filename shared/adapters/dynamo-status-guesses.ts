@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { GuessWindow } from '#shared/domain/status-guesses';
 import type { StatusGuesses } from '#shared/ports/status-guesses';
 import type { Dependencies } from './dependencies';
+import { isConditionFailed } from './dynamo-transactions';
 
 /**
  * Items (single table):
@@ -10,9 +11,6 @@ import type { Dependencies } from './dependencies';
  * ended window is replaced by a conditional put. Two instances racing on the same guess both count.
  */
 const key = (ticketId: string) => ({ pk: `STATUSGUESS#${ticketId}`, sk: 'WINDOW' });
-
-const isConditionFailed = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 export class DynamoStatusGuesses implements StatusGuesses {
   constructor(

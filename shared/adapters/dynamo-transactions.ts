@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
@@ -17,6 +17,14 @@ export function cancellationCodes(error: unknown): string[] | undefined {
     return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
   }
   return undefined;
+}
+
+/** A single write's condition did not hold (someone else was first, or the item is not in that state). */
+export function isConditionFailed(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error | undefined)?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

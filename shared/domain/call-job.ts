@@ -173,7 +173,7 @@ export function newCallJob(input: NewCallJob, now: string, policy: DialerPolicy)
 
 /** Whether the dialer may claim the job's next attempt now. */
 export function isDialable(job: CallJob, now: string): boolean {
-  return job.state === 'pending' && job.nextAttemptAt <= now && job.attempt < job.maxAttempts;
+  return job.state === 'pending' && job.nextAttemptAt <= now && hasAttemptLeft(job);
 }
 
 /** pending -> dialing, attempt n+1 (the store makes this a conditional write). */
@@ -255,6 +255,20 @@ export function recordAnswer(
   };
 }
 
+/**
+ * A claim lost before Connect named its contact (the process died between the claim and the start) is not
+ * known to have rung anyone: it is tried again at once, with a new attempt number (a new ClientToken), and
+ * does not use up one of the job's attempts, so a crash never drops a customer. At most this many such
+ * claims are forgiven per job.
+ */
+const UNSTARTED_RETRIES = 2;
+
+/** Attempts count against maxAttempts, all but claims lost before their call was started. */
+function hasAttemptLeft(job: Pick<CallJob, 'attempt' | 'attempts' | 'maxAttempts'>): boolean {
+  const used = job.attempts.filter((a) => !(a.outcome === 'lost' && !a.contactId)).length;
+  return used < job.maxAttempts && job.attempt < job.maxAttempts + UNSTARTED_RETRIES;
+}
+
 export type AttemptDecision =
   | { readonly kind: 'reached'; readonly job: CallJob }
   | { readonly kind: 'retry'; readonly job: CallJob }
@@ -299,8 +313,11 @@ export function endAttempt(
       },
     };
   }
-  if (job.attempt < job.maxAttempts) {
-    const backoff = policy.backoffMinutes[Math.min(job.attempt - 1, policy.backoffMinutes.length - 1)] ?? 10;
+  const unstarted = outcome === 'lost' && !current.contactId;
+  if (hasAttemptLeft({ ...job, attempts })) {
+    const backoff = unstarted
+      ? 0
+      : (policy.backoffMinutes[Math.min(job.attempt - 1, policy.backoffMinutes.length - 1)] ?? 10);
     return {
       kind: 'retry',
       job: {

@@ -88,7 +88,7 @@ describe('the one outbound dialer on the local Connect emulator', () => {
     expect(new Set(starts().map((e) => e.clientToken)).size).toBe(starts().length);
   });
 
-  it('an attempt whose call end never arrived is ended as lost by the sweep, and its slot freed', async () => {
+  it('a claim whose call never started is ended as lost by the sweep, its slot freed, and the customer rung at once', async () => {
     const deps = dependencies();
     const now = api.runtime.clock.now().toISOString();
     const job = newCallJob(
@@ -120,10 +120,14 @@ describe('the one outbound dialer on the local Connect emulator', () => {
     await api.runtime.clock.advance(deps.config.dialer.policy.attemptLeaseMinutes * 60 + 60);
     await api.runtime.lambdas.invoke('DeadlineSweep', {});
 
+    // Nobody was called: the lost claim is not counted as an attempt, and the customer is rung at once.
     const repaired = await deps.callJobs.get(job.id);
-    expect(repaired?.state).toBe('pending');
     expect(repaired?.attempts[0]?.outcome).toBe('lost');
-    expect(await deps.callJobs.activeCalls()).toBe(slots - 1);
+    expect(repaired?.attempt).toBe(2);
+    expect(repaired?.attempts[1]?.contactId).toBeDefined();
+    expect(repaired?.maxAttempts).toBe(job.maxAttempts);
+    // the lost claim's slot is freed; the new call holds one
+    expect(await deps.callJobs.activeCalls()).toBe(slots);
   });
 
   it('paces starts like the token bucket of Connect: a burst late in a second leaves the next one short', async () => {

@@ -79,6 +79,42 @@ describe('call jobs of the one dialer', () => {
     expect(final.attempts.map((a) => a.outcome)).toEqual(['no_answer', 'busy', 'no_answer']);
   });
 
+  it('a claim lost before its call started does not use up an attempt: tried again at once, never dropped', () => {
+    // one attempt only (an incident notice): the process died between the claim and the start
+    const claimed = claimAttempt(aJob({ maxAttempts: 1 }), NOON, policy);
+    const lost = endAttempt(claimed, 1, 'lost', plus(NOON, 6), policy);
+    expect(lost.kind).toBe('retry');
+    expect(lost.job.nextAttemptAt).toBe(plus(NOON, 6));
+    expect(isDialable(lost.job, plus(NOON, 6))).toBe(true);
+    // the next claim is a new attempt (a new ClientToken); once started, it is the job's one attempt
+    const second = claimAttempt(lost.job, plus(NOON, 6), policy);
+    expect(second.attempt).toBe(2);
+    const started = {
+      ...second,
+      attempts: second.attempts.map((a) => (a.n === 2 ? { ...a, contactId: 'c-2' } : a)),
+    };
+    expect(endAttempt(started, 2, 'no_answer', plus(NOON, 7), policy).kind).toBe('exhausted');
+    // a lost attempt whose call had started counts like any other
+    const startedThenLost = claimAttempt(aJob({ maxAttempts: 1 }), NOON, policy);
+    const withContact = {
+      ...startedThenLost,
+      attempts: startedThenLost.attempts.map((a) => ({ ...a, contactId: 'c-1' })),
+    };
+    expect(endAttempt(withContact, 1, 'lost', plus(NOON, 6), policy).kind).toBe('exhausted');
+  });
+
+  it('claims lost before starting are forgiven a bounded number of times', () => {
+    let job = aJob({ maxAttempts: 1 });
+    const kinds: string[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const claimed = claimAttempt(job, NOON, policy);
+      const decision = endAttempt(claimed, n, 'lost', NOON, policy);
+      kinds.push(decision.kind);
+      job = decision.job;
+    }
+    expect(kinds).toEqual(['retry', 'retry', 'exhausted']);
+  });
+
   it('a retry that would fall after 21:00 waits for the morning', () => {
     const evening = '2026-01-16T01:55:00.000Z'; // 20:55 in New York
     const claimed = claimAttempt(aJob({}, evening), evening, policy);
