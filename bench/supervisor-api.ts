@@ -19,3 +19,18 @@ export async function supervisorApi(runtime: LocalRuntime): Promise<SupervisorAp
     return (await res.json()) as Record<string, unknown>;
   };
 }
+
+/**
+ * Import a customer CSV and wait until it is saved: a large file answers 202 with its job, which is followed
+ * until it is done.
+ */
+export async function importCustomerCsv(api: SupervisorApi, csv: string): Promise<void> {
+  const answer = await api('POST', '/api/customers/import', csv, 'text/csv');
+  const job = answer.job as { id: string } | undefined;
+  if (!job) return;
+  for (;;) {
+    const status = await api('GET', `/api/customers/imports/${job.id}`);
+    if (status.state === 'done') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -583,7 +583,15 @@ export const routes = [
     path: '/api/customers/import',
     functionId: 'CustomersApi',
     auth: 'jwt',
-    summary: 'Import customers from CSV (per-row report; dryRun=true previews)',
+    summary:
+      'Import customers from CSV (per-row report; dryRun=true previews; a large file is saved as a job: 202 + Location)',
+  },
+  {
+    method: 'GET',
+    path: '/api/customers/imports/{id}',
+    functionId: 'CustomersApi',
+    auth: 'jwt',
+    summary: 'Follow an import saved as a job: state, totals, progress (supervisor)',
   },
   {
     method: 'GET',

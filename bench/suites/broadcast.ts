@@ -2,7 +2,7 @@ import { startLocalRuntime } from '#local/runtime';
 import { loadConfig } from '#shared/config';
 import { idealMakespanMs } from '../ideal-schedule';
 import type { BenchRow } from '../stats';
-import { supervisorApi } from '../supervisor-api';
+import { importCustomerCsv, supervisorApi } from '../supervisor-api';
 
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
 
@@ -40,7 +40,7 @@ export async function broadcastBench(): Promise<BenchRow[]> {
       { length: RECIPIENTS },
       (_, i) => `BC-${i},Customer ${i},${phoneOf(i)},c${i}@example.com,${i} Main St,Centre,Main St,M1,en,no`,
     );
-    await api('POST', '/api/customers/import', [HEADER, ...rows].join('\n'), 'text/csv');
+    await importCustomerCsv(api, [HEADER, ...rows].join('\n'));
     for (let i = 0; i < RECIPIENTS; i++) {
       const b = behaviourOf(i);
       runtime.connect.setNumberBehaviour(

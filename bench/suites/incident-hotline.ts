@@ -1,6 +1,6 @@
 import { startLocalRuntime } from '#local/runtime';
 import { type BenchRow, percentile } from '../stats';
-import { supervisorApi } from '../supervisor-api';
+import { importCustomerCsv, supervisorApi } from '../supervisor-api';
 
 /**
  * The hotline during a broadcast (issue 11): N recipients (BENCH_INCIDENT_RECIPIENTS, default 10,000) are being
@@ -41,7 +41,7 @@ export async function incidentHotlineBench(): Promise<BenchRow[]> {
       { length: RECIPIENTS },
       (_, i) => `IH-${i},Customer ${i},${phoneOf(i)},,${i} Main St,Centre,Main St,M1,en,no`,
     );
-    await api('POST', '/api/customers/import', [HEADER, ...rows].join('\n'), 'text/csv');
+    await importCustomerCsv(api, [HEADER, ...rows].join('\n'));
     const callers = new Set(Array.from({ length: CALLERS }, (_, k) => callerIndex(k)));
     for (let i = 0; i < RECIPIENTS; i++)
       runtime.connect.setNumberBehaviour(

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import {
   type ApiRequest,
@@ -12,10 +13,12 @@ import {
   areaSelectionSchema,
   customerBodySchema,
   customerListQuerySchema,
+  importIdParam,
   importQuerySchema,
 } from '#shared/http/customer-schemas';
 import { HttpError } from '#shared/http/errors';
 import { pageQuerySchema } from '#shared/http/schemas';
+import { importStatus } from '#shared/use-cases/customer-imports';
 import {
   customerAccessLog,
   exportCustomers,
@@ -48,19 +51,38 @@ async function importFile(request: ApiRequest): Promise<ApiResponse> {
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The file is larger than ${MAX_IMPORT_BYTES} bytes`);
   // A text body reached us already decoded; a declared charset only applies to the bytes of a binary upload.
   const charset = request.event.isBase64Encoded ? /charset=([\w-]+)/i.exec(contentType)?.[1] : undefined;
-  const report = await importCustomers(
+  const result = await importCustomers(
     dependencies(),
     actor,
     { bytes, ...(charset ? { charset } : {}) },
     { dryRun: query.dryRun === 'true' },
   );
+  if (result.kind === 'queued') {
+    // Every row is checked (the report is complete); the customers are saved after this answer.
+    const location = `/api/customers/imports/${result.queued.job.id}`;
+    if (query.format === 'csv')
+      return {
+        statusCode: 202,
+        text: importReportCsv(result.queued),
+        headers: { 'content-type': 'text/csv; charset=utf-8', location },
+      };
+    return { statusCode: 202, body: result.queued, headers: { location } };
+  }
   if (query.format === 'csv')
     return {
       statusCode: 200,
-      text: importReportCsv(report),
+      text: importReportCsv(result.report),
       headers: { 'content-type': 'text/csv; charset=utf-8' },
     };
-  return { statusCode: 200, body: report };
+  return { statusCode: 200, body: result.report };
+}
+
+async function importJob(request: ApiRequest): Promise<ApiResponse> {
+  const { id } = validate(z.object({ id: importIdParam }), { id: request.pathParameters.id }, 'path');
+  return {
+    statusCode: 200,
+    body: await importStatus(dependencies(), actorFromClaims(request.event), id),
+  };
 }
 
 async function list(request: ApiRequest): Promise<ApiResponse> {
@@ -129,6 +151,7 @@ export const handler = routedHandler('CustomersApi', {
   'POST /api/customers/import': importFile,
   'GET /api/customers': list,
   'GET /api/customers/export': exportAll,
+  'GET /api/customers/imports/{id}': importJob,
   'GET /api/customers/access-log': accessLog,
   'POST /api/customers/selection-preview': preview,
   'GET /api/customers/{account}': read,

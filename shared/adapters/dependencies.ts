@@ -7,6 +7,7 @@ import { type AppConfig, loadConfig } from '#shared/config';
 import type { BroadcastStore } from '#shared/ports/broadcast-store';
 import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { Clock } from '#shared/ports/clock';
+import type { CustomerImportStore } from '#shared/ports/customer-imports';
 import type { CustomerStore } from '#shared/ports/customer-store';
 import type { OutboundDialer } from '#shared/ports/dialer';
 import type { IncidentStore } from '#shared/ports/incident-store';
@@ -17,6 +18,7 @@ import type { Timer } from '#shared/ports/timer';
 import { ConnectDialer } from './connect-dialer';
 import { DynamoBroadcastStore } from './dynamo-broadcast-store';
 import { DynamoCallJobStore } from './dynamo-call-jobs';
+import { DynamoCustomerImportStore } from './dynamo-customer-imports';
 import { DynamoCustomerStore } from './dynamo-customer-store';
 import { DynamoIncidentStore } from './dynamo-incident-store';
 import { DynamoTicketStore } from './dynamo-ticket-store';
@@ -31,6 +33,8 @@ export interface Dependencies {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tickets: TicketStore;
   readonly customers: CustomerStore;
+  /** Customer files too large for one request, saved as jobs. */
+  readonly customerImports: CustomerImportStore;
   readonly broadcasts: BroadcastStore;
   /** Incidents (opened by a sent broadcast), their updates and linked complaints. */
   readonly incidents: IncidentStore;
@@ -64,6 +68,7 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
     clock,
     documentClient,
     customers: new DynamoCustomerStore({ client: documentClient, tableName: config.tableName, clock }),
+    customerImports: new DynamoCustomerImportStore({ client: documentClient, tableName: config.tableName }),
     broadcasts: new DynamoBroadcastStore({ client: documentClient, tableName: config.tableName }),
     incidents: new DynamoIncidentStore({ client: documentClient, tableName: config.tableName }),
     tickets: new DynamoTicketStore({

@@ -172,6 +172,19 @@ export class DynamoCustomerStore implements CustomerStore {
     return found;
   }
 
+  async outcomesOf(customers: readonly CustomerInput[]): Promise<ReadonlyMap<string, SaveOutcome>> {
+    const existing = await this.getMany(customers.map((c) => c.account));
+    const outcomes = new Map<string, SaveOutcome>();
+    for (const input of customers) {
+      const previous = existing.get(input.account)?.customer;
+      outcomes.set(
+        input.account,
+        !previous ? 'created' : sameCustomer(previous, input) ? 'unchanged' : 'updated',
+      );
+    }
+    return outcomes;
+  }
+
   async saveMany(customers: readonly CustomerInput[]): Promise<ReadonlyMap<string, SaveOutcome>> {
     const existing = await this.getMany(customers.map((c) => c.account));
     const now = this.options.clock.now().toISOString();

@@ -4,6 +4,9 @@ import { lineText } from './field-schemas';
 const text = lineText;
 const areaList = z.array(text(100)).max(200).optional();
 
+/** The id of an import saved as a job (the 202's Location names it). */
+export const importIdParam = z.uuid('An import id is the UUID the import answered with');
+
 export const accountParam = z.string().regex(/^[\w-]{1,40}$/, 'An account is 1-40 letters, digits, - or _');
 
 /** A customer as staff enter it; phone numbers in any format the desk's region understands. */

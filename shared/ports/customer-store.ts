@@ -8,6 +8,8 @@ export interface CustomerStore {
   get(account: string): Promise<Customer | undefined>;
   /** Create or update by account; a record that would not change is not written (idempotent re-import). */
   saveMany(customers: readonly CustomerInput[]): Promise<ReadonlyMap<string, SaveOutcome>>;
+  /** What saveMany would do with each customer now, without writing anything. */
+  outcomesOf(customers: readonly CustomerInput[]): Promise<ReadonlyMap<string, SaveOutcome>>;
   list(page: { limit: number; cursor?: string }): Promise<Page<Customer>>;
   /** Customers matching every given criterion, by account order within an index; paged. */
   search(filter: CustomerSearch, page: { limit: number; cursor?: string }): Promise<Page<Customer>>;

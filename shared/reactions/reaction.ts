@@ -1,6 +1,7 @@
 import type { Dependencies } from '#shared/adapters/dependencies';
 import type { BroadcastEvent, BroadcastEventType } from '#shared/domain/broadcast-events';
 import type { CallJobEvent, CallJobEventType } from '#shared/domain/call-job-events';
+import type { ImportEvent, ImportEventType } from '#shared/domain/customer-import-job';
 import type { IncidentEvent, IncidentEventType } from '#shared/domain/incident-events';
 import type { TicketEvent, TicketEventType } from '#shared/domain/ticket';
 import type { TicketTimerChange } from '#shared/domain/ticket-timers';
@@ -10,7 +11,13 @@ export type TicketEventKey = `ticket.${TicketEventType}`;
 export type BroadcastEventKey = `broadcast.${BroadcastEventType}`;
 export type CallJobEventKey = `callJob.${CallJobEventType}`;
 export type IncidentEventKey = `incident.${IncidentEventType}`;
-export type DeskEventKey = TicketEventKey | BroadcastEventKey | CallJobEventKey | IncidentEventKey;
+export type CustomerImportEventKey = `customerImport.${ImportEventType}`;
+export type DeskEventKey =
+  | TicketEventKey
+  | BroadcastEventKey
+  | CallJobEventKey
+  | IncidentEventKey
+  | CustomerImportEventKey;
 
 /** The event a key names. */
 export type DeskEventOf<K extends DeskEventKey> = K extends `ticket.${infer T}`
@@ -21,7 +28,9 @@ export type DeskEventOf<K extends DeskEventKey> = K extends `ticket.${infer T}`
       ? CallJobEvent & { readonly type: T }
       : K extends `incident.${infer T}`
         ? IncidentEvent & { readonly type: T }
-        : never;
+        : K extends `customerImport.${infer T}`
+          ? ImportEvent & { readonly type: T }
+          : never;
 
 /** One saved event, as a reaction sees it. */
 export interface ReactionInput<K extends DeskEventKey = DeskEventKey> {

@@ -1,5 +1,6 @@
 import { continueFanOut, openIncidentOfBroadcast, startFanOut } from './broadcast-reactions';
 import { broadcastAttemptEnded, jobEnded } from './call-job-reactions';
+import { continueImport, startImport } from './customer-import-reactions';
 import { continueNotice, incidentUpdateCall, incidentUpdateMail, startNotice } from './incident-reactions';
 import type { DeskEventKey, Reaction } from './reaction';
 import {
@@ -75,6 +76,10 @@ export const reactions: ReactionRegistry = {
   'incident.complainants_notified': [],
   'incident.complaint_resolved': [],
   'incident.closed': [],
+  // A large customer file is saved in resumable slices of chunks after the request answered.
+  'customerImport.queued': [startImport],
+  'customerImport.progressed': [continueImport],
+  'customerImport.finished': [],
 };
 
 /** The reactions of an event key, or undefined for a key this code does not know (a newer writer). */

@@ -8,10 +8,12 @@ import {
   normalisePhones,
 } from '#shared/domain/customer';
 import { customersToCsv, type ImportRowReport, planCustomerImport } from '#shared/domain/customer-import';
+import { IMPORT_SYNC_MAX_CUSTOMERS, importJobView } from '#shared/domain/customer-import-job';
 import { ForbiddenError, NotFoundError } from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { CustomerAccess, CustomerSearch } from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
+import { queueImport } from './customer-imports';
 
 export interface ImportReport {
   readonly encoding: string;
@@ -48,15 +50,45 @@ function requireSupervisor(actor: Actor, what: string): void {
   if (!hasRole(actor, 'supervisor')) throw new ForbiddenError(`Only a supervisor or above may ${what}`);
 }
 
-/** Reads a customer CSV and saves it (unless a dry run); re-importing the same file changes nothing. */
+/** A file too large to save in the request: its row report now, its save as a job (status route). */
+export interface QueuedImport {
+  readonly encoding: string;
+  readonly dryRun: false;
+  readonly job: ReturnType<typeof importJobView>;
+  readonly totals: Omit<ImportReport['totals'], 'created' | 'updated' | 'unchanged'>;
+  readonly rows: readonly ImportRowReport[];
+}
+
+/**
+ * Reads a customer CSV and saves it (unless a dry run); re-importing the same file changes nothing. Every row
+ * is checked at once; more than IMPORT_SYNC_MAX_CUSTOMERS customers are saved as a job after the answer.
+ */
 export async function importCustomers(
   deps: Dependencies,
   actor: Actor,
   file: { bytes: Uint8Array; charset?: string },
   options: { dryRun: boolean },
-): Promise<ImportReport> {
+): Promise<{ kind: 'saved'; report: ImportReport } | { kind: 'queued'; queued: QueuedImport }> {
   requireSupervisor(actor, 'import customers');
   const plan = planCustomerImport(file.bytes, deps.config.defaultPhoneRegion, file.charset);
+  const count = (outcome: ImportRowReport['outcome']) =>
+    plan.rows.filter((r) => r.outcome === outcome).length;
+  const totals = {
+    rows: plan.rows.length,
+    accepted: count('accepted'),
+    merged: count('merged'),
+    rejected: count('rejected'),
+    withoutContact: plan.customers.filter((c) => !hasUsableContact(c)).length,
+  };
+  const rows = plan.rows.filter((r) => r.outcome !== 'accepted' || r.notes?.length);
+  if (!options.dryRun && plan.customers.length > IMPORT_SYNC_MAX_CUSTOMERS) {
+    const job = await queueImport(deps, actor, plan, totals);
+    await audit(deps, actor, 'import', { count: plan.customers.length });
+    return {
+      kind: 'queued',
+      queued: { encoding: plan.encoding, dryRun: false, job: importJobView(job), totals, rows },
+    };
+  }
   let created = 0;
   let updated = 0;
   let unchanged = 0;
@@ -69,26 +101,18 @@ export async function importCustomers(
       else unchanged++;
     }
   }
-  const count = (outcome: ImportRowReport['outcome']) =>
-    plan.rows.filter((r) => r.outcome === outcome).length;
   return {
-    encoding: plan.encoding,
-    dryRun: options.dryRun,
-    totals: {
-      rows: plan.rows.length,
-      accepted: count('accepted'),
-      merged: count('merged'),
-      rejected: count('rejected'),
-      created,
-      updated,
-      unchanged,
-      withoutContact: plan.customers.filter((c) => !hasUsableContact(c)).length,
+    kind: 'saved',
+    report: {
+      encoding: plan.encoding,
+      dryRun: options.dryRun,
+      totals: { ...totals, created, updated, unchanged },
+      rows,
     },
-    rows: plan.rows.filter((r) => r.outcome !== 'accepted' || r.notes?.length),
   };
 }
 
-export function importReportCsv(report: ImportReport): string {
+export function importReportCsv(report: Pick<ImportReport, 'rows'>): string {
   return toCsv([
     ['line', 'account', 'outcome', 'field', 'reason', 'notes'],
     ...report.rows.map((r) => [r.line, r.account, r.outcome, r.field, r.reason, (r.notes ?? []).join('; ')]),

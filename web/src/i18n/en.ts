@@ -288,6 +288,8 @@ export const en = {
     import: 'Import',
     previewDone: (encoding: string) => `Preview of the file (read as ${encoding}); nothing was saved.`,
     importDone: (encoding: string) => `File imported (read as ${encoding}).`,
+    importSaving: (saved: number, of: number) =>
+      `Every row is checked; saving the customers in the background: ${saved} of ${of} saved.`,
     totals: {
       rows: 'Rows',
       accepted: 'Accepted',

@@ -29,12 +29,23 @@ interface ImportRow {
   notes?: string[];
 }
 
+/** A large file is saved after the answer (202): its job, followed on GET /api/customers/imports/{id}. */
+interface ImportJob {
+  id: string;
+  state: 'queued' | 'saving' | 'done';
+  totals: Record<string, number>;
+  progress: { saved: number; of: number };
+}
+
 interface ImportReport {
   encoding: string;
   dryRun: boolean;
   totals: Record<string, number>;
   rows: ImportRow[];
+  job?: ImportJob;
 }
+
+const IMPORT_POLL_MS = 1000;
 
 const totalKeys = [
   'rows',
@@ -132,6 +143,15 @@ function ImportForm({ onImported }: { onImported(): void }) {
         'text/csv',
       );
       setReport(result);
+      let job = result.job;
+      while (job && job.state !== 'done') {
+        await new Promise((resolve) => setTimeout(resolve, IMPORT_POLL_MS));
+        job = await api.get<ImportJob>(`/api/customers/imports/${job.id}`);
+        const current = job;
+        setReport(
+          (shown) => shown && { ...shown, job: current, totals: { ...shown.totals, ...current.totals } },
+        );
+      }
       if (!dryRun) onImported();
     } catch (err) {
       setError(err);
@@ -174,7 +194,9 @@ function ImportForm({ onImported }: { onImported(): void }) {
           <p role="status" className="alert alert-info">
             {report.dryRun
               ? t.customers.previewDone(report.encoding)
-              : t.customers.importDone(report.encoding)}
+              : report.job && report.job.state !== 'done'
+                ? t.customers.importSaving(report.job.progress.saved, report.job.progress.of)
+                : t.customers.importDone(report.encoding)}
           </p>
           <dl className="figures">
             {totalKeys.map((key) => (
