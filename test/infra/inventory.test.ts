@@ -78,6 +78,8 @@ describe('resource inventory (catalog + functions that schedule, dial and mail)'
 
   it('keeps the stateless stack well under the CloudFormation limit of 500 resources', () => {
     const count = Object.keys(Template.fromStack(hotline.api).toJSON().Resources).length;
-    expect(count).toBeLessThan(400);
+    // About 400 today (84 alarms, 65 routes, 36 functions with role, policy and log group each). Past 450, move
+    // the operations construct (alarms, dashboard) into a stack of its own before adding more.
+    expect(count).toBeLessThan(450);
   });
 });
