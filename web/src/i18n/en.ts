@@ -122,6 +122,9 @@ export const en = {
     count: (n: number) => `${n} complaint${n === 1 ? '' : 's'}`,
     assignee: 'Assigned to',
     mineOnly: 'Assigned to me',
+    repeatCaller: 'Repeat caller',
+    repeatCallerHint: 'This number called the hotline several times in a short while',
+    repeatCallersOnly: 'Repeat callers only',
   },
   complaint: {
     title: (n: string) => `Complaint ${n}`,

@@ -21,7 +21,7 @@ import { AnswerPromiseSection } from './complaint/AnswerPromise';
 import { AssignSection } from './complaint/Assign';
 import { describeRemedyEvent, RemediesSection, type RemedyView } from './complaint/Remedies';
 import { useTicketStep } from './complaint/ticket-step';
-import { Countdown } from './Queue';
+import { Countdown, RepeatCallerBadge } from './Queue';
 
 interface Deadline {
   due: string;
@@ -53,6 +53,7 @@ interface TicketView {
   deadlines: Record<string, Deadline | undefined>;
   extensions: Extension[];
   overdue: boolean;
+  repeatCaller?: boolean;
   nextDeadline: { kind: string; due: string } | null;
   allowedActions: string[];
   remedies?: RemedyView[];
@@ -363,6 +364,7 @@ export function ComplaintPage({ id }: { id: string }) {
             <dd data-testid="status">
               {t.statuses[ticket.status]}
               {ticket.overdue ? <span className="badge badge-breach">{t.queue.breach}</span> : null}
+              <RepeatCallerBadge shown={ticket.repeatCaller === true} />
             </dd>
             <dt>{t.fields.severity}</dt>
             <dd>{t.severities[ticket.severity]}</dd>

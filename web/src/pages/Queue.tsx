@@ -17,6 +17,8 @@ export interface TicketSummary {
   assignee?: string | null;
   createdAt: string;
   customer: { initials: string; phoneLast4: string };
+  /** The number behind it called the hotline several times in a short while. */
+  repeatCaller?: boolean;
   overdue: boolean;
   nextDeadline: { kind: string; due: string } | null;
 }
@@ -28,6 +30,7 @@ interface Filters {
   overdue: boolean;
   /** Only complaints assigned to the signed-in staff member (assignee=me). */
   mine: boolean;
+  repeatCaller: boolean;
 }
 
 function filtersFromUrl(): Filters {
@@ -38,6 +41,7 @@ function filtersFromUrl(): Filters {
     department: q.get('department') ?? '',
     overdue: q.get('overdue') === 'true',
     mine: q.get('assignee') === 'me',
+    repeatCaller: q.get('repeatCaller') === 'true',
   };
 }
 
@@ -48,6 +52,7 @@ function query(filters: Filters, cursor?: string): string {
   if (filters.department) q.set('department', filters.department);
   if (filters.overdue) q.set('overdue', 'true');
   if (filters.mine) q.set('assignee', 'me');
+  if (filters.repeatCaller) q.set('repeatCaller', 'true');
   if (cursor) q.set('cursor', cursor);
   return q.toString();
 }
@@ -71,6 +76,15 @@ export function Countdown({
   );
 }
 
+/** Staff see at a glance that the customer keeps calling (the hotline flags the number). */
+export function RepeatCallerBadge({ shown }: { shown: boolean }) {
+  return shown ? (
+    <span className="badge badge-repeat" title={t.queue.repeatCallerHint} data-testid="repeat-caller">
+      {t.queue.repeatCaller}
+    </span>
+  ) : null;
+}
+
 function queueColumns(navigate: (to: string) => void): Column<TicketSummary>[] {
   return [
     {
@@ -81,6 +95,7 @@ function queueColumns(navigate: (to: string) => void): Column<TicketSummary>[] {
             {item.number}
           </Link>
           {item.overdue ? <span className="badge badge-breach">{t.queue.breach}</span> : null}
+          <RepeatCallerBadge shown={item.repeatCaller === true} />
         </>
       ),
     },
@@ -199,6 +214,15 @@ export function QueuePage() {
             onChange={(e) => setDraft({ ...draft, mine: e.target.checked })}
           />
           <label htmlFor="filter-mine">{t.queue.mineOnly}</label>
+        </div>
+        <div className="field checkbox">
+          <input
+            id="filter-repeat"
+            type="checkbox"
+            checked={draft.repeatCaller}
+            onChange={(e) => setDraft({ ...draft, repeatCaller: e.target.checked })}
+          />
+          <label htmlFor="filter-repeat">{t.queue.repeatCallersOnly}</label>
         </div>
         <div className="filter-buttons">
           <button type="submit">{t.common.apply}</button>
