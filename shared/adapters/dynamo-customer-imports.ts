@@ -1,6 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,7 +9,7 @@ import {
 import type { CustomerInput } from '#shared/domain/customer';
 import type { ImportCounts, ImportEvent, ImportJob } from '#shared/domain/customer-import-job';
 import type { CustomerImportStore } from '#shared/ports/customer-imports';
-import { cancellationCodes, isConditionFailed } from './dynamo-transactions';
+import { batchWriteAll, cancellationCodes, isConditionFailed } from './dynamo-transactions';
 import { deskEventMark } from './event-items';
 import { ttlAttribute } from './table-schema';
 
@@ -79,18 +78,11 @@ export class DynamoCustomerImportStore implements CustomerImportStore {
       customers: gzipSync(JSON.stringify(customers)),
       ...expires(job.queuedAt, CHUNK_DAYS),
     }));
-    for (let i = 0; i < items.length; i += 25) {
-      let requests: Record<string, unknown>[] = items
-        .slice(i, i + 25)
-        .map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const res = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }),
-        );
-        requests = (res.UnprocessedItems?.[this.table] ?? []) as Record<string, unknown>[];
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
+    await batchWriteAll(
+      this.client,
+      this.table,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -27,6 +26,7 @@ import type {
 } from '#shared/ports/customer-store';
 import type { Page } from '#shared/ports/ticket-store';
 import { asStartKey, decodeCursor, decodeCursorValue, encodeCursor } from './cursor';
+import { batchWriteAll } from './dynamo-transactions';
 import { customerPhoneKey, type GlobalIndexName, RECIPIENT_PHONE_SORT } from './table-schema';
 
 const customerKey = (account: string) => ({ pk: `CUSTOMER#${account}`, sk: 'CUSTOMER' });
@@ -211,16 +211,7 @@ export class DynamoCustomerStore implements CustomerStore {
       outcomes.set(input.account, previous ? 'updated' : 'created');
       write({ ...input, createdAt: previous?.createdAt ?? now, updatedAt: now }, previous);
     }
-    for (const batch of chunks(writes, 25)) {
-      let requests: Record<string, unknown>[] = batch;
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const res = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.options.tableName]: requests as never } }),
-        );
-        requests = (res.UnprocessedItems?.[this.options.tableName] ?? []) as Record<string, unknown>[];
-        if (requests.length > 0) await pause(Math.min(1000, 50 * 2 ** attempt));
-      }
-    }
+    await batchWriteAll(this.client, this.options.tableName, writes);
     return outcomes;
   }
 

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -79,5 +80,26 @@ export async function putAllIfAbsent(
     if (cancellationCodes(error)?.slice(0, items.length).includes('ConditionalCheckFailed'))
       return 'some_exist';
     throw error;
+  }
+}
+
+/**
+ * Writes every put/delete request with BatchWriteItem, 25 at a time, sending again with back-off whatever
+ * DynamoDB left unprocessed (throttling), until all are written.
+ */
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  writes: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < writes.length; i += 25) {
+    let requests: Record<string, unknown>[] = writes.slice(i, i + 25);
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      const res = await client.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }),
+      );
+      requests = (res.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+      if (requests.length > 0) await pause(Math.min(1000, 50 * 2 ** attempt));
+    }
   }
 }
