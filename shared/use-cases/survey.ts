@@ -135,6 +135,15 @@ export async function recordSurveyAnswer(
 /** Why a complaint is closed when its survey window ends without an answer. */
 export const SURVEY_WINDOW_CLOSE_REASON = 'The satisfaction survey was not answered before its window ended';
 
+/** The complaint closes because its survey window ended unanswered. */
+function closeUnanswered(deps: Dependencies, ticket: Ticket, now: string) {
+  return applyAction(
+    ticket,
+    { type: 'close', reason: SURVEY_WINDOW_CLOSE_REASON },
+    { actor: SURVEY_ACTOR, now, policy: deps.config.deadlinePolicy },
+  );
+}
+
 /**
  * A survey job that ended without a rating (nobody reached, or nobody pressed a key): recorded on the
  * complaint. Its window stays open until the e-mailed link expires (a timer then closes the complaint);
@@ -165,11 +174,7 @@ export async function surveyEnded(deps: Dependencies, job: CallJob): Promise<voi
     };
     const waiting: Ticket = { ...ticket, version, updatedAt: now, surveyWindowEndsAt: windowEndsAt };
     if (windowEndsAt > now) return { ticket: waiting, events: [notReached] };
-    const closed = applyAction(
-      waiting,
-      { type: 'close', reason: SURVEY_WINDOW_CLOSE_REASON },
-      { actor: SURVEY_ACTOR, now, policy: deps.config.deadlinePolicy },
-    );
+    const closed = closeUnanswered(deps, waiting, now);
     return { ticket: { ...closed.ticket, version }, events: [notReached, { ...closed.event, version }] };
   });
 }
@@ -177,7 +182,7 @@ export async function surveyEnded(deps: Dependencies, job: CallJob): Promise<voi
 /** A complaint closed by staff no longer asks for a rating: its survey call, if still waiting, is cancelled. */
 export async function cancelPendingSurvey(deps: Dependencies, ticket: Ticket): Promise<void> {
   const job = await deps.callJobs.get(surveyJobId(ticket));
-  if (!job || job.state !== 'pending') return;
+  if (job?.state !== 'pending') return;
   await deps.callJobs.save(cancelCallJob(job, deps.clock.now().toISOString()), job.version);
 }
 
@@ -188,11 +193,7 @@ export async function runSurveyWindowEnd(
 ): Promise<'closed' | 'stale'> {
   const changed = await changeTicketAsSystem(deps, input.ticketId, (ticket, now) => {
     if (!surveyWindowEnded(ticket, input.due, now)) return undefined;
-    return applyAction(
-      ticket,
-      { type: 'close', reason: SURVEY_WINDOW_CLOSE_REASON },
-      { actor: SURVEY_ACTOR, now, policy: deps.config.deadlinePolicy },
-    );
+    return closeUnanswered(deps, ticket, now);
   });
   return changed ? 'closed' : 'stale';
 }
