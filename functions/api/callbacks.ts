@@ -5,6 +5,8 @@ import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
+  fingerprint,
+  idempotencyKeyOf,
   parseBody,
   parseQuery,
   validate,
@@ -60,18 +62,30 @@ async function cancel(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: await cancelCallJobAsStaff(dependencies(), actor, id) };
 }
 
+/**
+ * `POST /api/callbacks`: 201 for a new job; 200 when the number's open callback was joined (nothing new
+ * rings); with an Idempotency-Key used before, 200 with the first answer (`idempotent-replayed: true`), or
+ * 409 when the key came with a different request.
+ */
 async function book(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
   const input = parseBody(request, callbackRequestSchema, maxBody());
-  const deps = dependencies();
-  const booked = await requestCallback(deps, {
+  const key = idempotencyKeyOf(request);
+  const booked = await requestCallback(dependencies(), {
     phone: input.phone,
     ...(input.ticketId ? { ticketId: input.ticketId } : {}),
     reason: input.reason,
     ...(input.priority ? { priority: input.priority } : {}),
     requestedBy: actor,
+    ...(key
+      ? { idempotency: { key: `callbacks:${actor.username}:${key}`, fingerprint: fingerprint(input) } }
+      : {}),
   });
-  return { statusCode: 201, body: booked };
+  return {
+    statusCode: booked.joined || booked.replayed ? 200 : 201,
+    body: { jobId: booked.jobId, dueAt: booked.dueAt, joined: booked.joined },
+    ...(booked.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+  };
 }
 
 async function answerSurvey(request: ApiRequest): Promise<ApiResponse> {
