@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
-import { callbackReasons, callJobKinds, callJobStates } from '#shared/domain/call-job';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -11,6 +10,7 @@ import {
   parseQuery,
   validate,
 } from '#shared/http/api';
+import { callbackRequestSchema, callJobListQuerySchema } from '#shared/http/callback-schemas';
 import { HttpError, toErrorResponse } from '#shared/http/errors';
 import { cancelCallJobAsStaff, getCallJob, listCallJobs, requestCallback } from '#shared/use-cases/callbacks';
 import { answerSurveyByLink, surveyByLink } from '#shared/use-cases/survey';
@@ -19,33 +19,12 @@ import { surveyFormPage, surveyRefusedPage, surveyThanksPage } from './survey-pa
 
 const maxBody = () => dependencies().config.maxBodyBytes;
 
-const listQuery = z.strictObject({
-  state: z.enum(callJobStates).optional(),
-  kind: z.enum(callJobKinds).optional(),
-  ticketId: z
-    .string()
-    .regex(/^\d{5,12}$/)
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-});
-
-const callbackRequestSchema = z.strictObject({
-  phone: z.string().min(3).max(32),
-  ticketId: z
-    .string()
-    .regex(/^\d{5,12}$/)
-    .optional(),
-  reason: z.enum(callbackReasons).default('caller_request'),
-  priority: z.enum(['emergency', 'callback']).optional(),
-});
-
 const jobIdParam = z.string().regex(/^[a-z]+-[\w-]{1,80}$/, 'Not a call job id');
 const surveyAnswerSchema = z.strictObject({ rating: z.number().int().min(1).max(5) });
 
 async function list(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
-  const { limit, cursor, ...filter } = parseQuery(request, listQuery);
+  const { limit, cursor, ...filter } = parseQuery(request, callJobListQuerySchema);
   const page = await listCallJobs(dependencies(), actor, filter, { limit, ...(cursor ? { cursor } : {}) });
   return { statusCode: 200, body: { items: page.items, nextCursor: page.nextCursor ?? null } };
 }
