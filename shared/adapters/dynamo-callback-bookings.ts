@@ -2,11 +2,13 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { CallJob } from '#shared/domain/call-job';
 import { isOpenCallback, openCallbackKey } from '#shared/domain/callback-request';
 import { ConflictError } from '#shared/domain/errors';
+import type { TicketEvent } from '#shared/domain/ticket';
 import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { CallbackBooking, CallbackBookings } from '#shared/ports/callback-bookings';
 import type { IdempotencyRecord } from '#shared/ports/ticket-store';
 import type { Dependencies } from './dependencies';
 import { callJobItem } from './dynamo-call-jobs';
+import { eventItem } from './dynamo-ticket-store';
 import { cancellationCodes, isConditionFailed, transactWrite } from './dynamo-transactions';
 import { ttlAttribute } from './table-schema';
 
@@ -60,7 +62,11 @@ export class DynamoCallbackBookings implements CallbackBookings {
     };
   }
 
-  async book(job: CallJob, idempotency?: IdempotencyRecord): Promise<CallbackBooking> {
+  async book(
+    job: CallJob,
+    options: { idempotency?: IdempotencyRecord; ticketEvent?: TicketEvent } = {},
+  ): Promise<CallbackBooking> {
+    const { idempotency, ticketEvent } = options;
     let hold = job.heldForContact !== undefined;
     let callEndedAt: string | undefined;
     // Each round reads, then writes on conditions; a lost race (another request for the number or key) reads again.
@@ -144,6 +150,8 @@ export class DynamoCallbackBookings implements CallbackBookings {
               },
             ]
           : []),
+        // The complaint's event with its job: the job's id keeps the event's key unique.
+        ...(ticketEvent ? [{ Put: { TableName: this.table, Item: eventItem(ticketEvent, job.id) } }] : []),
       ];
       try {
         await transactWrite(this.options.client, items);

@@ -1,4 +1,5 @@
 import type { CallJob } from '#shared/domain/call-job';
+import type { TicketEvent } from '#shared/domain/ticket';
 import type { IdempotencyRecord } from './ticket-store';
 
 export type CallbackBooking =
@@ -19,9 +20,13 @@ export interface CallbackBookings {
   /**
    * Store a new callback job, in one transaction with its number's open-callback marker, the idempotency key
    * (if any) and, when `job.heldForContact` is set, the link from that call to the job. A number with an open
-   * callback of the job's priority joins it instead; a key already stored replays.
+   * callback of the job's priority joins it instead; a key already stored replays. `ticketEvent` (the
+   * complaint's `callback_requested`) is saved in the same transaction, only with a new job.
    */
-  book(job: CallJob, idempotency?: IdempotencyRecord): Promise<CallbackBooking>;
+  book(
+    job: CallJob,
+    options?: { readonly idempotency?: IdempotencyRecord; readonly ticketEvent?: TicketEvent },
+  ): Promise<CallbackBooking>;
   /**
    * The caller's inbound call ended: recorded (so a booking still being written sees it), and the id of the
    * callback held for that call, if one is linked.

@@ -115,7 +115,28 @@ export async function requestCallback(deps: Dependencies, input: CallbackRequest
     dialer.policy,
   );
   const job = input.onCall ? holdUntilCallEnds(booked, input.onCall, nowIso) : booked;
-  const booking = await callbackBookingsOf(deps).book(job, input.idempotency);
+  // Saved with the job (only when a new one is booked): the complaint's timeline shows the callback.
+  const [event] = ticket
+    ? asTicketEvents([
+        {
+          ticketId: ticket.id,
+          type: 'callback_requested',
+          at: nowIso,
+          actor: input.requestedBy.username,
+          version: ticket.version,
+          data: {
+            jobId: job.id,
+            reason: input.reason,
+            priority,
+            dueAt: earliestRing(job, nowIso, dialer.policy),
+          },
+        },
+      ])
+    : [];
+  const booking = await callbackBookingsOf(deps).book(job, {
+    ...(input.idempotency ? { idempotency: input.idempotency } : {}),
+    ...(event ? { ticketEvent: event } : {}),
+  });
   if (booking.kind === 'replayed') {
     if (booking.fingerprint !== input.idempotency?.fingerprint) {
       throw new ConflictError(
@@ -148,24 +169,6 @@ export async function requestCallback(deps: Dependencies, input: CallbackRequest
     // The job is stored: the sweep wakes the dialer for due jobs it finds.
     logger.warn('Dialer wake-up not scheduled', { jobId: stored.id, errorName: (error as Error)?.name });
   });
-  if (ticket) {
-    const [event] = asTicketEvents([
-      {
-        ticketId: ticket.id,
-        type: 'callback_requested',
-        at: nowIso,
-        actor: input.requestedBy.username,
-        version: ticket.version,
-        data: {
-          jobId: stored.id,
-          reason: input.reason,
-          priority,
-          dueAt: earliestRing(stored, nowIso, dialer.policy),
-        },
-      },
-    ]);
-    if (event) await deps.tickets.appendEvent(event).catch(() => undefined);
-  }
   return {
     jobId: stored.id,
     dueAt: earliestRing(stored, nowIso, dialer.policy),
