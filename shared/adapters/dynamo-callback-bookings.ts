@@ -175,6 +175,45 @@ export class DynamoCallbackBookings implements CallbackBookings {
     throw new ConflictError(`Callbacks for this number are being booked at this moment; try again`, 'phone');
   }
 
+  private heldItem(job: CallJob, contactId: string) {
+    return {
+      ...heldKey(contactId),
+      entity: 'heldCallback',
+      jobId: job.id,
+      [ttlAttribute]: epochSeconds(job.updatedAt, HELD_RETENTION_DAYS),
+    };
+  }
+
+  async holdFor(held: CallJob, expectedVersion: number): Promise<'held' | 'call_ended' | 'stale'> {
+    if (!held.heldForContact) return 'stale';
+    try {
+      await transactWrite(this.options.client, [
+        {
+          Put: {
+            TableName: this.table,
+            Item: callJobItem(held, this.options.retentionDays),
+            ConditionExpression: '#v = :expected',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: this.heldItem(held, held.heldForContact),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+      return 'held';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return 'stale';
+      if (codes?.[1] === 'ConditionalCheckFailed') return 'call_ended';
+      throw error;
+    }
+  }
+
   async callEnded(contactId: string, at: string): Promise<string | undefined> {
     const out = await this.options.client.send(
       new UpdateCommand({

@@ -28,6 +28,12 @@ export interface CallbackBookings {
     options?: { readonly idempotency?: IdempotencyRecord; readonly ticketEvent?: TicketEvent },
   ): Promise<CallbackBooking>;
   /**
+   * Hold a waiting callback for another call (a caller who asks again on a new call joins their open one):
+   * the held job, saved if still at `expectedVersion`, with the link from that call, in one transaction.
+   * `call_ended` when that call's end is already recorded (nothing saved), `stale` when the job changed.
+   */
+  holdFor(held: CallJob, expectedVersion: number): Promise<'held' | 'call_ended' | 'stale'>;
+  /**
    * The caller's inbound call ended: recorded (so a booking still being written sees it), and the id of the
    * callback held for that call, if one is linked.
    */

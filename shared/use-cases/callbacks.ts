@@ -153,9 +153,10 @@ export async function requestCallback(deps: Dependencies, input: CallbackRequest
     };
   }
   if (booking.kind === 'joined') {
+    const open = input.onCall ? await holdJoined(deps, booking.job, input.onCall) : booking.job;
     return {
-      jobId: booking.job.id,
-      dueAt: earliestRing(booking.job, nowIso, dialer.policy),
+      jobId: open.id,
+      dueAt: earliestRing(open, nowIso, dialer.policy),
       joined: true,
       replayed: false,
     };
@@ -175,6 +176,18 @@ export async function requestCallback(deps: Dependencies, input: CallbackRequest
     joined: false,
     replayed: false,
   };
+}
+
+/** A caller who asks again on a new call joins their waiting callback: it waits for this call to end too. */
+async function holdJoined(deps: Dependencies, open: CallJob, contactId: string): Promise<CallJob> {
+  if (open.state !== 'pending' || open.heldForContact === contactId) return open;
+  const held = {
+    ...holdUntilCallEnds(open, contactId, deps.clock.now().toISOString()),
+    updatedAt: deps.clock.now().toISOString(),
+    version: open.version + 1,
+  };
+  // Ringing or changed meanwhile, or this call already over: the job stays as it is.
+  return (await callbackBookingsOf(deps).holdFor(held, open.version)) === 'held' ? held : open;
 }
 
 /** The held job may ring from a moment after its call ended: saved, and the dialer woken for then. */

@@ -249,4 +249,44 @@ describe('callbacks through the one dialer', () => {
     expect(job.body.heldForContact).toBeUndefined();
     expect(Date.parse(job.body.nextAttemptAt) - Date.parse(endedAt)).toBeLessThanOrEqual(60_000);
   });
+
+  it('a caller who asks again on a new call joins their waiting callback, and it waits for that call too', async () => {
+    const zone = zoneWhereHourIs(12, new Date());
+    api = await startCallingRuntime({ timeZone: zone });
+    const staff = await api.tokenFor('alice', ['agent']);
+    const runtime = api.runtime;
+    const caller = '+15551239883';
+    const ask = (contactId: string) =>
+      runtime.lambdas.invoke<Record<string, string>>('PhoneRequestCallback', {
+        Name: 'ContactFlowEvent',
+        Details: {
+          ContactData: {
+            ContactId: contactId,
+            Channel: 'VOICE',
+            InstanceARN: `arn:aws:connect:eu-west-1:000000000000:instance/${runtime.connect.instanceId}`,
+            InitiationMethod: 'INBOUND',
+            CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' },
+            Attributes: {},
+          },
+          Parameters: { reason: 'caller_request', priority: 'callback', ticketNumber: '' },
+        },
+      });
+    const job = async (id: string) =>
+      (
+        await api?.request<{ heldForContact?: string; state: string }>('GET', `/api/call-jobs/${id}`, {
+          token: staff,
+        })
+      )?.body;
+    const first = await ask('c0ffee00-0000-4000-8000-00000000000a');
+    expect(first.outcome).toBe('booked');
+    expect((await job(first.jobId ?? ''))?.heldForContact).toBe('c0ffee00-0000-4000-8000-00000000000a');
+
+    const second = await ask('c0ffee00-0000-4000-8000-00000000000b');
+    expect(second.jobId).toBe(first.jobId);
+    expect(await job(first.jobId ?? '')).toMatchObject({
+      state: 'pending',
+      heldForContact: 'c0ffee00-0000-4000-8000-00000000000b',
+    });
+    expect(runtime.connect.callLog.filter((c) => c.destination === caller)).toHaveLength(0);
+  });
 });
