@@ -1,14 +1,16 @@
 import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
-import { callbackReasons, callJobKinds, callJobStates } from '#shared/domain/call-job';
 import {
   type ApiRequest,
   type ApiResponse,
   actorFromClaims,
+  fingerprint,
+  idempotencyKeyOf,
   parseBody,
   parseQuery,
   validate,
 } from '#shared/http/api';
+import { callbackRequestSchema, callJobListQuerySchema } from '#shared/http/callback-schemas';
 import { HttpError, toErrorResponse } from '#shared/http/errors';
 import { cancelCallJobAsStaff, getCallJob, listCallJobs, requestCallback } from '#shared/use-cases/callbacks';
 import { answerSurveyByLink, surveyByLink } from '#shared/use-cases/survey';
@@ -17,33 +19,12 @@ import { surveyFormPage, surveyRefusedPage, surveyThanksPage } from './survey-pa
 
 const maxBody = () => dependencies().config.maxBodyBytes;
 
-const listQuery = z.strictObject({
-  state: z.enum(callJobStates).optional(),
-  kind: z.enum(callJobKinds).optional(),
-  ticketId: z
-    .string()
-    .regex(/^\d{5,12}$/)
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-});
-
-const callbackRequestSchema = z.strictObject({
-  phone: z.string().min(3).max(32),
-  ticketId: z
-    .string()
-    .regex(/^\d{5,12}$/)
-    .optional(),
-  reason: z.enum(callbackReasons).default('caller_request'),
-  priority: z.enum(['emergency', 'callback']).optional(),
-});
-
 const jobIdParam = z.string().regex(/^[a-z]+-[\w-]{1,80}$/, 'Not a call job id');
 const surveyAnswerSchema = z.strictObject({ rating: z.number().int().min(1).max(5) });
 
 async function list(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
-  const { limit, cursor, ...filter } = parseQuery(request, listQuery);
+  const { limit, cursor, ...filter } = parseQuery(request, callJobListQuerySchema);
   const page = await listCallJobs(dependencies(), actor, filter, { limit, ...(cursor ? { cursor } : {}) });
   return { statusCode: 200, body: { items: page.items, nextCursor: page.nextCursor ?? null } };
 }
@@ -60,18 +41,30 @@ async function cancel(request: ApiRequest): Promise<ApiResponse> {
   return { statusCode: 200, body: await cancelCallJobAsStaff(dependencies(), actor, id) };
 }
 
+/**
+ * `POST /api/callbacks`: 201 for a new job; 200 when the number's open callback was joined (nothing new
+ * rings); with an Idempotency-Key used before, 200 with the first answer (`idempotent-replayed: true`), or
+ * 409 when the key came with a different request.
+ */
 async function book(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
   const input = parseBody(request, callbackRequestSchema, maxBody());
-  const deps = dependencies();
-  const booked = await requestCallback(deps, {
+  const key = idempotencyKeyOf(request);
+  const booked = await requestCallback(dependencies(), {
     phone: input.phone,
     ...(input.ticketId ? { ticketId: input.ticketId } : {}),
     reason: input.reason,
     ...(input.priority ? { priority: input.priority } : {}),
     requestedBy: actor,
+    ...(key
+      ? { idempotency: { key: `callbacks:${actor.username}:${key}`, fingerprint: fingerprint(input) } }
+      : {}),
   });
-  return { statusCode: 201, body: booked };
+  return {
+    statusCode: booked.joined || booked.replayed ? 200 : 201,
+    body: { jobId: booked.jobId, dueAt: booked.dueAt, joined: booked.joined },
+    ...(booked.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+  };
 }
 
 async function answerSurvey(request: ApiRequest): Promise<ApiResponse> {

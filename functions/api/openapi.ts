@@ -3,6 +3,7 @@ import { type RouteKey, routes } from '#functions/catalog';
 import { answerPromiseSchema } from '#shared/http/answer-promise-schemas';
 import { blockBodySchema, blockListQuerySchema } from '#shared/http/block-list-schemas';
 import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
+import { callbackRequestSchema, callJobListQuerySchema } from '#shared/http/callback-schemas';
 import { customerListQuerySchema } from '#shared/http/customer-schemas';
 import {
   cancelBroadcastSchema,
@@ -108,6 +109,20 @@ const docs: Partial<Record<RouteKey, RouteDoc>> = {
     success: { 201: 'Promised: the callback due in half an hour' },
     errors: ['409'],
   },
+  'POST /api/callbacks': {
+    body: callbackRequestSchema,
+    idempotent: true,
+    success: {
+      201: 'Booked: a new callback `{jobId, dueAt, joined: false}`',
+      200:
+        "Joined the number's open callback (`joined: true`, nothing new rings), or, for an Idempotency-Key used " +
+        'before with the same body, the first answer again (header `Idempotent-Replayed: true`)',
+    },
+    // 400 naming phone: not a number, or the hotline's own; 404 naming ticketId: no such complaint;
+    // 409 naming Idempotency-Key: the key was used with a different body
+    errors: ['409'],
+  },
+  'GET /api/call-jobs': { query: callJobListQuerySchema },
   'GET /api/customers': { query: customerListQuerySchema },
   'GET /api/block-list': { query: blockListQuerySchema },
   'PUT /api/block-list/{phone}': { body: blockBodySchema },
@@ -171,7 +186,8 @@ export function openApiDocument() {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'A repeat with the same key returns the first result',
+        description:
+          'A repeat with the same key and body returns the first result; the same key with another body is 409',
         schema: { type: 'string' },
       });
     }

@@ -7,11 +7,11 @@ import {
   actorFromClaims,
   expectedVersion,
   fingerprint,
+  idempotencyKeyOf,
   parseBody,
   parseQuery,
   validate,
 } from '#shared/http/api';
-import { HttpError } from '#shared/http/errors';
 import {
   assignSchema,
   closeSchema,
@@ -52,15 +52,7 @@ function withVersion(view: { version: number }, statusCode = 200): ApiResponse {
 async function register(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
   const input = parseBody(request, registerComplaintSchema, maxBody());
-  const key = request.headers['idempotency-key'];
-  if (key !== undefined && !/^[\w-]{8,128}$/.test(key)) {
-    throw new HttpError(
-      400,
-      'INVALID_INPUT',
-      'Idempotency-Key must be 8-128 letters, digits, - or _',
-      'Idempotency-Key',
-    );
-  }
+  const key = idempotencyKeyOf(request);
   const { ticket, replayed } = await registerComplaint(
     dependencies(),
     actor,

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
 import { callBackAfterBadLine } from '#shared/use-cases/bad-line';
+import { callbackCallEnded } from '#shared/use-cases/callbacks';
 import { handleContactEnd } from '#shared/use-cases/dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
@@ -32,6 +33,13 @@ export async function handler(event: unknown): Promise<{ handled: boolean }> {
   const detail = parsed.data.detail;
   if (detail.eventType === 'DISCONNECTED' && detail.initiationMethod === 'INBOUND') {
     const deps = dependencies();
+    // A callback the caller asked for on this call may ring now (and a bad-line callback joins it).
+    const released = await callbackCallEnded(
+      deps,
+      detail.contactId,
+      detail.disconnectTimestamp ?? deps.clock.now().toISOString(),
+    );
+    if (released) logger.info('Callback released by the end of its call', { jobId: released.id });
     const booked = await callBackAfterBadLine(
       { ...deps, callers: callerRegistryOf(deps) },
       {

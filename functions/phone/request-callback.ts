@@ -18,10 +18,12 @@ export const handler = contactFlowHandler(
   async ({ deps, caller, params }) => {
     const job = await requestCallback(deps, {
       phone: caller.phone,
-      ...(params.ticketNumber ? { ticketId: params.ticketNumber } : {}),
+      ...(params.ticketNumber ? { ticketId: params.ticketNumber, unknownTicket: 'book_without' } : {}),
       reason: params.reason,
       priority: params.priority,
       requestedBy: HOTLINE_ACTOR,
+      // Never rings while the caller is still on this call: released when the call's end is heard of.
+      onCall: caller.contactId,
     });
     return {
       outcome: 'booked',

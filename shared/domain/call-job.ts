@@ -77,6 +77,11 @@ export interface CallJob {
   readonly fallback?: { readonly channel: 'email'; readonly sentAt?: string };
   /** Extra contact attributes for the flow (no personal data beyond the name check). */
   readonly attributes?: Readonly<Record<string, string>>;
+  /**
+   * The inbound contact (the caller's own call) that asked for this callback: it does not ring before that
+   * call has ended (shared/domain/callback-request.ts); `nextAttemptAt` holds it back until then.
+   */
+  readonly heldForContact?: string;
   readonly requestedBy: string;
   readonly createdAt: string;
   readonly updatedAt: string;

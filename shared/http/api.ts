@@ -119,6 +119,20 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 }
 
+/** The `Idempotency-Key` header (8-128 letters, digits, - or _), or undefined when not sent; 400 otherwise. */
+export function idempotencyKeyOf(request: ApiRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && !/^[\w-]{8,128}$/.test(key)) {
+    throw new HttpError(
+      400,
+      'INVALID_INPUT',
+      'Idempotency-Key must be 8-128 letters, digits, - or _',
+      'Idempotency-Key',
+    );
+  }
+  return key;
+}
+
 function lowerCaseKeys(
   headers: Record<string, string | undefined> | undefined,
 ): Record<string, string | undefined> {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
+import { callbackBookingsOf } from '#shared/adapters/dynamo-callback-bookings';
 import {
   ANSWER_PROMISE_PURPOSE,
   ANSWER_PROMISE_REASON,
@@ -17,52 +19,79 @@ import {
   cancelCallJob,
   newCallJob,
 } from '#shared/domain/call-job';
+import {
+  assertNotHotlineNumber,
+  earliestRing,
+  holdUntilCallEnds,
+  releaseAfterCall,
+} from '#shared/domain/callback-request';
 import { asTicketEvents } from '#shared/domain/deadline-schedules';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/domain/errors';
+import { toE164 } from '#shared/domain/phone';
 import { type Actor, applyAction, hasRole, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import type { CallJobFilter } from '#shared/ports/call-jobs';
 import type { Mail } from '#shared/ports/mailer';
-import type { Page } from '#shared/ports/ticket-store';
+import type { IdempotencyRecord, Page } from '#shared/ports/ticket-store';
 import { normalisePhone } from './complaints';
 import { changeTicketAsSystem, SYSTEM_ACTOR } from './deadlines';
-import { enqueueCallJob, enqueueNewCallJob } from './dialer';
+import { enqueueNewCallJob, wakeDialer } from './dialer';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
 export interface CallbackRequest {
   readonly phone: string;
   readonly ticketId?: string;
+  /** A complaint number typed on a keypad may be wrong: the phone books without it instead of refusing. */
+  readonly unknownTicket?: 'refuse' | 'book_without';
   readonly reason: CallbackReason;
   readonly priority?: 'emergency' | 'callback';
   readonly requestedBy: Actor;
+  /** The caller's own inbound call that asks for it: the callback does not ring before that call ends. */
+  readonly onCall?: string;
+  /** Idempotency-Key (namespaced by the caller) and a hash of the request. */
+  readonly idempotency?: IdempotencyRecord;
+}
+
+export interface CallbackAnswer {
+  readonly jobId: string;
+  /** When it rings at the earliest (after calling hours; for a call still going on, a moment after it ends). */
+  readonly dueAt: string;
+  /** The number already had an open callback: this request joined it, nothing new rings. */
+  readonly joined: boolean;
+  /** The same Idempotency-Key was used before with the same request: its answer again. */
+  readonly replayed: boolean;
 }
 
 /**
  * Books a callback as a call job of the one dialer and returns when it will ring.
- * Ordinary callbacks wait for calling hours (an after-hours request rings at the next opening);
- * an emergency overflow rings at once; a bad line on our side is called back within minutes.
+ *   Input: the number, optionally a complaint, why, who asks; from a call, that call; from the API, a key.
+ *   Output: the job (new, or the number's open callback joined) and when it rings.
+ *   Primary course: the number is not the hotline's own (400), the complaint exists (404), the job is stored
+ *   in one transaction with its number's open-callback marker and its key; then the dialer is woken.
+ * Ordinary callbacks wait for calling hours (an after-hours request rings at the next opening); an emergency
+ * overflow rings at once; a bad line on our side is called back within minutes; one asked for on a call is
+ * held until that call has ended (released by the contact event, see callbackCallEnded).
  */
-export async function requestCallback(
-  deps: Dependencies,
-  input: {
-    phone: string;
-    ticketId?: string;
-    reason: 'caller_request' | 'after_hours' | 'emergency_overflow' | 'bad_line';
-    priority?: 'emergency' | 'callback';
-    requestedBy: Actor;
-  },
-): Promise<{ jobId: string; dueAt: string }> {
+export async function requestCallback(deps: Dependencies, input: CallbackRequest): Promise<CallbackAnswer> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const phone = normalisePhone(input.phone, deps.config, 'phone');
+  const dialer = deps.config.dialer;
+  const hotline = dialer.sourcePhoneNumber
+    ? toE164(dialer.sourcePhoneNumber, deps.config.defaultPhoneRegion)
+    : undefined;
+  assertNotHotlineNumber(phone, hotline, 'phone');
   const priority: CallPriority =
     input.priority ?? (input.reason === 'emergency_overflow' ? 'emergency' : 'callback');
-  // A ticket number typed on a keypad may be wrong: the callback is still owed, just without the link.
   const ticket = input.ticketId ? await deps.tickets.get(input.ticketId) : undefined;
-  const dialer = deps.config.dialer;
+  if (input.ticketId && !ticket && input.unknownTicket !== 'book_without') {
+    throw new NotFoundError(`ticketId: no complaint ${input.ticketId}`, 'ticketId');
+  }
   const dueAt =
     input.reason === 'bad_line'
       ? new Date(now.getTime() + dialer.badLineCallbackMinutes * 60_000).toISOString()
       : nowIso;
-  const job = newCallJob(
+  const booked = newCallJob(
     {
       id: `callback-${randomUUID()}`,
       kind: priority === 'emergency' ? 'emergency' : 'callback',
@@ -85,21 +114,120 @@ export async function requestCallback(
     nowIso,
     dialer.policy,
   );
-  await enqueueCallJob(deps, job);
-  if (ticket) {
-    const [event] = asTicketEvents([
-      {
-        ticketId: ticket.id,
-        type: 'callback_requested',
-        at: nowIso,
-        actor: input.requestedBy.username,
-        version: ticket.version,
-        data: { jobId: job.id, reason: input.reason, priority, dueAt: job.nextAttemptAt },
-      },
-    ]);
-    if (event) await deps.tickets.appendEvent(event).catch(() => undefined);
+  const job = input.onCall ? holdUntilCallEnds(booked, input.onCall, nowIso) : booked;
+  // Saved with the job (only when a new one is booked): the complaint's timeline shows the callback.
+  const [event] = ticket
+    ? asTicketEvents([
+        {
+          ticketId: ticket.id,
+          type: 'callback_requested',
+          at: nowIso,
+          actor: input.requestedBy.username,
+          version: ticket.version,
+          data: {
+            jobId: job.id,
+            reason: input.reason,
+            priority,
+            dueAt: earliestRing(job, nowIso, dialer.policy),
+          },
+        },
+      ])
+    : [];
+  const booking = await callbackBookingsOf(deps).book(job, {
+    ...(input.idempotency ? { idempotency: input.idempotency } : {}),
+    ...(event ? { ticketEvent: event } : {}),
+  });
+  if (booking.kind === 'replayed') {
+    if (booking.fingerprint !== input.idempotency?.fingerprint) {
+      throw new ConflictError(
+        'Idempotency-Key: this key was already used for a different callback request',
+        'Idempotency-Key',
+      );
+    }
+    const first = await deps.callJobs.get(booking.jobId);
+    return {
+      jobId: booking.jobId,
+      dueAt: first ? earliestRing(first, nowIso, dialer.policy) : job.nextAttemptAt,
+      joined: booking.joined,
+      replayed: true,
+    };
   }
-  return { jobId: job.id, dueAt: job.nextAttemptAt };
+  if (booking.kind === 'joined') {
+    const open = input.onCall ? await holdJoined(deps, booking.job, input.onCall) : booking.job;
+    return {
+      jobId: open.id,
+      dueAt: earliestRing(open, nowIso, dialer.policy),
+      joined: true,
+      replayed: false,
+    };
+  }
+  // The call had ended before its link was written: nothing to wait for.
+  const stored =
+    (booking.callEndedAt && input.onCall
+      ? await releaseHeldCallback(deps, booking.job, input.onCall, booking.callEndedAt)
+      : undefined) ?? booking.job;
+  await wakeDialer(deps, stored.nextAttemptAt).catch((error: unknown) => {
+    // The job is stored: the sweep wakes the dialer for due jobs it finds.
+    logger.warn('Dialer wake-up not scheduled', { jobId: stored.id, errorName: (error as Error)?.name });
+  });
+  return {
+    jobId: stored.id,
+    dueAt: earliestRing(stored, nowIso, dialer.policy),
+    joined: false,
+    replayed: false,
+  };
+}
+
+/** A caller who asks again on a new call joins their waiting callback: it waits for this call to end too. */
+async function holdJoined(deps: Dependencies, open: CallJob, contactId: string): Promise<CallJob> {
+  if (open.state !== 'pending' || open.heldForContact === contactId) return open;
+  const held = {
+    ...holdUntilCallEnds(open, contactId, deps.clock.now().toISOString()),
+    updatedAt: deps.clock.now().toISOString(),
+    version: open.version + 1,
+  };
+  // Ringing or changed meanwhile, or this call already over: the job stays as it is.
+  return (await callbackBookingsOf(deps).holdFor(held, open.version)) === 'held' ? held : open;
+}
+
+/** The held job may ring from a moment after its call ended: saved, and the dialer woken for then. */
+async function releaseHeldCallback(
+  deps: Dependencies,
+  job: CallJob,
+  contactId: string,
+  endedAt: string,
+): Promise<CallJob | undefined> {
+  let current: CallJob | undefined = job;
+  for (let tries = 0; tries < 3 && current; tries++) {
+    const released = releaseAfterCall(
+      current,
+      contactId,
+      endedAt,
+      deps.clock.now().toISOString(),
+      deps.config.dialer.policy,
+    );
+    if (!released) return undefined;
+    if (await deps.callJobs.save(released, current.version)) {
+      await wakeDialer(deps, released.nextAttemptAt);
+      return released;
+    }
+    current = await deps.callJobs.get(job.id);
+  }
+  return undefined;
+}
+
+/**
+ * A caller's inbound call ended (Connect contact event): the callback they asked for on it, if any, may
+ * now ring (a short gap after the end). A redelivered event finds nothing held and changes nothing.
+ */
+export async function callbackCallEnded(
+  deps: Dependencies,
+  contactId: string,
+  endedAt: string,
+): Promise<CallJob | undefined> {
+  const jobId = await callbackBookingsOf(deps).callEnded(contactId, endedAt);
+  const job = jobId ? await deps.callJobs.get(jobId) : undefined;
+  return job ? releaseHeldCallback(deps, job, contactId, endedAt) : undefined;
 }
 
 /** Staff view of the dialer's work: callbacks, surveys, progress notices, emergencies. */

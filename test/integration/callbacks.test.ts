@@ -163,4 +163,130 @@ describe('callbacks through the one dialer', () => {
     );
     expect(job.body).toMatchObject({ kind: 'callback', state: 'pending', reason: 'after_hours' });
   });
+
+  it('three requests for one number at the same moment book one job; the other two join it', async () => {
+    const zone = zoneWhereHourIs(22, new Date());
+    api = await startCallingRuntime({ timeZone: zone });
+    const staff = await api.tokenFor('alice', ['agent']);
+    const phone = '+15551239880';
+    const replies = await Promise.all(
+      [0, 1, 2].map(() =>
+        api?.request<{ jobId: string; joined: boolean }>('POST', '/api/callbacks', {
+          token: staff,
+          body: { phone },
+        }),
+      ),
+    );
+    expect(replies.map((r) => r?.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(replies.map((r) => r?.body.jobId)).size).toBe(1);
+    expect(replies.filter((r) => r?.body.joined)).toHaveLength(2);
+
+    // Two requests with one key at the same moment: one job, the same answer.
+    const other = '+15551239881';
+    const keyed = await Promise.all(
+      [0, 1].map(() =>
+        api?.request<{ jobId: string }>('POST', '/api/callbacks', {
+          token: staff,
+          body: { phone: other },
+          headers: { 'idempotency-key': 'same-moment-key' },
+        }),
+      ),
+    );
+    expect(keyed.map((r) => r?.status).sort()).toEqual([200, 201]);
+    expect(keyed[0]?.body.jobId).toBe(keyed[1]?.body.jobId);
+
+    // Once that callback has ended, the number may have a new one.
+    const cancelled = await api.request('POST', `/api/call-jobs/${replies[0]?.body.jobId}/cancel`, {
+      token: staff,
+    });
+    expect(cancelled.status).toBe(200);
+    const fresh = await api.request<{ jobId: string }>('POST', '/api/callbacks', {
+      token: staff,
+      body: { phone },
+    });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.jobId).not.toBe(replies[0]?.body.jobId);
+  });
+
+  it('a call that ended before its callback was linked to it does not hold the callback', async () => {
+    const zone = zoneWhereHourIs(12, new Date());
+    api = await startCallingRuntime({ timeZone: zone });
+    const staff = await api.tokenFor('alice', ['agent']);
+    const contactId = 'c0ffee00-0000-4000-8000-000000000002';
+    const endedAt = api.runtime.clock.now().toISOString();
+    // The hang-up's contact event overtakes the flow's Lambda.
+    await api.runtime.lambdas.invoke('ContactEvents', {
+      'detail-type': 'Amazon Connect Contact Event',
+      detail: {
+        eventType: 'DISCONNECTED',
+        contactId,
+        initiationMethod: 'INBOUND',
+        connectedToSystemTimestamp: endedAt,
+        disconnectTimestamp: endedAt,
+        disconnectReason: 'CUSTOMER_DISCONNECT',
+      },
+    });
+    const answer = await api.runtime.lambdas.invoke<Record<string, string>>('PhoneRequestCallback', {
+      Name: 'ContactFlowEvent',
+      Details: {
+        ContactData: {
+          ContactId: contactId,
+          Channel: 'VOICE',
+          InstanceARN: `arn:aws:connect:eu-west-1:000000000000:instance/${api.runtime.connect.instanceId}`,
+          InitiationMethod: 'INBOUND',
+          CustomerEndpoint: { Address: '+15551239882', Type: 'TELEPHONE_NUMBER' },
+          Attributes: {},
+        },
+        Parameters: { reason: 'caller_request', priority: 'callback', ticketNumber: '' },
+      },
+    });
+    expect(answer.outcome).toBe('booked');
+    const job = await api.request<{ heldForContact?: string; nextAttemptAt: string }>(
+      'GET',
+      `/api/call-jobs/${answer.jobId}`,
+      { token: staff },
+    );
+    expect(job.body.heldForContact).toBeUndefined();
+    expect(Date.parse(job.body.nextAttemptAt) - Date.parse(endedAt)).toBeLessThanOrEqual(60_000);
+  });
+
+  it('a caller who asks again on a new call joins their waiting callback, and it waits for that call too', async () => {
+    const zone = zoneWhereHourIs(12, new Date());
+    api = await startCallingRuntime({ timeZone: zone });
+    const staff = await api.tokenFor('alice', ['agent']);
+    const runtime = api.runtime;
+    const caller = '+15551239883';
+    const ask = (contactId: string) =>
+      runtime.lambdas.invoke<Record<string, string>>('PhoneRequestCallback', {
+        Name: 'ContactFlowEvent',
+        Details: {
+          ContactData: {
+            ContactId: contactId,
+            Channel: 'VOICE',
+            InstanceARN: `arn:aws:connect:eu-west-1:000000000000:instance/${runtime.connect.instanceId}`,
+            InitiationMethod: 'INBOUND',
+            CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' },
+            Attributes: {},
+          },
+          Parameters: { reason: 'caller_request', priority: 'callback', ticketNumber: '' },
+        },
+      });
+    const job = async (id: string) =>
+      (
+        await api?.request<{ heldForContact?: string; state: string }>('GET', `/api/call-jobs/${id}`, {
+          token: staff,
+        })
+      )?.body;
+    const first = await ask('c0ffee00-0000-4000-8000-00000000000a');
+    expect(first.outcome).toBe('booked');
+    expect((await job(first.jobId ?? ''))?.heldForContact).toBe('c0ffee00-0000-4000-8000-00000000000a');
+
+    const second = await ask('c0ffee00-0000-4000-8000-00000000000b');
+    expect(second.jobId).toBe(first.jobId);
+    expect(await job(first.jobId ?? '')).toMatchObject({
+      state: 'pending',
+      heldForContact: 'c0ffee00-0000-4000-8000-00000000000b',
+    });
+    expect(runtime.connect.callLog.filter((c) => c.destination === caller)).toHaveLength(0);
+  });
 });

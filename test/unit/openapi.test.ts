@@ -46,4 +46,13 @@ describe('the OpenAPI document says what the handlers answer', () => {
     const names = op('/customers', 'get').parameters?.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['q', 'district', 'street', 'segment', 'limit', 'cursor']));
   });
+
+  it('a callback: 201 booked, 200 joined or replayed, the Idempotency-Key header, 400/404/409', () => {
+    const book = op('/callbacks', 'post');
+    expect(book.responses['201']?.description).toMatch(/new callback/);
+    expect(book.responses['200']?.description).toMatch(/Joined.*Idempotency-Key/s);
+    expect(book.parameters?.find((p) => p.name === 'Idempotency-Key')?.required).toBe(false);
+    expect(codes(book)).toEqual(expect.arrayContaining(['400', '404', '409']));
+    expect(book.requestBody?.content['application/json']?.schema.required).toEqual(['phone']);
+  });
 });
