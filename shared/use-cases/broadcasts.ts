@@ -576,7 +576,12 @@ export async function queueFollowUp(
     await updateRecipient(deps, broadcast.id, recipient.account, (r) => endFollowUp(r, kind, now, true));
     return 'queued';
   }
-  const jobId = followUpJobId(broadcast.id, kind, recipient.account);
+  // One follow-up call per household, like its broadcast call: named after the household's first member.
+  const household = recipient.callJobId ? await deps.callJobs.get(recipient.callJobId) : undefined;
+  const members = household ? jobAccounts(household) : [];
+  const accounts = members.includes(recipient.account) ? members : [recipient.account];
+  const lead = accounts[0] as string;
+  const jobId = followUpJobId(broadcast.id, kind, lead);
   const recorded = await updateRecipient(deps, broadcast.id, recipient.account, (r) =>
     addFollowUp(r, { kind, channel: 'call', queuedAt: now, callJobId: jobId }),
   );
@@ -594,16 +599,16 @@ export async function queueFollowUp(
       maxAttempts: 2,
       requestedBy: broadcast.disregard?.requestedBy ?? 'system',
       attributes: {
-        broadcastId: broadcast.id,
-        account: recipient.account,
+        ...householdCallAttributes(broadcast.id, { accounts }, text.message),
         followUp: kind,
-        message: text.message,
       },
     },
     now,
     deps.config.dialer.policy,
   );
-  await enqueueCallJob(deps, job);
+  const stored = await enqueueCallJob(deps, job);
+  // Another member queued the household's call and it has ended already: its outcome is this member's too.
+  if (isFinalCallJob(stored)) await followUpEnded(deps, stored);
   return 'queued';
 }
 
@@ -611,10 +616,13 @@ export async function queueFollowUp(
 async function followUpEnded(deps: Dependencies, job: CallJob): Promise<void> {
   const kind = job.attributes?.followUp;
   const broadcastId = job.attributes?.broadcastId;
-  const account = job.attributes?.account;
-  if ((kind !== 'disregard' && kind !== 'all_clear') || !broadcastId || !account) return;
+  if ((kind !== 'disregard' && kind !== 'all_clear') || !broadcastId) return;
   const at = job.finishedAt ?? deps.clock.now().toISOString();
-  await updateRecipient(deps, broadcastId, account, (r) => endFollowUp(r, kind, at, job.state === 'reached'));
+  // Every member of the household the call rang for (a member not owed this follow-up is left as it is).
+  for (const account of jobAccounts(job))
+    await updateRecipient(deps, broadcastId, account, (r) =>
+      endFollowUp(r, kind, at, job.state === 'reached'),
+    );
 }
 
 /** Cancels a job that is not ringing; returns the job as it stands after (undefined if there is none). */

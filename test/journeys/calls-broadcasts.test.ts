@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aPhoneNumber, Desk, type Staff } from './support/desk';
+import { secondsUntilLocalTime } from './support/phone';
 
 let desk: Desk;
 let supervisor: Staff;
@@ -134,6 +135,19 @@ describe('broadcast calls', () => {
       expect(recipients.get(account)?.attempts).toHaveLength(3);
     }
     expect(state).toBe('completed');
+
+    // The all clear goes to the household that confirmed as its broadcast call did: one call for both.
+    const closed = await supervisor.post(`/api/incidents/${id}/close`, {
+      message: 'The leak is repaired. Gas is back on.',
+      allClearBroadcast: true,
+    });
+    expect(closed.status, closed.text).toBe(200);
+    // An all clear keeps calling hours (the desk's time zone by default): the morning comes first.
+    await desk.advance(secondsUntilLocalTime(await desk.now(), 'America/New_York', '10:00'));
+    await everyRoundIsOver();
+    const calls = await desk.callsTo(answering);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.transcript.map((l) => l.text).join(' ')).toMatch(/leak is repaired/);
   });
 
   it('15: a call still ringing when the supervisor cancels the broadcast is stopped at once and not rung again', async () => {
