@@ -126,8 +126,9 @@ export const functions = [
     entry: 'functions/api/broadcasts.ts',
     description: 'Emergency broadcasts: incident, selection preview, send, pause, resume, cancel, report',
     table: 'readWrite',
-    // A broadcast fans out into call jobs and wakes the dialer; recipients without a phone are e-mailed.
-    needs: { manageSchedules: true, sendEmail: true },
+    // A broadcast fans out into call jobs and wakes the dialer; recipients without a phone are e-mailed;
+    // a cancel stops the calls ringing at that moment (StopContact).
+    needs: { manageSchedules: true, sendEmail: true, placeCalls: true },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -310,8 +311,9 @@ export const functions = [
     description: 'Reacts to the desk event log (the table stream): timers, call jobs, mails, fan-out',
     table: 'readWrite',
     // The reactor sets and clears timers, queues call jobs (waking the dialer) and sends the desk's mails,
-    // among them the fallback e-mail of a survey nobody answered, with its signed link.
-    needs: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
+    // among them the fallback e-mail of a survey nobody answered, with its signed link; a fan-out chunk
+    // written as its broadcast is cancelled stops that chunk's ringing calls (StopContact).
+    needs: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true, placeCalls: true },
     timeoutSeconds: 60,
     memoryMb: 1024,
     triggers: ['tableStream'],

@@ -18,6 +18,7 @@ export const handler = contactFlowHandler('BroadcastConfirm', params, async ({ d
     reached: true,
     data: { confirmed: 'yes' },
   });
+  // Every account behind the number the call rang (a household) counts as confirmed.
   const recipient = await confirmFromCall(deps, params);
   return { outcome: recipient?.state === 'confirmed' ? 'confirmed' : 'failed' };
 });

@@ -908,8 +908,13 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     checkInstance(body.InstanceId);
     const contactId = typeof body.ContactId === 'string' ? body.ContactId : '';
     const record = calls.get(contactId);
-    if (!record) throw new ConnectApiError('ContactNotFoundException', 410, `Contact ${contactId} not found`);
-    if (record.state === 'ended') return {};
+    // Like Connect: 410 ContactNotFoundException, "not active or does not exist", for an ended contact too.
+    if (!record || record.state === 'ended')
+      throw new ConnectApiError(
+        'ContactNotFoundException',
+        410,
+        `Contact ${contactId} is not active or does not exist`,
+      );
     if (record.session) await track(record.session.end('OTHER'));
     else await track(finish(record, 'OTHER', '(call stopped through the API)'));
     return {};

@@ -2,8 +2,15 @@ import {
   type ConnectClient,
   DescribeContactCommand,
   StartOutboundVoiceContactCommand,
+  StopContactCommand,
 } from '@aws-sdk/client-connect';
-import type { ContactStatus, OutboundCall, OutboundDialer, StartCallResult } from '#shared/ports/dialer';
+import type {
+  ContactStatus,
+  OutboundCall,
+  OutboundDialer,
+  StartCallResult,
+  StopCallResult,
+} from '#shared/ports/dialer';
 
 export interface ConnectDialerOptions {
   readonly client: ConnectClient;
@@ -44,6 +51,20 @@ export class ConnectDialer implements OutboundDialer {
       const name = (error as Error)?.name ?? '';
       if (THROTTLED.has(name)) return { kind: 'throttled', reason: name };
       if (REJECTED.has(name)) return { kind: 'rejected', reason: name };
+      throw error;
+    }
+  }
+
+  async stopCall(contactId: string): Promise<StopCallResult> {
+    if (!this.options.instanceId) throw new Error('CONNECT_INSTANCE_ID is not set');
+    try {
+      await this.options.client.send(
+        new StopContactCommand({ InstanceId: this.options.instanceId, ContactId: contactId }),
+      );
+      return 'stopped';
+    } catch (error) {
+      // Connect answers 410 ContactNotFoundException for a contact that is no longer active (or never was).
+      if ((error as Error)?.name === 'ContactNotFoundException') return 'already_ended';
       throw error;
     }
   }

@@ -132,19 +132,24 @@ export const finalRecipientStates: readonly RecipientState[] = [
   'cancelled',
 ];
 
-export type AttemptResult = 'confirmed' | 'answered' | 'no_answer' | 'busy' | 'failed';
+export type AttemptResult = 'confirmed' | 'answered' | 'no_answer' | 'busy' | 'failed' | 'stopped';
 
 export interface RecipientAttempt {
   readonly n: number;
   readonly at: string;
   readonly result: AttemptResult;
+  /** The number this attempt rang (a customer may have several, or share one with their household). */
+  readonly phone?: string;
 }
 
 export interface Recipient {
   readonly broadcastId: string;
   readonly account: string;
   readonly name: string;
+  /** The first of the customer's numbers. */
   readonly phone?: string;
+  /** Every number of the customer, in the registry's order, when there are several. */
+  readonly phones?: readonly string[];
   readonly email?: string;
   readonly address: string;
   readonly street: string;
@@ -153,6 +158,7 @@ export interface Recipient {
   readonly confirmedAt?: string;
   readonly confirmedVia?: 'outbound' | 'inbound';
   readonly emailedAt?: string;
+  /** The call job that rings this recipient: one per household (accounts sharing a number share it). */
   readonly callJobId?: string;
   /** Messages sent after the broadcast to this recipient (a "please disregard", the all clear). */
   readonly followUps?: readonly RecipientFollowUp[];
@@ -231,26 +237,122 @@ export function recipientJobId(broadcastId: string, account: string): string {
   return `bc-${broadcastId}-${account}`;
 }
 
+/** The numbers of a recipient, in order. */
+export function recipientNumbers(recipient: Pick<Recipient, 'phone' | 'phones'>): readonly string[] {
+  if (recipient.phones && recipient.phones.length > 0) return recipient.phones;
+  return recipient.phone ? [recipient.phone] : [];
+}
+
+/**
+ * Accounts reached through the same phone: recipients that share a number (directly, or through another
+ * member) are one household, rung by one call job that rings each of their numbers once per round.
+ */
+export interface Household {
+  /** Members in selection order; the first names the job. */
+  readonly accounts: readonly string[];
+  /** Every number of the members, each once: the first member's in order, then the next member's new ones. */
+  readonly phones: readonly string[];
+  /** Every member's address, each once, for the fallback e-mail. */
+  readonly emails: readonly string[];
+  /** Position (in the selection) of the last member: the job is written with that member's chunk. */
+  readonly lastIndex: number;
+  readonly callJobId: string;
+}
+
+/** The households of a broadcast's recipients with a phone, in the order of their first member. */
+export function householdsOf(recipients: readonly Recipient[]): Household[] {
+  const parent = new Map<number, number>();
+  const root = (i: number): number => {
+    let r = i;
+    while (parent.get(r) !== r) r = parent.get(r) as number;
+    parent.set(i, r);
+    return r;
+  };
+  const byNumber = new Map<string, number>();
+  recipients.forEach((r, i) => {
+    if (recipientNumbers(r).length === 0) return;
+    parent.set(i, i);
+    for (const phone of recipientNumbers(r)) {
+      const other = byNumber.get(phone);
+      if (other === undefined) byNumber.set(phone, i);
+      else {
+        const [a, b] = [root(other), root(i)];
+        // The earlier member stays the root, so the household is named by its first member.
+        if (a !== b) parent.set(Math.max(a, b), Math.min(a, b));
+      }
+    }
+  });
+  const groups = new Map<number, number[]>();
+  for (const i of parent.keys()) {
+    const r = root(i);
+    groups.set(r, [...(groups.get(r) ?? []), i]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, members]) => {
+      const sorted = members.sort((a, b) => a - b).map((i) => recipients[i] as Recipient);
+      const first = sorted[0] as Recipient;
+      return {
+        accounts: sorted.map((r) => r.account),
+        phones: [...new Set(sorted.flatMap((r) => recipientNumbers(r)))],
+        emails: [...new Set(sorted.flatMap((r) => (r.email ? [r.email] : [])))],
+        lastIndex: Math.max(...members),
+        callJobId: recipientJobId(first.broadcastId, first.account),
+      };
+    });
+}
+
+/**
+ * The contact attributes of a household's broadcast call: the first member (whom the flow confirms with) and,
+ * when the number serves several, every member, so a confirmation on the keypad counts for each of them.
+ */
+export function householdCallAttributes(
+  broadcastId: string,
+  household: Pick<Household, 'accounts'>,
+  message: string,
+): Record<string, string> {
+  return {
+    broadcastId,
+    account: household.accounts[0] as string,
+    ...(household.accounts.length > 1 ? { accounts: household.accounts.join(',') } : {}),
+    message,
+  };
+}
+
+/** The accounts a broadcast call rings for (see householdCallAttributes). */
+export function accountsOfCall(attributes: Readonly<Record<string, string>> | undefined): readonly string[] {
+  if (attributes?.accounts) return attributes.accounts.split(',');
+  return attributes?.account ? [attributes.account] : [];
+}
+
 /** Every selected customer becomes a recipient; those without a usable contact are listed apart at once. */
 export function recipientsFor(broadcastId: string, customers: readonly Customer[], now: string): Recipient[] {
-  return customers.map((c) => {
+  const recipients: Recipient[] = customers.map((c) => {
     const reachable = hasUsableContact(c);
-    const phone = reachable ? c.phones[0] : undefined;
+    const phones = reachable ? c.phones : [];
+    const phone = phones[0];
     return {
       broadcastId,
       account: c.account,
       name: c.name,
       ...(phone ? { phone } : {}),
+      ...(phones.length > 1 ? { phones } : {}),
       ...(reachable && c.email ? { email: c.email } : {}),
       address: c.address,
       street: c.area.street,
       // `calling` until the delivery (calls, or the e-mail for those without a phone) is done.
       state: reachable ? 'calling' : 'no_contact',
       attempts: [],
-      ...(phone ? { callJobId: recipientJobId(broadcastId, c.account) } : {}),
       updatedAt: now,
       version: 1,
     };
+  });
+  // One call job per household: every member points at it.
+  const jobOf = new Map<string, string>();
+  for (const h of householdsOf(recipients)) for (const a of h.accounts) jobOf.set(a, h.callJobId);
+  return recipients.map((r) => {
+    const callJobId = jobOf.get(r.account);
+    return callJobId ? { ...r, callJobId } : r;
   });
 }
 
@@ -370,7 +472,7 @@ export function broadcastReportCsv(recipients: readonly Recipient[]): string {
       r.confirmedAt ?? '',
       r.confirmedVia ?? '',
       r.emailedAt ?? '',
-      r.attempts.map((a) => `${a.n}:${a.at}:${a.result}`).join(' '),
+      r.attempts.map((a) => `${a.n}:${a.at}:${a.result}${a.phone ? `:${a.phone}` : ''}`).join(' '),
     ]);
   }
   return toCsv(rows);

@@ -32,12 +32,18 @@ export const attemptOutcomes = [
   'wrong_person',
   'failed',
   'lost',
+  /** The call was stopped on purpose (the job was cancelled while it rang): never retried. */
+  'stopped',
 ] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
 export interface CallAttempt {
   readonly n: number;
   readonly claimedAt: string;
+  /** The number this attempt rang (absent on attempts stored before jobs had several numbers: `phone`). */
+  readonly phone?: string;
+  /** The round it belongs to: each of the job's numbers once, in order (absent on older attempts: n). */
+  readonly round?: number;
   readonly contactId?: string;
   readonly endedAt?: string;
   readonly outcome?: AttemptOutcome;
@@ -52,9 +58,16 @@ export interface CallJob {
   readonly kind: CallJobKind;
   readonly priority: CallPriority;
   readonly state: CallJobState;
-  /** E.164 */
+  /** E.164; the first of `phones`. */
   readonly phone: string;
+  /**
+   * Every number a round rings, in order, when there are several (a customer with several numbers, or a
+   * household behind shared numbers); absent when `phone` is the only one.
+   */
+  readonly phones?: readonly string[];
   readonly email?: string;
+  /** Every address the fallback e-mail goes to, once each, when there are several; absent: `email` only. */
+  readonly emails?: readonly string[];
   /** Asked for by the outbound flow before anything is disclosed. */
   readonly customerName?: string;
   readonly ticketId?: string;
@@ -68,13 +81,21 @@ export interface CallJob {
   readonly nextAttemptAt: string;
   /** Attempts claimed so far; attempt n is the n-th ring. */
   readonly attempt: number;
+  /** Rounds allowed (a round rings each of the job's numbers once; with one number, a round is one ring). */
   readonly maxAttempts: number;
   readonly attempts: readonly CallAttempt[];
   /** A dialing attempt not ended by then counts as lost (repairs a missed contact event). */
   readonly leaseUntil?: string;
   /** Answers collected by the outbound flow, e.g. { rating: '2' }. */
   readonly result?: Readonly<Record<string, string>>;
-  readonly fallback?: { readonly channel: 'email'; readonly sentAt?: string };
+  /** E-mail owed after the calls; `sentTo` the addresses done so far, `sentAt` when all are done. */
+  readonly fallback?: {
+    readonly channel: 'email';
+    readonly sentAt?: string;
+    readonly sentTo?: readonly string[];
+  };
+  /** The job was cancelled while its call rang: the call is being stopped and its attempt is not retried. */
+  readonly stopRequestedAt?: string;
   /** Extra contact attributes for the flow (no personal data beyond the name check). */
   readonly attributes?: Readonly<Record<string, string>>;
   /**
@@ -123,7 +144,11 @@ export interface NewCallJob {
   readonly kind: CallJobKind;
   readonly priority?: CallPriority;
   readonly phone: string;
+  /** Further numbers to ring in each round after `phone`, in order. */
+  readonly morePhones?: readonly string[];
   readonly email?: string;
+  /** Further addresses for the fallback e-mail after `email`. */
+  readonly moreEmails?: readonly string[];
   readonly customerName?: string;
   readonly ticketId?: string;
   readonly reason?: string;
@@ -143,10 +168,14 @@ const defaultPriority: Record<CallJobKind, CallPriority> = {
   broadcast: 'emergency',
 };
 
+const distinct = (values: readonly string[]): string[] => [...new Set(values)];
+
 export function newCallJob(input: NewCallJob, now: string, policy: DialerPolicy): CallJob {
-  if (!/^\+[1-9]\d{6,14}$/.test(input.phone)) {
+  const phones = distinct([input.phone, ...(input.morePhones ?? [])]);
+  if (!phones.every((p) => /^\+[1-9]\d{6,14}$/.test(p))) {
     throw new InvalidInputError('The phone number must be in E.164 form', 'phone');
   }
+  const emails = input.email ? distinct([input.email, ...(input.moreEmails ?? [])]) : [];
   const priority = input.priority ?? defaultPriority[input.kind];
   const respectsCallingHours = input.respectsCallingHours ?? priority !== 'emergency';
   const dueAt = input.dueAt < now ? now : input.dueAt;
@@ -157,7 +186,9 @@ export function newCallJob(input: NewCallJob, now: string, policy: DialerPolicy)
     priority,
     state: 'pending',
     phone: input.phone,
+    ...(phones.length > 1 ? { phones } : {}),
     ...(input.email ? { email: input.email } : {}),
+    ...(emails.length > 1 ? { emails } : {}),
     ...(input.customerName ? { customerName: input.customerName } : {}),
     ...(input.ticketId ? { ticketId: input.ticketId } : {}),
     ...(input.reason ? { reason: input.reason } : {}),
@@ -176,9 +207,14 @@ export function newCallJob(input: NewCallJob, now: string, policy: DialerPolicy)
   };
 }
 
+/** The numbers one round rings, in order. */
+export function roundNumbers(job: Pick<CallJob, 'phone' | 'phones'>): readonly string[] {
+  return job.phones && job.phones.length > 0 ? job.phones : [job.phone];
+}
+
 /** Whether the dialer may claim the job's next attempt now. */
 export function isDialable(job: CallJob, now: string): boolean {
-  return job.state === 'pending' && job.nextAttemptAt <= now && hasAttemptLeft(job);
+  return job.state === 'pending' && job.nextAttemptAt <= now && nextRing(job) !== undefined;
 }
 
 /** pending -> dialing, attempt n+1 (the store makes this a conditional write). */
@@ -187,11 +223,12 @@ export function claimAttempt(job: CallJob, now: string, policy: DialerPolicy): C
     throw new TransitionNotAllowedError(`Call job ${job.id} is not due for a call (${job.state})`);
   }
   const n = job.attempt + 1;
+  const ring = nextRing(job) as Ring;
   return {
     ...job,
     state: 'dialing',
     attempt: n,
-    attempts: [...job.attempts, { n, claimedAt: now }],
+    attempts: [...job.attempts, { n, claimedAt: now, phone: ring.phone, round: ring.round }],
     leaseUntil: addMinutes(now, policy.attemptLeaseMinutes),
     updatedAt: now,
     version: job.version + 1,
@@ -268,10 +305,41 @@ export function recordAnswer(
  */
 const UNSTARTED_RETRIES = 2;
 
-/** Attempts count against maxAttempts, all but claims lost before their call was started. */
-function hasAttemptLeft(job: Pick<CallJob, 'attempt' | 'attempts' | 'maxAttempts'>): boolean {
-  const used = job.attempts.filter((a) => !(a.outcome === 'lost' && !a.contactId)).length;
-  return used < job.maxAttempts && job.attempt < job.maxAttempts + UNSTARTED_RETRIES;
+export interface Ring {
+  readonly phone: string;
+  readonly round: number;
+}
+
+const unstarted = (a: CallAttempt): boolean => a.outcome === 'lost' && !a.contactId;
+
+/**
+ * The number the next attempt rings, and its round: the first number to begin with; after an attempt that
+ * did not reach anyone, the next number of the same round (at once), or, after the round's last number, the
+ * first number of the next round (after the back-off). A claim lost before its call started rings the same
+ * number again. Undefined when the rounds (`maxAttempts`) are used up.
+ */
+export function nextRing(
+  job: Pick<CallJob, 'phone' | 'phones' | 'attempt' | 'attempts' | 'maxAttempts'>,
+): Ring | undefined {
+  const numbers = roundNumbers(job);
+  if (job.attempt >= job.maxAttempts * numbers.length + UNSTARTED_RETRIES) return undefined;
+  const last = job.attempts[job.attempts.length - 1];
+  let ring: Ring;
+  if (!last) ring = { phone: numbers[0] as string, round: 1 };
+  else {
+    const phone = last.phone ?? job.phone;
+    const round = last.round ?? last.n;
+    const next = numbers[numbers.indexOf(phone) + 1];
+    if (unstarted(last)) ring = { phone, round };
+    else if (next !== undefined) ring = { phone: next, round };
+    else ring = { phone: numbers[0] as string, round: round + 1 };
+  }
+  return ring.round <= job.maxAttempts ? ring : undefined;
+}
+
+/** The number the current attempt rings. */
+export function currentNumber(job: Pick<CallJob, 'phone' | 'attempt' | 'attempts'>): string {
+  return job.attempts.find((a) => a.n === job.attempt)?.phone ?? job.phone;
 }
 
 export type AttemptDecision =
@@ -279,6 +347,8 @@ export type AttemptDecision =
   | { readonly kind: 'retry'; readonly job: CallJob }
   /** Attempts are used up: the caller sends the fallback, then saves finishNotReached(job). */
   | { readonly kind: 'exhausted'; readonly job: CallJob }
+  /** The job was cancelled while this attempt rang: it ends cancelled, nothing is retried. */
+  | { readonly kind: 'stopped'; readonly job: CallJob }
   /** Already ended (a duplicate event): nothing to do. */
   | { readonly kind: 'ignored'; readonly job: CallJob };
 
@@ -301,9 +371,11 @@ export function endAttempt(
   const { leaseUntil: _lease, ...rest } = job;
   const outcome: AttemptOutcome = current.reached
     ? 'reached'
-    : current.wrongPerson
-      ? 'wrong_person'
-      : lineOutcome;
+    : job.stopRequestedAt
+      ? 'stopped'
+      : current.wrongPerson
+        ? 'wrong_person'
+        : lineOutcome;
   const attempts = job.attempts.map((a) => (a.n === attempt ? { ...a, endedAt: now, outcome } : a));
   if (outcome === 'reached') {
     return {
@@ -318,11 +390,27 @@ export function endAttempt(
       },
     };
   }
-  const unstarted = outcome === 'lost' && !current.contactId;
-  if (hasAttemptLeft({ ...job, attempts })) {
-    const backoff = unstarted
-      ? 0
-      : (policy.backoffMinutes[Math.min(job.attempt - 1, policy.backoffMinutes.length - 1)] ?? 10);
+  if (outcome === 'stopped') {
+    return {
+      kind: 'stopped',
+      job: {
+        ...rest,
+        state: 'cancelled',
+        attempts,
+        updatedAt: now,
+        finishedAt: now,
+        version: job.version + 1,
+      },
+    };
+  }
+  const ring = nextRing({ ...job, attempts });
+  if (ring) {
+    const round = current.round ?? current.n;
+    // The next number of the same round rings at once; a new round waits for the back-off after this one.
+    const backoff =
+      ring.round === round
+        ? 0
+        : (policy.backoffMinutes[Math.min(round - 1, policy.backoffMinutes.length - 1)] ?? 10);
     return {
       kind: 'retry',
       job: {
@@ -354,10 +442,27 @@ export function finishNotReached(job: CallJob, now: string, emailFallback: boole
   };
 }
 
-export function fallbackSent(job: CallJob, now: string): CallJob {
+/** Every address the fallback e-mail goes to, each once. */
+export function fallbackAddresses(job: Pick<CallJob, 'email' | 'emails'>): readonly string[] {
+  if (job.emails && job.emails.length > 0) return job.emails;
+  return job.email ? [job.email] : [];
+}
+
+/** Addresses the owed fallback e-mail has not gone to yet. */
+export function fallbackOwedTo(job: CallJob): readonly string[] {
+  if (!job.fallback || job.fallback.sentAt) return [];
+  const done = job.fallback.sentTo ?? [];
+  return fallbackAddresses(job).filter((a) => !done.includes(a));
+}
+
+/** The fallback went to `to` (all addresses when omitted); sent once every address has it. */
+export function fallbackSent(job: CallJob, now: string, to?: string): CallJob {
+  const all = fallbackAddresses(job);
+  const sentTo = to ? [...new Set([...(job.fallback?.sentTo ?? []), to])] : [...all];
+  const done = all.every((a) => sentTo.includes(a));
   return {
     ...job,
-    fallback: { channel: 'email', sentAt: now },
+    fallback: { channel: 'email', ...(done ? { sentAt: now } : {}), ...(all.length > 1 ? { sentTo } : {}) },
     updatedAt: now,
     version: job.version + 1,
   };
@@ -371,6 +476,18 @@ export function cancelCallJob(job: CallJob, now: string): CallJob {
     throw new TransitionNotAllowedError(`Call job ${job.id} is ringing now; it cannot be cancelled`);
   }
   return { ...job, state: 'cancelled', updatedAt: now, finishedAt: now, version: job.version + 1 };
+}
+
+/**
+ * Cancel a job whose call is ringing: the call is to be stopped (StopContact), and however its attempt ends
+ * it ends the job as cancelled (unless the customer was already heard). Asking twice changes nothing.
+ */
+export function requestStop(job: CallJob, now: string): CallJob {
+  if (job.state !== 'dialing') {
+    throw new TransitionNotAllowedError(`Call job ${job.id} is not ringing (${job.state})`);
+  }
+  if (job.stopRequestedAt) return job;
+  return { ...job, stopRequestedAt: now, updatedAt: now, version: job.version + 1 };
 }
 
 /** ClientToken for StartOutboundVoiceContact: the same job and attempt always give the same token. */

@@ -20,8 +20,13 @@ export type ContactStatus =
   | { readonly kind: 'ended'; readonly reason: string; readonly connected: boolean }
   | { readonly kind: 'unknown' };
 
+/** What StopContact did: the call was ended now, or it had already ended (or never existed). */
+export type StopCallResult = 'stopped' | 'already_ended';
+
 export interface OutboundDialer {
   startCall(call: OutboundCall): Promise<StartCallResult>;
+  /** End a live call now (StopContact); a contact that has ended already is not an error. */
+  stopCall(contactId: string): Promise<StopCallResult>;
   /** Whether a contact is still live (a long call to an agent) or how it ended (DescribeContact). */
   contactStatus(contactId: string): Promise<ContactStatus>;
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
-import { type CallJob, fallbackSent } from '#shared/domain/call-job';
+import { type CallJob, fallbackOwedTo, fallbackSent } from '#shared/domain/call-job';
 import type { Mail } from '#shared/ports/mailer';
 import { broadcastFallbackMail, broadcastJobEnded, broadcastRetryDue } from '#shared/use-cases/broadcasts';
 import { callbackEnded, callbackFallbackMail } from '#shared/use-cases/callbacks';
@@ -25,19 +25,26 @@ function fallbackMailFor(deps: Dependencies, job: CallJob, to: string): Promise<
   }
 }
 
-/** The fallback e-mail once; SES refusing it leaves it owed (a broadcast retries it in the background). */
-async function sendOwedFallback(deps: Dependencies, job: CallJob): Promise<CallJob> {
-  if (!job.fallback || job.fallback.sentAt || !job.email) return job;
-  const mail = await fallbackMailFor(deps, job, job.email);
-  if (!mail) return job;
-  try {
-    await deps.mailer.send(mail);
-  } catch (error) {
-    logger.error('Fallback e-mail not sent', { jobId: job.id, errorName: (error as Error)?.name });
-    return job;
+/**
+ * The fallback e-mail once per address (a household's shared address gets one); SES refusing it leaves the
+ * rest owed (a broadcast retries it in the background).
+ */
+async function sendOwedFallback(deps: Dependencies, owing: CallJob): Promise<CallJob> {
+  let job = owing;
+  for (const to of fallbackOwedTo(owing)) {
+    const mail = await fallbackMailFor(deps, job, to);
+    if (!mail) return job;
+    try {
+      await deps.mailer.send(mail);
+    } catch (error) {
+      logger.error('Fallback e-mail not sent', { jobId: job.id, errorName: (error as Error)?.name });
+      return job;
+    }
+    const sent = fallbackSent(job, deps.clock.now().toISOString(), to);
+    if (!(await deps.callJobs.save(sent, job.version))) return job;
+    job = sent;
   }
-  const sent = fallbackSent(job, deps.clock.now().toISOString());
-  return (await deps.callJobs.save(sent, job.version)) ? sent : job;
+  return job;
 }
 
 /** A job is over: its fallback e-mail, then what its end means for its kind (recipient, complaint). */

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Dependencies } from '#shared/adapters/dependencies';
 import { emitDeskMetric } from '#shared/adapters/desk-metrics';
 import {
+  accountsOfCall,
   addFollowUp,
   applyBroadcastAction,
   type Broadcast,
@@ -19,12 +20,14 @@ import {
   finishUnconfirmed,
   followUpChannel,
   followUpJobId,
+  type Household,
+  householdCallAttributes,
+  householdsOf,
   type NewBroadcast,
   needsEmailOnly,
   type Recipient,
   type RecipientAttempt,
   type RecipientState,
-  recipientJobId,
   recipientsFor,
   recordAttempt,
   requestDisregard,
@@ -36,8 +39,10 @@ import {
   fanOutProgressed,
 } from '#shared/domain/broadcast-events';
 import {
+  type CallAttempt,
   type CallJob,
   cancelCallJob,
+  fallbackOwedTo,
   fallbackSent,
   isFinalCallJob,
   newCallJob,
@@ -53,7 +58,7 @@ import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { BroadcastView } from '#shared/ports/broadcast-store';
 import type { Mail } from '#shared/ports/mailer';
 import type { Page } from '#shared/ports/ticket-store';
-import { enqueueCallJob, wakeDialer } from './dialer';
+import { cancelOrStopCallJob, enqueueCallJob, wakeDialer } from './dialer';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -234,8 +239,9 @@ export async function fanOutSlice(
       return 'continues';
     }
     // A small first chunk: the dialer is woken as soon as the first calls can start.
-    const chunk = recipients.slice(next, next + (next === 0 ? FIRST_CHUNK : FAN_OUT_CHUNK));
-    const state = await writeChunk(deps, id, chunk);
+    const end = Math.min(recipients.length, next + (next === 0 ? FIRST_CHUNK : FAN_OUT_CHUNK));
+    const chunk = recipients.slice(next, end);
+    const state = await writeChunk(deps, id, recipients, next, end);
     next += chunk.length;
     await deps.broadcasts.saveFanOutMark(id, next, deps.clock.now().toISOString());
     if (!woken && state === 'sending') {
@@ -274,15 +280,18 @@ function sliceClock(): () => number {
 }
 
 /**
- * One chunk of recipients as the broadcast is now: calls for a sending one, held calls for a paused one,
- * cancelled recipients (on the report, never called) for a cancelled one. A pause or cancel that came while
- * the chunk was written is applied to it at once.
+ * One chunk of recipients (positions from..to of the selection) as the broadcast is now: calls for a sending
+ * one, held calls for a paused one, cancelled recipients (on the report, never called) for a cancelled one.
+ * A pause or cancel that came while the chunk was written is applied to it at once.
  */
 async function writeChunk(
   deps: Dependencies,
   id: string,
-  chunk: readonly Recipient[],
+  all: readonly Recipient[],
+  from: number,
+  to: number,
 ): Promise<Broadcast['state']> {
+  const chunk = all.slice(from, to);
   const { counts: _live, ...broadcast } = await requireBroadcast(deps, id);
   const now = deps.clock.now().toISOString();
   if (broadcast.state === 'cancelled' || broadcast.state === 'completed') {
@@ -290,7 +299,7 @@ async function writeChunk(
     return broadcast.state;
   }
   await deps.broadcasts.addRecipients(chunk);
-  await deliver(deps, broadcast, chunk);
+  await deliver(deps, broadcast, all, from, to);
   const after = await requireBroadcast(deps, id);
   if (after.state === broadcast.state) return broadcast.state;
   if (after.state === 'paused') await moveJobs(deps, chunk, PAUSED_UNTIL);
@@ -305,9 +314,9 @@ async function moveJobs(
   recipients: readonly Recipient[],
   nextAttemptAt: string,
 ): Promise<void> {
+  const jobIds = [...new Set(recipients.flatMap((r) => (r.callJobId ? [r.callJobId] : [])))];
   await Promise.all(
-    recipients.map(async ({ callJobId: jobId }) => {
-      if (!jobId) return;
+    jobIds.map(async (jobId) => {
       for (let tries = 0; tries < 3; tries++) {
         const job = await deps.callJobs.get(jobId);
         if (job?.state !== 'pending') return;
@@ -324,8 +333,9 @@ async function moveJobs(
 }
 
 /**
- * Recipients not yet final are cancelled, with their waiting calls (a call ringing now finishes). Attempts
- * that already ended stay on the record: they say who was reached before the cancel.
+ * Recipients not yet final are cancelled with their calls: waiting calls at once, calls ringing now are
+ * stopped (StopContact) and their attempt is not retried. Attempts that already ended stay on the record:
+ * they say who was reached before the cancel.
  */
 async function cancelOpenRecipients(
   deps: Dependencies,
@@ -333,15 +343,19 @@ async function cancelOpenRecipients(
   recipients: readonly Recipient[],
 ): Promise<void> {
   const now = deps.clock.now().toISOString();
+  const open = recipients.filter((r) => !finalRecipientStates.includes(r.state));
+  // A household's members share one job: it is cancelled (or its call stopped) once.
+  const jobIds = [...new Set(open.flatMap((r) => (r.callJobId ? [r.callJobId] : [])))];
+  const jobs = new Map<string, CallJob | undefined>(
+    await Promise.all(jobIds.map(async (jobId) => [jobId, await cancelOrStopCallJob(deps, jobId)] as const)),
+  );
   await Promise.all(
-    recipients
-      .filter((r) => !finalRecipientStates.includes(r.state))
-      .map(async (r) => {
-        const job = r.callJobId ? await cancelJobIfWaiting(deps, r.callJobId) : undefined;
-        await updateRecipient(deps, id, r.account, (current) =>
-          cancelRecipient(withEndedAttempts(current, job), now),
-        );
-      }),
+    open.map(async (r) => {
+      const job = r.callJobId ? jobs.get(r.callJobId) : undefined;
+      await updateRecipient(deps, id, r.account, (current) =>
+        cancelRecipient(withEndedAttempts(current, job), now),
+      );
+    }),
   );
 }
 
@@ -357,26 +371,36 @@ export async function fanOut(deps: Dependencies, id: string): Promise<'done'> {
   const recipients = recipientsFor(id, await deps.customers.select(broadcast.selection), now);
   const { next } = await deps.broadcasts.fanOutMark(id);
   // Only those the fan-out has reached: the rest is the fan-out's own, still to come.
-  for (let i = 0; i < Math.min(next, recipients.length); i += FAN_OUT_CHUNK) {
-    await deliver(deps, plain, recipients.slice(i, Math.min(i + FAN_OUT_CHUNK, next)));
+  const reached = Math.min(next, recipients.length);
+  for (let i = 0; i < reached; i += FAN_OUT_CHUNK) {
+    await deliver(deps, plain, recipients, i, Math.min(i + FAN_OUT_CHUNK, reached));
   }
   await completeIfDone(deps, id);
   return 'done';
 }
 
-function broadcastJob(deps: Dependencies, broadcast: Broadcast, recipient: Recipient, now: string): CallJob {
+/** The accounts a broadcast job calls for: its household (one account unless they share a number). */
+export const jobAccounts = (job: Pick<CallJob, 'attributes'>): readonly string[] =>
+  accountsOfCall(job.attributes);
+
+/** One call job per household: each of its numbers once a round, its addresses once each for the e-mail. */
+function broadcastJob(deps: Dependencies, broadcast: Broadcast, household: Household, now: string): CallJob {
+  const [phone, ...morePhones] = household.phones;
+  const [email, ...moreEmails] = household.emails;
   const job = newCallJob(
     {
-      id: recipientJobId(broadcast.id, recipient.account),
+      id: household.callJobId,
       kind: 'broadcast',
       priority: 'emergency',
-      phone: recipient.phone as string,
-      ...(recipient.email ? { email: recipient.email } : {}),
+      phone: phone as string,
+      ...(morePhones.length ? { morePhones } : {}),
+      ...(email ? { email } : {}),
+      ...(moreEmails.length ? { moreEmails } : {}),
       timeZone: deps.config.dialer.customerTimeZone,
       dueAt: now,
       respectsCallingHours: false,
       requestedBy: broadcast.sentBy ?? broadcast.createdBy,
-      attributes: { broadcastId: broadcast.id, account: recipient.account, message: broadcast.message },
+      attributes: householdCallAttributes(broadcast.id, household, broadcast.message),
     },
     now,
     deps.config.dialer.policy,
@@ -388,16 +412,22 @@ function broadcastJob(deps: Dependencies, broadcast: Broadcast, recipient: Recip
 /** A pending job of a paused broadcast waits here; resuming brings it back to now. */
 const PAUSED_UNTIL = '9999-12-31T00:00:00.000Z';
 
-/** Call jobs for those with a phone (written together), the e-mail for those reachable by e-mail only. */
+/**
+ * Delivery for the recipients at positions from..to of the selection: a call job per household whose last
+ * member is among them (so every member is written before its call can confirm them; written together), the
+ * e-mail for those reachable by e-mail only.
+ */
 async function deliver(
   deps: Dependencies,
   broadcast: Broadcast,
-  recipients: readonly Recipient[],
+  all: readonly Recipient[],
+  from: number,
+  to: number,
 ): Promise<void> {
   const now = deps.clock.now().toISOString();
-  const jobs = await deps.callJobs.createMany(
-    recipients.filter((r) => r.phone !== undefined).map((r) => broadcastJob(deps, broadcast, r, now)),
-  );
+  const recipients = all.slice(from, to);
+  const households = householdsOf(all).filter((h) => h.lastIndex >= from && h.lastIndex < to);
+  const jobs = await deps.callJobs.createMany(households.map((h) => broadcastJob(deps, broadcast, h, now)));
   for (const { created, job } of jobs) {
     // Calls are over but the fallback e-mail failed earlier (SES down): send it now.
     if (!created && job.state === 'not_reached' && job.fallback && !job.fallback.sentAt)
@@ -546,7 +576,12 @@ export async function queueFollowUp(
     await updateRecipient(deps, broadcast.id, recipient.account, (r) => endFollowUp(r, kind, now, true));
     return 'queued';
   }
-  const jobId = followUpJobId(broadcast.id, kind, recipient.account);
+  // One follow-up call per household, like its broadcast call: named after the household's first member.
+  const household = recipient.callJobId ? await deps.callJobs.get(recipient.callJobId) : undefined;
+  const members = household ? jobAccounts(household) : [];
+  const accounts = members.includes(recipient.account) ? members : [recipient.account];
+  const lead = accounts[0] as string;
+  const jobId = followUpJobId(broadcast.id, kind, lead);
   const recorded = await updateRecipient(deps, broadcast.id, recipient.account, (r) =>
     addFollowUp(r, { kind, channel: 'call', queuedAt: now, callJobId: jobId }),
   );
@@ -564,16 +599,16 @@ export async function queueFollowUp(
       maxAttempts: 2,
       requestedBy: broadcast.disregard?.requestedBy ?? 'system',
       attributes: {
-        broadcastId: broadcast.id,
-        account: recipient.account,
+        ...householdCallAttributes(broadcast.id, { accounts }, text.message),
         followUp: kind,
-        message: text.message,
       },
     },
     now,
     deps.config.dialer.policy,
   );
-  await enqueueCallJob(deps, job);
+  const stored = await enqueueCallJob(deps, job);
+  // Another member queued the household's call and it has ended already: its outcome is this member's too.
+  if (isFinalCallJob(stored)) await followUpEnded(deps, stored);
   return 'queued';
 }
 
@@ -581,10 +616,13 @@ export async function queueFollowUp(
 async function followUpEnded(deps: Dependencies, job: CallJob): Promise<void> {
   const kind = job.attributes?.followUp;
   const broadcastId = job.attributes?.broadcastId;
-  const account = job.attributes?.account;
-  if ((kind !== 'disregard' && kind !== 'all_clear') || !broadcastId || !account) return;
+  if ((kind !== 'disregard' && kind !== 'all_clear') || !broadcastId) return;
   const at = job.finishedAt ?? deps.clock.now().toISOString();
-  await updateRecipient(deps, broadcastId, account, (r) => endFollowUp(r, kind, at, job.state === 'reached'));
+  // Every member of the household the call rang for (a member not owed this follow-up is left as it is).
+  for (const account of jobAccounts(job))
+    await updateRecipient(deps, broadcastId, account, (r) =>
+      endFollowUp(r, kind, at, job.state === 'reached'),
+    );
 }
 
 /** Cancels a job that is not ringing; returns the job as it stands after (undefined if there is none). */
@@ -599,12 +637,22 @@ async function cancelJobIfWaiting(deps: Dependencies, jobId: string): Promise<Ca
   return job;
 }
 
+/** A call attempt as the recipient's record shows it. */
+function recipientAttempt(a: CallAttempt): RecipientAttempt {
+  return {
+    n: a.n,
+    at: a.endedAt ?? a.claimedAt,
+    result: attemptResult(a.outcome),
+    ...(a.phone ? { phone: a.phone } : {}),
+  };
+}
+
 /** The recipient with every attempt of their job that has ended (each recorded once). */
 function withEndedAttempts(recipient: Recipient, job: CallJob | undefined): Recipient {
   let next = recipient;
   for (const a of job?.attempts ?? []) {
     if (!a.outcome) continue;
-    next = recordAttempt(next, { n: a.n, at: a.endedAt ?? a.claimedAt, result: attemptResult(a.outcome) });
+    next = recordAttempt(next, recipientAttempt(a));
   }
   return next;
 }
@@ -636,20 +684,39 @@ const attemptResult = (outcome: string | undefined): RecipientAttempt['result'] 
       return 'busy';
     case 'no_answer':
       return 'no_answer';
+    case 'stopped':
+      return 'stopped';
     default:
       return 'failed';
   }
 };
 
-/** The customer pressed 1 on our call: recorded at once, with the time. */
+/**
+ * The customer pressed 1 on our call: recorded at once, with the time, for every account behind the number
+ * (the household the call rang for). Returns the recipient of `account`.
+ */
 export async function confirmFromCall(
   deps: Dependencies,
-  input: { broadcastId: string; account: string; attempt: number },
+  input: { broadcastId: string; account: string; attempt: number; jobId?: string },
 ): Promise<Recipient | undefined> {
   const at = deps.clock.now().toISOString();
-  return updateRecipient(deps, input.broadcastId, input.account, (r) =>
-    recordAttempt(r, { n: input.attempt, at, result: 'confirmed' }),
+  const job = input.jobId ? await deps.callJobs.get(input.jobId) : undefined;
+  const phone = job?.attempts.find((a) => a.n === input.attempt)?.phone;
+  const accounts = job && jobAccounts(job).includes(input.account) ? jobAccounts(job) : [input.account];
+  const confirmed = await Promise.all(
+    accounts.map((account) =>
+      updateRecipient(deps, input.broadcastId, account, (r) =>
+        recordAttempt(r, { n: input.attempt, at, result: 'confirmed', ...(phone ? { phone } : {}) }),
+      ),
+    ),
   );
+  return confirmed[accounts.indexOf(input.account)];
+}
+
+/** The other members of a recipient's household (those its call job rings for). */
+async function householdOf(deps: Dependencies, recipient: Recipient): Promise<readonly string[]> {
+  const job = recipient.callJobId ? await deps.callJobs.get(recipient.callJobId) : undefined;
+  return job ? jobAccounts(job).filter((a) => a !== recipient.account) : [];
 }
 
 /** The caller confirmed the notice on the hotline: recorded as inbound; their waiting call is cancelled. */
@@ -661,6 +728,11 @@ export async function confirmFromInboundCall(
   const recipient = await updateRecipient(deps, input.broadcastId, input.account, (r) =>
     confirmInbound(r, at),
   );
+  // The household's call rings one number for all of them: the confirmation counts for every member.
+  if (recipient?.state === 'confirmed') {
+    for (const account of await householdOf(deps, recipient))
+      await updateRecipient(deps, input.broadcastId, account, (r) => confirmInbound(r, at));
+  }
   if (recipient?.callJobId) await cancelJobIfWaiting(deps, recipient.callJobId);
   // This confirmation may have been the last one the broadcast waited for.
   if (recipient?.state === 'confirmed') await completeIfDone(deps, input.broadcastId);
@@ -675,25 +747,30 @@ export async function broadcastJobEnded(deps: Dependencies, job: CallJob): Promi
   if (job.attributes?.followUp === 'update') return incidentUpdateCallEnded(deps, job);
   if (job.attributes?.followUp) return followUpEnded(deps, job);
   const broadcastId = job.attributes?.broadcastId;
-  const account = job.attributes?.account;
-  if (!broadcastId || !account) return;
+  const accounts = jobAccounts(job);
+  if (!broadcastId || accounts.length === 0) return;
   const at = job.finishedAt ?? deps.clock.now().toISOString();
-  await updateRecipient(deps, broadcastId, account, (r) => {
-    let next = r;
-    for (const a of job.attempts)
-      next = recordAttempt(next, { n: a.n, at: a.endedAt ?? a.claimedAt, result: attemptResult(a.outcome) });
-    if (job.state === 'cancelled') return cancelRecipient(next, at);
-    if (job.state === 'reached') return next;
-    // The fallback e-mail is owed but SES failed: the recipient stays open until it is sent.
-    if (job.fallback && !job.fallback.sentAt) return next;
-    return finishUnconfirmed(next, at, Boolean(job.fallback?.sentAt));
-  });
+  const emailed = Boolean(job.fallback?.sentAt);
+  // Every account behind the job's numbers gets the same calls on its record, and its own outcome.
+  for (const account of accounts) {
+    await updateRecipient(deps, broadcastId, account, (r) => {
+      let next = r;
+      for (const a of job.attempts) next = recordAttempt(next, recipientAttempt(a));
+      if (job.state === 'cancelled') return cancelRecipient(next, at);
+      if (job.state === 'reached') return next;
+      // The fallback e-mail is owed but SES failed: the recipient stays open until it is sent.
+      if (job.fallback && !job.fallback.sentAt) return next;
+      return finishUnconfirmed(next, at, emailed && r.email !== undefined);
+    });
+  }
   if (job.fallback && !job.fallback.sentAt) await retryFanOutLater(deps, broadcastId);
   // A call that was ringing when the broadcast was cancelled with a disregard: answered means reached.
   const broadcast = await deps.broadcasts.get(broadcastId);
   if (broadcast?.state === 'cancelled' && broadcast.disregard) {
-    const recipient = await deps.broadcasts.recipient(broadcastId, account);
-    if (recipient) await queueFollowUp(deps, broadcast, recipient, 'disregard');
+    for (const account of accounts) {
+      const recipient = await deps.broadcasts.recipient(broadcastId, account);
+      if (recipient) await queueFollowUp(deps, broadcast, recipient, 'disregard');
+    }
   }
   await completeIfDone(deps, broadcastId);
 }
@@ -730,11 +807,29 @@ async function retryFanOutLater(deps: Dependencies, broadcastId: string): Promis
   );
 }
 
-/** Sends a broadcast job's owed fallback e-mail, marks it sent on the job and finishes the recipient. */
-async function sendOwedFallback(deps: Dependencies, broadcast: Broadcast, job: CallJob): Promise<void> {
-  if (!job.email) return;
+/**
+ * Sends a broadcast job's owed fallback e-mail to each address still owed (once per address, however many
+ * accounts share it), marks each sent on the job and finishes the recipients.
+ */
+async function sendOwedFallback(deps: Dependencies, broadcast: Broadcast, owing: CallJob): Promise<void> {
+  let job = owing;
+  for (const to of fallbackOwedTo(owing)) {
+    if (!(await sendFallbackTo(deps, broadcast, job, to))) return;
+    const sent = fallbackSent(job, deps.clock.now().toISOString(), to);
+    if (!(await deps.callJobs.save(sent, job.version))) return;
+    job = sent;
+  }
+  if (job !== owing) await broadcastJobEnded(deps, job);
+}
+
+async function sendFallbackTo(
+  deps: Dependencies,
+  broadcast: Broadcast,
+  job: CallJob,
+  to: string,
+): Promise<boolean> {
   try {
-    await deps.mailer.send({ to: job.email, subject: broadcast.emailSubject, text: broadcast.emailText });
+    await deps.mailer.send({ to, subject: broadcast.emailSubject, text: broadcast.emailText });
   } catch (error) {
     emitDeskMetric('BroadcastFailures', deps.clock.now(), {
       broadcastId: broadcast.id,
@@ -745,12 +840,9 @@ async function sendOwedFallback(deps: Dependencies, broadcast: Broadcast, job: C
       errorName: (error as Error)?.name,
     });
     await retryFanOutLater(deps, broadcast.id);
-    return;
+    return false;
   }
-  const now = deps.clock.now().toISOString();
-  const sent = fallbackSent(job, now);
-  await deps.callJobs.save(sent, job.version);
-  await broadcastJobEnded(deps, sent);
+  return true;
 }
 
 /** The e-mail for a recipient the calls did not get a confirmation from: the incident's own text. */
@@ -777,9 +869,9 @@ export async function broadcastRetryDue(deps: Dependencies, job: CallJob): Promi
   else if (broadcast?.state === 'paused') await moveWaitingJobs(deps, broadcastId, PAUSED_UNTIL);
   else {
     // Confirmed on the hotline while this attempt was ringing: never rung again.
-    const account = job.attributes?.account;
-    const recipient = account ? await deps.broadcasts.recipient(broadcastId, account) : undefined;
-    if (recipient?.state === 'confirmed') {
+    const accounts = jobAccounts(job);
+    const recipients = await Promise.all(accounts.map((a) => deps.broadcasts.recipient(broadcastId, a)));
+    if (accounts.length > 0 && recipients.every((r) => r?.state === 'confirmed')) {
       await cancelJobIfWaiting(deps, job.id);
       await completeIfDone(deps, broadcastId);
     }

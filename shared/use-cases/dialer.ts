@@ -5,15 +5,19 @@ import {
   type AttemptOutcome,
   type CallJob,
   callPriorities,
+  cancelCallJob,
   claimAttempt,
   clientTokenInput,
+  currentNumber,
   endAttempt,
   extendLease,
   finishNotReached,
   isDialable,
+  isFinalCallJob,
   recordAnswer,
   recordContactStarted,
   releaseThrottledAttempt,
+  requestStop,
 } from '#shared/domain/call-job';
 import { callJobEvent } from '#shared/domain/call-job-events';
 import { digitByDigit } from '#shared/domain/caller-speech';
@@ -131,7 +135,7 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
   let result: Awaited<ReturnType<Dependencies['dialer']['startCall']>>;
   try {
     result = await deps.dialer.startCall({
-      phone: claimed.phone,
+      phone: currentNumber(claimed),
       flowName: OUTBOUND_FLOWS[claimed.kind],
       clientToken: clientToken(claimed),
       attributes: {
@@ -170,9 +174,17 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
     await finishAttempt(deps, claimed, claimed.attempt, 'failed');
     return 'ended';
   }
-  const started = recordContactStarted(claimed, result.contactId, now);
+  let started = recordContactStarted(claimed, result.contactId, now);
   if (!(await deps.callJobs.save(started, claimed.version))) {
-    logger.warn('Job changed while its call started', { jobId: claimed.id });
+    // Changed while the call started (an answer, or a cancel asking to stop it): keep the contact on the job.
+    const fresh = await deps.callJobs.get(claimed.id);
+    if (fresh?.state === 'dialing' && fresh.attempt === claimed.attempt) {
+      started = recordContactStarted(fresh, result.contactId, now);
+      if (!(await deps.callJobs.save(started, fresh.version))) {
+        logger.warn('Job changed while its call started', { jobId: claimed.id });
+      }
+      if (fresh.stopRequestedAt) await stopContact(deps, claimed.id, result.contactId);
+    }
   }
   const { ended } = await deps.callJobs.linkContact(result.contactId, claimed.id, claimed.attempt);
   // The call ended before we linked it: the contact event left its end for us.
@@ -277,6 +289,38 @@ export async function finishAttempt(
   return undefined;
 }
 
+/** StopContact on a job's call; a call that ended meanwhile is fine (its contact event ends the attempt). */
+async function stopContact(deps: Dependencies, jobId: string, contactId: string): Promise<void> {
+  try {
+    await deps.dialer.stopCall(contactId);
+  } catch (error) {
+    // The attempt still ends as stopped when the call ends; the sweep asks again while it is live.
+    logger.warn('StopContact failed', { jobId, errorName: (error as Error)?.name });
+  }
+}
+
+/**
+ * Cancel a call job wherever it stands: a waiting job is cancelled at once; a job whose call rings now is
+ * marked to stop and its call is stopped (StopContact), so its attempt ends as `stopped` and is not retried.
+ * Returns the job as it stands after (undefined if there is none). Asking twice is harmless.
+ */
+export async function cancelOrStopCallJob(deps: Dependencies, jobId: string): Promise<CallJob | undefined> {
+  let job: CallJob | undefined;
+  for (let tries = 0; tries < 5; tries++) {
+    job = await deps.callJobs.get(jobId);
+    if (!job || isFinalCallJob(job)) return job;
+    const now = deps.clock.now().toISOString();
+    const next = job.state === 'dialing' ? requestStop(job, now) : cancelCallJob(job, now);
+    if (next !== job && !(await deps.callJobs.save(next, job.version))) continue;
+    const contactId =
+      next.state === 'dialing' ? next.attempts.find((a) => a.n === next.attempt)?.contactId : undefined;
+    // No contact yet: the dialer stops the call as soon as Connect names it.
+    if (contactId) await stopContact(deps, jobId, contactId);
+    return next;
+  }
+  return job;
+}
+
 /** A Connect contact event: only DISCONNECTED matters (the call is over, its slot is free). */
 export async function handleContactEnd(
   deps: Dependencies,
@@ -334,6 +378,8 @@ export async function repairDialer(deps: Dependencies): Promise<{ lost: number; 
     if (status.kind === 'live') {
       // A long call (e.g. with an agent): its slot is really taken; look again after another lease.
       stillLive += 1;
+      // Its job was cancelled but the stop did not get through: ask Connect again.
+      if (job.stopRequestedAt && contactId) await stopContact(deps, job.id, contactId);
       await deps.callJobs.save(extendLease(job, now, deps.config.dialer.policy), job.version);
     } else if (status.kind === 'ended') {
       await finishAttempt(deps, job, job.attempt, lineOutcome(status));

@@ -347,3 +347,28 @@ describe('asynchronous wiring', () => {
     ).toThrow(/not in functions\/catalog\.ts: GhostDialer/);
   });
 });
+
+/** The catalog's own needs (no fixture): who may stop a call that rings. */
+describe('stopping calls (the catalog alone)', () => {
+  it('lets the functions that cancel a broadcast stop its ringing calls (StopContact) on this instance', () => {
+    const app = buildTestApp(withoutBundling);
+    const resources = Template.fromStack(app.api).toJSON().Resources as Record<string, Resource>;
+    for (const id of ['BroadcastsApi', 'Reactor']) {
+      const fn = app.api.functions.get(id);
+      if (!fn) throw new Error(`no function ${id}`);
+      const logicalId = app.api.getLogicalId(fn.function.node.defaultChild as CfnFunction);
+      const role = resources[logicalId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
+      const statements = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy')
+        .filter((r) => (r.Properties.Roles as { Ref: string }[]).some((x) => x.Ref === role['Fn::GetAtt'][0]))
+        .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+      const stop = statements.find((st) => [st.Action].flat().includes('connect:StopContact'));
+      expect(stop, id).toBeDefined();
+      expect(JSON.stringify(stop?.Resource), id).toMatch(/ConnectInstance.*\/contact\/\*"\]\]\}$/);
+      const resource = resources[logicalId];
+      if (!resource) throw new Error(`no resource for ${id}`);
+      const env = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.CONNECT_INSTANCE_ID, id).toBeDefined();
+    }
+  });
+});

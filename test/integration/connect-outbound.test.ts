@@ -14,6 +14,7 @@ import {
 } from '#local/connect/emulator';
 import { type ConnectServer, startConnectServer } from '#local/connect/server';
 import { FakeClock, FakeLambdas } from '#local/connect/testing';
+import { ConnectDialer } from '#shared/adapters/connect-dialer';
 
 const ANSWER_ARN = 'arn:aws:lambda:eu-west-1:000000000000:function:RecordSurveyAnswer';
 const DESK_NUMBER = '+15550100100';
@@ -196,6 +197,26 @@ describe('StartOutboundVoiceContact over HTTP with the AWS SDK', () => {
     expect(afterEnd.ContactId).not.toBe(first.ContactId);
     expect(emulator.callLog.map((e) => e.result)).toEqual(['started', 'existing-contact', 'started']);
     expect(emulator.getCall(first.ContactId ?? '')?.disconnectReason).toBe('OTHER');
+  });
+
+  it('stops a live call with StopContact and answers 410 ContactNotFoundException once it has ended, as Connect does', async () => {
+    const { emulator, call, client } = await anInstance();
+    emulator.setNumberBehaviour(CUSTOMER, { answer: 'manual' });
+    const { ContactId } = await call();
+    const dialer = new ConnectDialer({ client, instanceId: emulator.instanceId, flowIds: {} });
+
+    const first = await dialer.stopCall(ContactId ?? '');
+    const again = client.send(new StopContactCommand({ InstanceId: emulator.instanceId, ContactId }));
+
+    expect(first).toBe('stopped');
+    expect(emulator.getCall(ContactId ?? '')?.disconnectReason).toBe('OTHER');
+    await expect(again).rejects.toMatchObject({
+      name: 'ContactNotFoundException',
+      $metadata: { httpStatusCode: 410 },
+    });
+    // The dialer takes an ended (or unknown) contact for a call that is over already.
+    expect(await dialer.stopCall(ContactId ?? '')).toBe('already_ended');
+    expect(await dialer.stopCall('no-such-contact')).toBe('already_ended');
   });
 
   it('describes a contact with Connect’s field names and timestamps', async () => {

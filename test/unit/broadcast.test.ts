@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  accountsOfCall,
   applyBroadcastAction,
   broadcastReportCsv,
   cancelRecipient,
@@ -7,6 +8,8 @@ import {
   countRecipients,
   draftBroadcast,
   finishUnconfirmed,
+  householdCallAttributes,
+  householdsOf,
   isBroadcastDone,
   recipientJobId,
   recipientsFor,
@@ -146,5 +149,66 @@ describe('an emergency broadcast', () => {
       /^A-3,.*,not_reached,,,2026-11-24T10:05:00.000Z,1:2026-11-24T10:00:00.000Z:no_answer$/,
     );
     expect(csv[3]).toMatch(/^A-1,.*,confirmed,2026-11-24T10:00:00.000Z,outbound,/);
+  });
+});
+
+describe('households: accounts behind one number', () => {
+  const shared = '+12015550500';
+  const customers = [
+    aCustomer({ account: 'H-1', phones: [shared], email: 'home@example.com' }),
+    aCustomer({ account: 'S-1', phones: ['+12015550600', '+12015550601'], email: 'solo@example.com' }),
+    aCustomer({ account: 'H-2', phones: [shared, '+12015550502'], email: 'home@example.com' }),
+    aCustomer({ account: 'H-3', phones: ['+12015550502'], email: 'other@example.com' }),
+  ];
+
+  it('groups accounts that share a number (also through another member) into one call for all their numbers', () => {
+    const households = householdsOf(recipientsFor('b1', customers, NOW));
+    expect(households).toEqual([
+      {
+        accounts: ['H-1', 'H-2', 'H-3'],
+        phones: [shared, '+12015550502'],
+        emails: ['home@example.com', 'other@example.com'],
+        lastIndex: 3,
+        callJobId: recipientJobId('b1', 'H-1'),
+      },
+      {
+        accounts: ['S-1'],
+        phones: ['+12015550600', '+12015550601'],
+        emails: ['solo@example.com'],
+        lastIndex: 1,
+        callJobId: recipientJobId('b1', 'S-1'),
+      },
+    ]);
+  });
+
+  it('lists each account as its own recipient, all pointing at their household call', () => {
+    const recipients = recipientsFor('b1', customers, NOW);
+    expect(recipients.map((r) => [r.account, r.callJobId])).toEqual([
+      ['H-1', recipientJobId('b1', 'H-1')],
+      ['S-1', recipientJobId('b1', 'S-1')],
+      ['H-2', recipientJobId('b1', 'H-1')],
+      ['H-3', recipientJobId('b1', 'H-1')],
+    ]);
+    expect(recipients[1]).toMatchObject({ phone: '+12015550600', phones: ['+12015550600', '+12015550601'] });
+  });
+
+  it('lets one keypad confirmation count for every account behind the number', () => {
+    const recipients = recipientsFor('b1', customers, NOW);
+    const [household] = householdsOf(recipients);
+    const call = householdCallAttributes('b1', household as NonNullable<typeof household>, 'Gas leak');
+    expect(call).toMatchObject({ account: 'H-1', accounts: 'H-1,H-2,H-3' });
+    const confirmedAccounts = accountsOfCall(call);
+    const after = recipients.map((r) =>
+      confirmedAccounts.includes(r.account)
+        ? recordAttempt(r, { n: 1, at: LATER, result: 'confirmed', phone: shared })
+        : r,
+    );
+    expect(after.map((r) => [r.account, r.state])).toEqual([
+      ['H-1', 'confirmed'],
+      ['S-1', 'calling'],
+      ['H-2', 'confirmed'],
+      ['H-3', 'confirmed'],
+    ]);
+    expect(accountsOfCall({ broadcastId: 'b1', account: 'S-1' })).toEqual(['S-1']);
   });
 });

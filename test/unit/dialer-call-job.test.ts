@@ -5,11 +5,15 @@ import {
   claimAttempt,
   defaultDialerPolicy,
   endAttempt,
+  fallbackOwedTo,
+  fallbackSent,
   finishNotReached,
   isDialable,
   newCallJob,
+  nextRing,
   recordAnswer,
   releaseThrottledAttempt,
+  requestStop,
 } from '#shared/domain/call-job';
 
 const policy = defaultDialerPolicy;
@@ -145,5 +149,102 @@ describe('call jobs of the one dialer', () => {
     expect(cancelCallJob(aJob(), NOON).state).toBe('cancelled');
     expect(() => cancelCallJob(claimAttempt(aJob(), NOON, policy), NOON)).toThrow(/ringing/);
     expect(() => cancelCallJob(cancelCallJob(aJob(), NOON), NOON)).toThrow(/ended/);
+  });
+});
+
+describe('a job with several numbers (a round rings each once, in order)', () => {
+  const FIRST = '+15551230001';
+  const SECOND = '+15551230002';
+  const emergency = (maxAttempts = 3) =>
+    aJob({ kind: 'emergency', morePhones: [SECOND], respectsCallingHours: false, maxAttempts });
+  /** Claim the next attempt at `at` and end it with `outcome`; the decision. */
+  const ring = (job: CallJob, at: string, outcome: 'no_answer' | 'busy' | 'lost' = 'no_answer') => {
+    const claimed = claimAttempt(job, at, policy);
+    return { claimed, decision: endAttempt(claimed, claimed.attempt, outcome, at, policy) };
+  };
+
+  it('rings the next number of the round at once when the first does not answer', () => {
+    const { claimed, decision } = ring(emergency(), NOON);
+    expect(claimed.attempts[0]).toMatchObject({ phone: FIRST, round: 1 });
+    expect(decision.kind).toBe('retry');
+    expect(decision.job.nextAttemptAt).toBe(NOON);
+    expect(nextRing(decision.job)).toEqual({ phone: SECOND, round: 1 });
+  });
+
+  it('starts the next round with the first number after the back-off, only once every number failed', () => {
+    const first = ring(emergency(), NOON).decision.job;
+    const { claimed, decision } = ring(first, NOON, 'busy');
+    expect(claimed.attempts[1]).toMatchObject({ phone: SECOND, round: 1 });
+    expect(decision.job.nextAttemptAt).toBe(plus(NOON, policy.backoffMinutes[0] as number));
+    expect(nextRing(decision.job)).toEqual({ phone: FIRST, round: 2 });
+  });
+
+  it('counts rounds, not rings, against the attempts: two numbers and three rounds are six rings', () => {
+    let job = emergency();
+    const rung: string[] = [];
+    let at = NOON;
+    for (let i = 0; i < 10 && isDialable(job, at); i++) {
+      const { claimed, decision } = ring(job, at);
+      rung.push(claimed.attempts[claimed.attempts.length - 1]?.phone ?? '');
+      job = decision.kind === 'exhausted' ? finishNotReached(decision.job, at, false) : decision.job;
+      at = job.nextAttemptAt;
+    }
+    expect(rung).toEqual([FIRST, SECOND, FIRST, SECOND, FIRST, SECOND]);
+    expect(job.state).toBe('not_reached');
+  });
+
+  it('ends the round (and the job) when a number answers and the customer is heard', () => {
+    const first = ring(emergency(), NOON).decision.job;
+    const claimed = claimAttempt(first, NOON, policy);
+    const heard = recordAnswer(claimed, claimed.attempt, { reached: true }, NOON) as CallJob;
+    const decision = endAttempt(heard, heard.attempt, 'hung_up', NOON, policy);
+    expect(decision.kind).toBe('reached');
+    expect(decision.job.state).toBe('reached');
+  });
+
+  it('rings the same number again after a claim lost before its call started', () => {
+    const { decision } = ring(emergency(), NOON, 'lost');
+    expect(nextRing(decision.job)).toEqual({ phone: FIRST, round: 1 });
+  });
+
+  it('owes the fallback e-mail once to each address, however many accounts share one', () => {
+    const household = aJob({
+      email: 'home@example.com',
+      moreEmails: ['home@example.com', 'work@example.com'],
+    });
+    const owed = finishNotReached(household, NOON, true);
+    expect(fallbackOwedTo(owed)).toEqual(['home@example.com', 'work@example.com']);
+    const half = fallbackSent(owed, NOON, 'home@example.com');
+    expect(fallbackOwedTo(half)).toEqual(['work@example.com']);
+    expect(half.fallback?.sentAt).toBeUndefined();
+    const done = fallbackSent(half, NOON, 'work@example.com');
+    expect(fallbackOwedTo(done)).toEqual([]);
+    expect(done.fallback?.sentAt).toBe(NOON);
+  });
+});
+
+describe('stopping a call that rings when its job is cancelled', () => {
+  it('ends the attempt as stopped and the job as cancelled, never retried, whatever the line did', () => {
+    const claimed = claimAttempt(aJob(), NOON, policy);
+    const stopping = requestStop(claimed, NOON);
+    for (const line of ['no_answer', 'hung_up', 'lost'] as const) {
+      const decision = endAttempt(stopping, stopping.attempt, line, NOON, policy);
+      expect(decision.kind).toBe('stopped');
+      expect(decision.job.state).toBe('cancelled');
+      expect(decision.job.attempts[0]?.outcome).toBe('stopped');
+    }
+  });
+
+  it('keeps an attempt the customer was already heard on as reached', () => {
+    const claimed = claimAttempt(aJob(), NOON, policy);
+    const heard = recordAnswer(claimed, claimed.attempt, { reached: true }, NOON) as CallJob;
+    const decision = endAttempt(requestStop(heard, NOON), heard.attempt, 'hung_up', NOON, policy);
+    expect(decision.kind).toBe('reached');
+  });
+
+  it('asks once, and only while the call rings', () => {
+    const stopping = requestStop(claimAttempt(aJob(), NOON, policy), NOON);
+    expect(requestStop(stopping, plus(NOON, 1))).toBe(stopping);
+    expect(() => requestStop(aJob(), NOON)).toThrow(/not ringing/);
   });
 });

@@ -424,6 +424,7 @@ export const en = {
       no_answer: 'no answer',
       busy: 'busy',
       failed: 'failed',
+      stopped: 'stopped (cancelled)',
     } as Record<string, string>,
     emailed: 'e-mailed',
     fieldStaff: 'For field staff (no usable contact)',
