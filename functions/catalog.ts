@@ -101,8 +101,17 @@ export interface RouteSpec {
   readonly functionId: string;
   /** `jwt`: the HTTP API JWT authorizer runs first; `public`: no token needed. */
   readonly auth: 'jwt' | 'public';
+  /**
+   * Whether a successful answer shows personal data (a customer's or a staff member's name, number, e-mail,
+   * address, or free text about them), and for what purpose: every such call is written to the access log
+   * (shared/http/api.ts). Required, so a new route cannot forget to decide.
+   */
+  readonly personalData: PersonalDataUse;
   readonly summary: string;
 }
+
+/** `none`: the answer holds no personal data; `reads`: it does, read for this purpose (in the access log). */
+export type PersonalDataUse = 'none' | { readonly reads: string };
 
 export const functions = [
   {
@@ -209,8 +218,9 @@ export const functions = [
   {
     id: 'ReportsApi',
     entry: 'functions/api/reports.ts',
-    description: 'Management reports from write-time counters; audit trail for admins',
-    table: 'read',
+    description: 'Management reports from write-time counters; audit trail and access log for admins',
+    // Writes the access log entry of every read of personal data (the audit and the access log themselves).
+    table: 'readWrite',
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -438,6 +448,7 @@ export const routes = [
     path: '/api/broadcasts',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Record an incident for an emergency broadcast (draft)',
   },
   {
@@ -445,6 +456,7 @@ export const routes = [
     path: '/api/broadcasts',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'List broadcasts with live counts',
   },
   {
@@ -452,6 +464,7 @@ export const routes = [
     path: '/api/broadcasts/{id}',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Read a broadcast with live counts per recipient state',
   },
   {
@@ -459,6 +472,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/preview',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Count the recipients before sending',
   },
   {
@@ -466,6 +480,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/send',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Send: call every reachable recipient (idempotent)',
   },
   {
@@ -473,6 +488,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/pause',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Pause a broadcast',
   },
   {
@@ -480,6 +496,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/resume',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Resume a paused broadcast',
   },
   {
@@ -487,6 +504,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/cancel',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Cancel a broadcast: no further calls',
   },
   {
@@ -494,6 +512,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/recipients',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: { reads: 'following an emergency broadcast: who was reached' },
     summary: 'Recipients, by state',
   },
   {
@@ -501,6 +520,7 @@ export const routes = [
     path: '/api/broadcasts/{id}/report',
     functionId: 'BroadcastsApi',
     auth: 'jwt',
+    personalData: { reads: 'the result list of an emergency broadcast' },
     summary: 'The final report (JSON or CSV)',
   },
   {
@@ -508,6 +528,7 @@ export const routes = [
     path: '/api/incidents',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'List incidents, open first, with their latest update',
   },
   {
@@ -515,6 +536,7 @@ export const routes = [
     path: '/api/incidents/{id}',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'An incident with its updates, linked complaints (counts by category) and events',
   },
   {
@@ -522,6 +544,7 @@ export const routes = [
     path: '/api/incidents/{id}/updates',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Post a new version of what is known (optionally sent to linked complainants)',
   },
   {
@@ -529,6 +552,7 @@ export const routes = [
     path: '/api/incidents/{id}/notify',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Send an update to every linked complainant, once each',
   },
   {
@@ -536,6 +560,7 @@ export const routes = [
     path: '/api/incidents/{id}/complaints',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Link a complaint to the incident by hand',
   },
   {
@@ -543,6 +568,7 @@ export const routes = [
     path: '/api/incidents/{id}/complaints/{ticketId}',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Unlink a complaint from the incident',
   },
   {
@@ -550,6 +576,7 @@ export const routes = [
     path: '/api/incidents/{id}/close',
     functionId: 'IncidentsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Close with the all clear (all-clear calls, complainants told, caused complaints resolved)',
   },
   {
@@ -557,6 +584,7 @@ export const routes = [
     path: '/api/status/incidents/{id}',
     functionId: 'IncidentsApi',
     auth: 'public',
+    personalData: 'none',
     summary: 'Public status of an incident: state, area, since when, latest update; no personal data',
   },
   {
@@ -564,6 +592,7 @@ export const routes = [
     path: '/api/block-list',
     functionId: 'BlockListApi',
     auth: 'jwt',
+    personalData: { reads: 'keeping the hotline block list' },
     summary: 'The hotline block list, most recently blocked first (staff)',
   },
   {
@@ -571,6 +600,7 @@ export const routes = [
     path: '/api/block-list/{phone}',
     functionId: 'BlockListApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Block a number, with the reason (supervisor)',
   },
   {
@@ -578,6 +608,7 @@ export const routes = [
     path: '/api/block-list/{phone}',
     functionId: 'BlockListApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Take a number off the block list (supervisor)',
   },
   {
@@ -585,6 +616,7 @@ export const routes = [
     path: '/api/customers/import',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: { reads: 'importing the customer registry' },
     summary:
       'Import customers from CSV (per-row report; dryRun=true previews; a large file is saved as a job: 202 + Location)',
   },
@@ -593,6 +625,7 @@ export const routes = [
     path: '/api/customers/imports/{id}',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Follow an import saved as a job: state, totals, progress (supervisor)',
   },
   {
@@ -600,6 +633,7 @@ export const routes = [
     path: '/api/customers',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: { reads: 'finding a customer in the registry' },
     summary: 'List customers',
   },
   {
@@ -607,6 +641,7 @@ export const routes = [
     path: '/api/customers/export',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: { reads: 'exporting the customer registry' },
     summary: 'Export the customer registry as CSV',
   },
   {
@@ -614,6 +649,7 @@ export const routes = [
     path: '/api/customers/access-log',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: { reads: 'auditing who read or changed customer data' },
     summary: 'Who read or changed customer data (admin)',
   },
   {
@@ -621,6 +657,7 @@ export const routes = [
     path: '/api/customers/selection-preview',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Count the customers an incident selection reaches',
   },
   {
@@ -628,6 +665,7 @@ export const routes = [
     path: '/api/customers/{account}',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: { reads: 'reading a customer record' },
     summary: 'Read one customer',
   },
   {
@@ -635,6 +673,7 @@ export const routes = [
     path: '/api/customers/{account}',
     functionId: 'CustomersApi',
     auth: 'jwt',
+    personalData: { reads: 'changing a customer record' },
     summary: 'Create or change a customer',
   },
   {
@@ -642,6 +681,7 @@ export const routes = [
     path: '/api/tickets',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'registering a complaint' },
     summary: 'Register a complaint',
   },
   {
@@ -649,6 +689,7 @@ export const routes = [
     path: '/api/tickets',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'finding complaints' },
     summary: 'List and search complaints',
   },
   {
@@ -656,6 +697,7 @@ export const routes = [
     path: '/api/tickets/{id}',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Read one complaint',
   },
   {
@@ -663,6 +705,7 @@ export const routes = [
     path: '/api/tickets/{id}/events',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'following the history of a complaint' },
     summary: 'Read the event history of a complaint',
   },
   {
@@ -670,6 +713,7 @@ export const routes = [
     path: '/api/tickets/{id}/dispatch',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Dispatch a complaint to a department',
   },
   {
@@ -677,6 +721,7 @@ export const routes = [
     path: '/api/tickets/{id}/contacts',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Record a contact attempt with the customer',
   },
   {
@@ -684,6 +729,7 @@ export const routes = [
     path: '/api/tickets/{id}/progress',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Record progress on a complaint',
   },
   {
@@ -691,6 +737,7 @@ export const routes = [
     path: '/api/tickets/{id}/department-result',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: "Record the department's handling result",
   },
   {
@@ -698,6 +745,7 @@ export const routes = [
     path: '/api/tickets/{id}/resolve',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Resolve a complaint (a supervisor may override open remedy actions with a reason)',
   },
   {
@@ -705,6 +753,7 @@ export const routes = [
     path: '/api/tickets/{id}/reopen',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Reopen a resolved or closed complaint',
   },
   {
@@ -712,6 +761,7 @@ export const routes = [
     path: '/api/tickets/{id}/review',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: "The customer-service manager's review of a reopened complaint, with a note (supervisor)",
   },
   {
@@ -719,6 +769,7 @@ export const routes = [
     path: '/api/tickets/{id}/close',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Close a resolved complaint without a rating, with the reason (supervisor)',
   },
   {
@@ -726,6 +777,7 @@ export const routes = [
     path: '/api/tickets/{id}/extensions',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Request a deadline extension',
   },
   {
@@ -733,6 +785,7 @@ export const routes = [
     path: '/api/tickets/{id}/extensions/{extensionId}/decision',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Approve or reject a deadline extension',
   },
   {
@@ -740,6 +793,7 @@ export const routes = [
     path: '/api/tickets/{id}/assign',
     functionId: 'TicketsApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Assign a complaint to a staff member (supervisor; an agent may take it for themselves)',
   },
   {
@@ -747,6 +801,7 @@ export const routes = [
     path: '/api/tickets/{id}/remedies',
     functionId: 'RemediesApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Propose a remedy (kind, amount, description, department actions)',
   },
   {
@@ -754,6 +809,7 @@ export const routes = [
     path: '/api/tickets/{id}/remedies/{remedyId}/decision',
     functionId: 'RemediesApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: "Approve or reject a remedy (supervisor, not the proposer's own)",
   },
   {
@@ -761,6 +817,7 @@ export const routes = [
     path: '/api/tickets/{id}/remedies/{remedyId}/offer',
     functionId: 'RemediesApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: 'Offer a remedy to the customer (approved, or needing no approval)',
   },
   {
@@ -768,6 +825,7 @@ export const routes = [
     path: '/api/tickets/{id}/remedies/{remedyId}/answer',
     functionId: 'RemediesApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: "Record the customer's agreement or refusal (who, when, how)",
   },
   {
@@ -775,6 +833,7 @@ export const routes = [
     path: '/api/tickets/{id}/remedies/{remedyId}/actions/{actionId}/done',
     functionId: 'RemediesApi',
     auth: 'jwt',
+    personalData: { reads: 'handling the complaint' },
     summary: "Report a department's remedy action done",
   },
   {
@@ -782,6 +841,7 @@ export const routes = [
     path: '/api/status/{number}',
     functionId: 'PublicApi',
     auth: 'public',
+    personalData: 'none',
     summary: 'Public status of a complaint by its number and the last four digits of the phone',
   },
   {
@@ -789,6 +849,7 @@ export const routes = [
     path: '/api/openapi.json',
     functionId: 'PublicApi',
     auth: 'public',
+    personalData: 'none',
     summary: 'OpenAPI description of this API',
   },
   {
@@ -796,6 +857,7 @@ export const routes = [
     path: '/api/reports',
     functionId: 'ReportsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Weekly, monthly or yearly management report (JSON or CSV)',
   },
   {
@@ -803,13 +865,17 @@ export const routes = [
     path: '/api/audit',
     functionId: 'ReportsApi',
     auth: 'jwt',
-    summary: 'Audit trail of one complaint (admins)',
+    personalData: { reads: 'auditing reads of personal data' },
+    summary:
+      'Audit (admins): the access log of every read of personal data (who, when, route, ids, why), paged; ' +
+      'with ?ticket= the audit trail of one complaint',
   },
   {
     method: 'GET',
     path: '/api/reports/accountability',
     functionId: 'ReportsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Who missed deadlines: breaches and points per department and owner (JSON or CSV)',
   },
   {
@@ -817,6 +883,7 @@ export const routes = [
     path: '/api/report-recipients',
     functionId: 'ReportRecipientsApi',
     auth: 'jwt',
+    personalData: { reads: 'managing report recipients' },
     summary: 'Recipients of the scheduled report e-mails (admin)',
   },
   {
@@ -824,6 +891,7 @@ export const routes = [
     path: '/api/report-recipients/{email}',
     functionId: 'ReportRecipientsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Add or change a report recipient: general manager, or a department manager (admin)',
   },
   {
@@ -831,6 +899,7 @@ export const routes = [
     path: '/api/report-recipients/{email}',
     functionId: 'ReportRecipientsApi',
     auth: 'jwt',
+    personalData: 'none',
     summary: 'Remove a report recipient (admin)',
   },
   // Issue 5: callbacks, call jobs, survey links.
@@ -839,6 +908,7 @@ export const routes = [
     path: '/api/call-jobs',
     functionId: 'CallbacksApi',
     auth: 'jwt',
+    personalData: { reads: 'following outbound calls' },
     summary: 'List outbound call jobs (callbacks, surveys, progress notices, emergencies)',
   },
   {
@@ -846,6 +916,7 @@ export const routes = [
     path: '/api/call-jobs/{id}',
     functionId: 'CallbacksApi',
     auth: 'jwt',
+    personalData: { reads: 'following an outbound call' },
     summary: 'Read one outbound call job with its attempts',
   },
   {
@@ -853,6 +924,7 @@ export const routes = [
     path: '/api/call-jobs/{id}/cancel',
     functionId: 'CallbacksApi',
     auth: 'jwt',
+    personalData: { reads: 'cancelling an outbound call' },
     summary: 'Cancel a call job that is not ringing',
   },
   {
@@ -860,6 +932,7 @@ export const routes = [
     path: '/api/callbacks',
     functionId: 'CallbacksApi',
     auth: 'jwt',
+    personalData: { reads: 'booking a callback' },
     summary: 'Book a callback for a customer (staff)',
   },
   {
@@ -867,6 +940,7 @@ export const routes = [
     path: '/api/surveys/{token}',
     functionId: 'CallbacksApi',
     auth: 'public',
+    personalData: 'none',
     summary: 'Answer a satisfaction survey through its one-time e-mailed link',
   },
   {
@@ -874,6 +948,7 @@ export const routes = [
     path: '/survey/{token}',
     functionId: 'CallbacksApi',
     auth: 'public',
+    personalData: 'none',
     summary: 'The satisfaction survey page an e-mailed link opens: complaint number and category, 1-5 (HTML)',
   },
   {
@@ -881,6 +956,7 @@ export const routes = [
     path: '/survey/{token}',
     functionId: 'CallbacksApi',
     auth: 'public',
+    personalData: 'none',
     summary: "The survey page's form (rating=1..5, form-encoded): once; a second use says it was answered",
   },
   {
@@ -888,6 +964,7 @@ export const routes = [
     path: '/api/tickets/{id}/promise',
     functionId: 'AnswerPromisesApi',
     auth: 'jwt',
+    personalData: { reads: 'promising the customer an answer' },
     summary: 'Promise an answer within half an hour: a callback due then that tells the status',
   },
 ] as const satisfies readonly RouteSpec[];

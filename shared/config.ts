@@ -158,6 +158,8 @@ const envSchema = z.object({
   ARCHIVE_AFTER_DAYS: z.coerce.number().positive().default(90),
   /** Days a finished call job (phone number, e-mail) is kept before DynamoDB TTL removes it. */
   CALL_JOB_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** Days an access log entry (a read of personal data: who, when, why) is kept before DynamoDB TTL removes it. */
+  ACCESS_LOG_RETENTION_DAYS: z.coerce.number().positive().default(365),
   // --- remedies (issue 10) ---
   /** The largest remedy amount a handler may offer without a supervisor's approval (desk currency). */
   REMEDY_AUTHORITY_AMOUNT: z.coerce.number().nonnegative().default(100),
@@ -224,6 +226,7 @@ export interface DeadlineConfig {
   readonly surveyLinkDays: number;
   readonly archiveAfterDays: number;
   readonly callJobRetentionDays: number;
+  readonly accessLogRetentionDays: number;
 }
 
 /** The policy with BREACH_POINTS (if set) as the points of each level. */
@@ -291,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       surveyLinkDays: e.SURVEY_LINK_DAYS,
       archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
       callJobRetentionDays: e.CALL_JOB_RETENTION_DAYS,
+      accessLogRetentionDays: e.ACCESS_LOG_RETENTION_DAYS,
     },
     remedy: { authorityAmount: e.REMEDY_AUTHORITY_AMOUNT, currency: e.REMEDY_CURRENCY },
   };

@@ -1,17 +1,18 @@
-import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
 import { DynamoReportStore } from '#shared/adapters/dynamo-report-store';
 import { accountabilityReport, accountabilityToCsv, reportToCsv } from '#shared/domain/reports';
+import type { Actor } from '#shared/domain/ticket';
 import { type ApiRequest, type ApiResponse, actorFromClaims, parseQuery } from '#shared/http/api';
 import { managementReportQuerySchema } from '#shared/http/report-schemas';
-import { ticketIdParam } from '#shared/http/schemas';
+import { pageQuerySchema, ticketIdParam } from '#shared/http/schemas';
+import { personalDataReads } from '#shared/use-cases/access-log';
 import { auditEventTypes, auditTrail, managementReport } from '#shared/use-cases/reports';
 import { routedHandler } from './routed';
 
 /** Kept under its old name for importers; the schema lives in shared/http/report-schemas.ts. */
 export const reportQuerySchema = managementReportQuerySchema;
 
-const auditQuerySchema = z.strictObject({ ticket: ticketIdParam });
+const auditQuerySchema = pageQuerySchema.extend({ ticket: ticketIdParam.optional() });
 
 let reportStore: DynamoReportStore | undefined;
 function reports(): DynamoReportStore {
@@ -70,11 +71,19 @@ async function accountability(request: ApiRequest): Promise<ApiResponse> {
   return reportResponse(format, 'accountability', result, () => accountabilityToCsv(result));
 }
 
+/** With ?ticket=, one complaint's audit trail; without, the access log of every read of personal data. */
 async function audit(request: ApiRequest): Promise<ApiResponse> {
   const actor = actorFromClaims(request.event);
-  const { ticket } = parseQuery(request, auditQuerySchema);
+  const { ticket, limit, cursor } = parseQuery(request, auditQuerySchema);
+  if (ticket === undefined) return accessLog(actor, { limit, ...(cursor ? { cursor } : {}) });
   const events = await auditTrail(dependencies(), actor, ticket);
   return { statusCode: 200, body: { ticket, auditTypes: auditEventTypes, items: events } };
+}
+
+/** Every read of personal data through the API, newest first (admin). */
+async function accessLog(actor: Actor, page: { limit: number; cursor?: string }): Promise<ApiResponse> {
+  const reads = await personalDataReads(dependencies(), actor, page);
+  return { statusCode: 200, body: { items: reads.items, nextCursor: reads.nextCursor ?? null } };
 }
 
 export const handler = routedHandler('ReportsApi', {

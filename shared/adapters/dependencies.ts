@@ -4,6 +4,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AppConfig, loadConfig } from '#shared/config';
+import type { AccessLog } from '#shared/ports/access-log';
 import type { BroadcastStore } from '#shared/ports/broadcast-store';
 import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { Clock } from '#shared/ports/clock';
@@ -16,6 +17,7 @@ import type { SecretStore } from '#shared/ports/secrets';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
 import { ConnectDialer } from './connect-dialer';
+import { DynamoAccessLog } from './dynamo-access-log';
 import { DynamoBroadcastStore } from './dynamo-broadcast-store';
 import { DynamoCallJobStore } from './dynamo-call-jobs';
 import { DynamoCustomerImportStore } from './dynamo-customer-imports';
@@ -35,6 +37,8 @@ export interface Dependencies {
   readonly customers: CustomerStore;
   /** Customer files too large for one request, saved as jobs. */
   readonly customerImports: CustomerImportStore;
+  /** Every read of personal data through the API: who, when, which route and ids, why. */
+  readonly accessLog: AccessLog;
   readonly broadcasts: BroadcastStore;
   /** Incidents (opened by a sent broadcast), their updates and linked complaints. */
   readonly incidents: IncidentStore;
@@ -69,6 +73,11 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
     documentClient,
     customers: new DynamoCustomerStore({ client: documentClient, tableName: config.tableName, clock }),
     customerImports: new DynamoCustomerImportStore({ client: documentClient, tableName: config.tableName }),
+    accessLog: new DynamoAccessLog({
+      client: documentClient,
+      tableName: config.tableName,
+      retentionDays: config.deadlines.accessLogRetentionDays,
+    }),
     broadcasts: new DynamoBroadcastStore({ client: documentClient, tableName: config.tableName }),
     incidents: new DynamoIncidentStore({ client: documentClient, tableName: config.tableName }),
     tickets: new DynamoTicketStore({

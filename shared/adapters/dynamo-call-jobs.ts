@@ -31,7 +31,7 @@ import {
   MAX_TRANSACTION_ITEMS,
   putAllIfAbsent,
 } from './dynamo-transactions';
-import { deskEventMark } from './event-items';
+import { deskEventMark, rewriteEventItems } from './event-items';
 import { ttlAttribute } from './table-schema';
 
 const jobKey = (id: string) => ({ pk: `CALLJOB#${id}`, sk: 'CALLJOB' });
@@ -283,6 +283,18 @@ export class DynamoCallJobStore implements CallJobStore {
   /** The job written only if the stored one is still at `expectedVersion` (optimistic lock). */
   private eventPuts(events: readonly CallJobEvent[]) {
     return events.map((e) => ({ Put: { TableName: this.table, Item: callJobEventItem(e) } }));
+  }
+
+  async eraseJob(
+    erased: CallJob,
+    expectedVersion: number,
+    rewrite: (event: CallJobEvent) => CallJobEvent | undefined,
+  ): Promise<boolean> {
+    // The events first: a crash before the job's save leaves the job unerased, so the retry comes back here.
+    await rewriteEventItems(this.options.client, this.table, jobKey(erased.id).pk, (item) =>
+      rewrite(item.event as CallJobEvent),
+    );
+    return this.save(erased, expectedVersion);
   }
 
   private versionedPut(job: CallJob, expectedVersion: number) {

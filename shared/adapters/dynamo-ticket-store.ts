@@ -23,7 +23,7 @@ import type {
 import { decodeCursor, encodeCursor } from './cursor';
 import { reportCounterWrites } from './dynamo-report-store';
 import { cancellationCodes } from './dynamo-transactions';
-import { deskEventMark } from './event-items';
+import { deskEventMark, rewriteEventItems } from './event-items';
 import type { GlobalIndexName } from './table-schema';
 
 const ticketKey = (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' });
@@ -345,6 +345,12 @@ export class DynamoTicketStore implements TicketStore {
       items: (out.Items ?? []).map((i) => i.event as TicketEvent),
       ...(nextCursor ? { nextCursor } : {}),
     };
+  }
+
+  async rewriteEvents(id: string, rewrite: (event: TicketEvent) => TicketEvent | undefined): Promise<number> {
+    return rewriteEventItems(this.options.client, this.table, `TICKET#${id}`, (item) =>
+      rewrite(item.event as TicketEvent),
+    );
   }
 
   async appendEvent(event: TicketEvent): Promise<void> {

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { isWellFormedText } from '#shared/domain/text';
 import type { Actor, StaffRole } from '#shared/domain/ticket';
 import { staffRoles } from '#shared/domain/ticket';
+import type { PersonalDataRead } from '#shared/ports/access-log';
 import { HttpError, toErrorResponse } from './errors';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -173,11 +174,46 @@ function toResult(response: ApiResponse, correlationId: string): ApiResult {
   };
 }
 
+/** What a route's successful answer shows of personal data (the route catalog's `personalData`). */
+export type PersonalDataUse = 'none' | { readonly reads: string };
+
+/** The access log at the edge: every successful answer of a route that reads personal data is recorded. */
+export interface AccessLogging {
+  /** Per route key. A route missing here is taken to read personal data (logged rather than forgotten). */
+  readonly personalData: Readonly<Record<string, PersonalDataUse>>;
+  /** Durably records one read; when it throws, the request is a 500 and the data is not sent. */
+  readonly recordRead: (read: PersonalDataRead) => Promise<void>;
+  readonly now: () => Date;
+}
+
+/** The access log entry of a successful answer, or undefined for a route that shows no personal data. */
+export function personalDataRead(
+  event: ApiEvent,
+  use: PersonalDataUse | undefined,
+  at: Date,
+): PersonalDataRead | undefined {
+  if (use === 'none') return undefined;
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  const actor = claims ? actorFromClaims(event) : undefined;
+  const ids: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.pathParameters ?? {}))
+    if (value !== undefined) ids[name] = value;
+  return {
+    at: at.toISOString(),
+    username: actor?.username ?? 'anonymous',
+    roles: actor?.kind === 'staff' ? actor.roles : [],
+    route: event.routeKey,
+    ids,
+    purpose: use?.reads ?? 'not declared in the route catalog',
+  };
+}
+
 /**
  * A Lambda handler serving the routes of one function: it dispatches on the HTTP API
- * route key, adds a correlation id, and maps every error through one place.
+ * route key, adds a correlation id, records reads of personal data in the access log,
+ * and maps every error through one place.
  */
-export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
+export function apiHandler(routes: Readonly<Record<string, RouteHandler>>, logging: AccessLogging) {
   const core = async (event: ApiEvent, context?: Context): Promise<ApiResult> => {
     const headers = lowerCaseKeys(event.headers);
     const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? randomUUID();
@@ -200,6 +236,11 @@ export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
         rawBytes,
         ...(context ? { context } : {}),
       });
+      if (response.statusCode < 300) {
+        // Written before the answer leaves: an entry that cannot be written fails the request (500).
+        const read = personalDataRead(event, logging.personalData[event.routeKey], logging.now());
+        if (read) await logging.recordRead(read);
+      }
       return toResult(response, correlationId);
     } catch (error) {
       const mapped = toErrorResponse(error, correlationId);

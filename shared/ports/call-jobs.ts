@@ -25,6 +25,15 @@ export interface CallJobStore {
   dialing(limit: number): Promise<readonly CallJob[]>;
   /** Earliest next attempt among pending jobs (to schedule the next dialer tick). */
   nextDue(): Promise<string | undefined>;
+  /**
+   * Retention only: save the erased job (conditional on the version read) and overwrite each of its events
+   * that `rewrite` changes, in place (not new events). False when the job changed meanwhile.
+   */
+  eraseJob(
+    erased: CallJob,
+    expectedVersion: number,
+    rewrite: (event: CallJobEvent) => CallJobEvent | undefined,
+  ): Promise<boolean>;
   list(filter: CallJobFilter, page: { limit: number; cursor?: string }): Promise<Page<CallJob>>;
 
   /**

@@ -49,4 +49,9 @@ export interface TicketStore {
   events(id: string, page: { limit: number; cursor?: string }): Promise<Page<TicketEvent>>;
   /** Append an event that changes nothing on the ticket (e.g. an audit of a read). */
   appendEvent(event: TicketEvent): Promise<void>;
+  /**
+   * Retention only: every event of the complaint that `rewrite` changes (it returns undefined to keep one) is
+   * overwritten in place, e.g. its free text erased. Not a new event: nothing reacts to it. Returns how many.
+   */
+  rewriteEvents(id: string, rewrite: (event: TicketEvent) => TicketEvent | undefined): Promise<number>;
 }

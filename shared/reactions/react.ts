@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import type { Dependencies } from '#shared/adapters/dependencies';
-import { storedDeskEvent } from '#shared/adapters/event-items';
+import { REWRITTEN_ATTRIBUTE, storedDeskEvent } from '#shared/adapters/event-items';
 import { createReactionLedger, type ReactionLedger } from '#shared/adapters/reaction-ledger';
 import type { TicketTimerChange } from '#shared/domain/ticket-timers';
 import type { Reaction, ReactionInput } from './reaction';
@@ -42,6 +42,8 @@ export async function reactToRecord(
   if (!image) return;
   const stored = storedDeskEvent(unmarshall(image as Record<string, AttributeValue>));
   if (!stored) return;
+  // An event rewritten in place (retention erasing its free text) is not a new event: nothing follows.
+  if (record.eventName === 'MODIFY' && stored.item[REWRITTEN_ATTRIBUTE] !== undefined) return;
   const reactions = reactionsOf(stored.eventKey);
   // Unknown at run time means a writer newer than this reader: fail loudly (retried, then parked).
   if (!reactions) throw new UnknownDeskEventError(`No reactions are declared for event ${stored.eventKey}`);

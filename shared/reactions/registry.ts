@@ -6,6 +6,7 @@ import type { DeskEventKey, Reaction } from './reaction';
 import {
   breachEscalation,
   cancelSurveyOnClose,
+  erasePersonalDataCopies,
   keepPromisedAnswers,
   linkToOpenIncidents,
   lowRatingMail,
@@ -48,7 +49,7 @@ export const reactions: ReactionRegistry = {
   'ticket.survey_answered': change,
   'ticket.survey_not_reached': change,
   'ticket.closed': [...change, retentionTimer, cancelSurveyOnClose],
-  'ticket.archived': change,
+  'ticket.archived': [...change, erasePersonalDataCopies],
   'ticket.incident_linked': change,
   'ticket.incident_unlinked': change,
   'ticket.incident_update_sent': [...change, incidentUpdateMail, incidentUpdateCall],

@@ -5,6 +5,7 @@ import { archiveDue, retentionTimerName } from '#shared/domain/retention';
 import type { Ticket } from '#shared/domain/ticket';
 import { keepAnswerPromises } from '#shared/use-cases/callbacks';
 import { mailBreach, queueProgressNotice, setTicketTimers } from '#shared/use-cases/deadlines';
+import { eraseArchivedComplaintCopies } from '#shared/use-cases/erasure';
 import { linkNewComplaint } from '#shared/use-cases/incidents';
 import { mailRemedyActionLate } from '#shared/use-cases/remedies';
 import { cancelPendingSurvey, mailLowRating, queueSurvey } from '#shared/use-cases/survey';
@@ -62,6 +63,14 @@ export const retentionTimer: Reaction<'ticket.closed'> = {
       archiveDue(event.at, deps.config.deadlines.archiveAfterDays),
       { functionId: DEADLINE_CHECK_FUNCTION_ID, input: { kind: 'retention', ticketId: event.ticketId } },
     );
+  },
+};
+
+/** Archived: the customer's data is erased everywhere it was copied (call jobs, the complaint's history). */
+export const erasePersonalDataCopies: Reaction<'ticket.archived'> = {
+  name: 'erase-personal-data-copies',
+  run: async (deps, { event }) => {
+    await eraseArchivedComplaintCopies(deps, event.ticketId);
   },
 };
 
