@@ -35,6 +35,8 @@ export class CrashableDesk {
   constructor(
     readonly port: number,
     readonly dataDir: string,
+    /** More environment for `npm start` (the same on every restart). */
+    readonly env: Readonly<Record<string, string>> = {},
   ) {}
 
   get url(): string {
@@ -51,6 +53,7 @@ export class CrashableDesk {
         PORT: String(this.port),
         LOCAL_DATA_DIR: this.dataDir,
         POWERTOOLS_LOG_LEVEL: 'ERROR',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
