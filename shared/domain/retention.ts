@@ -72,17 +72,32 @@ export function erasedTicketEvent(event: TicketEvent): TicketEvent | undefined {
 }
 
 /**
+ * A call job without anything that reaches its customer: every number (its own, a household's, the one each
+ * attempt rang), every e-mail (the fallback's addresses too), the name, the flow's attributes, free text.
+ */
+function withoutContactData(job: CallJob): CallJob {
+  const { email: _email, emails: _emails, customerName: _name, attributes: _attributes, ...kept } = job;
+  return {
+    ...kept,
+    phone: ERASED,
+    ...(job.phones ? { phones: job.phones.map(() => ERASED) } : {}),
+    attempts: job.attempts.map((a) => (a.phone ? { ...a, phone: ERASED } : a)),
+    ...(job.fallback?.sentTo
+      ? { fallback: { ...job.fallback, sentTo: job.fallback.sentTo.map(() => ERASED) } }
+      : {}),
+    ...(job.result ? { result: eraseFreeText(job.result) } : {}),
+  };
+}
+
+/**
  * A call job of an archived complaint with the customer's number, e-mail, name, the flow's attributes and any
  * free text erased; undefined when already erased. One still waiting to ring is cancelled: nobody to call.
  */
 export function erasedCallJob(job: CallJob, now: string): CallJob | undefined {
   if (job.phone === ERASED) return undefined;
-  const { email: _email, customerName: _name, attributes: _attributes, ...kept } = job;
   const cancel = job.state === 'pending';
   return {
-    ...kept,
-    phone: ERASED,
-    ...(job.result ? { result: eraseFreeText(job.result) } : {}),
+    ...withoutContactData(job),
     ...(cancel ? { state: 'cancelled' as const, finishedAt: now } : {}),
     updatedAt: now,
     version: job.version + 1,
@@ -92,11 +107,7 @@ export function erasedCallJob(job: CallJob, now: string): CallJob | undefined {
 /** A call job's event with its copy of the job erased, or undefined when already erased. */
 export function erasedCallJobEvent(event: CallJobEvent): CallJobEvent | undefined {
   if (event.job.phone === ERASED) return undefined;
-  const { email: _email, customerName: _name, attributes: _attributes, ...kept } = event.job;
-  return {
-    ...event,
-    job: { ...kept, phone: ERASED, ...(event.job.result ? { result: eraseFreeText(event.job.result) } : {}) },
-  };
+  return { ...event, job: withoutContactData(event.job) };
 }
 
 /** One retention timer per complaint, set when it closes. */

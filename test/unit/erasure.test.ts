@@ -130,6 +130,26 @@ describe("erasing an archived complaint's call jobs", () => {
     expect(erased?.attempts).toHaveLength(1);
   });
 
+  it("drops a household's numbers and addresses and the number each attempt rang", () => {
+    const erased = erasedCallJob(
+      aCallJob({
+        phones: ['+15551230000', '+15551230001'],
+        emails: ['jane@example.com', 'john@example.com'],
+        attempts: [
+          { n: 1, claimedAt: now, phone: '+15551230000', round: 1, outcome: 'no_answer' },
+          { n: 2, claimedAt: now, phone: '+15551230001', round: 1, outcome: 'no_answer' },
+        ],
+        fallback: { channel: 'email', sentAt: now, sentTo: ['jane@example.com', 'john@example.com'] },
+      }),
+      now,
+    );
+    expect(JSON.stringify(erased)).not.toMatch(/Jane|John|\+1555|example\.com/i);
+    expect(erased?.attempts.map((a) => [a.n, a.round, a.outcome])).toEqual([
+      [1, 1, 'no_answer'],
+      [2, 1, 'no_answer'],
+    ]);
+  });
+
   it('cancels a job still waiting to ring: there is nobody left to call', () => {
     expect(erasedCallJob(aCallJob({ state: 'pending' }), now)).toMatchObject({
       state: 'cancelled',
