@@ -179,7 +179,13 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
 
     // SES (v1 and v2 APIs; sent mail readable at GET /store). Its store is in memory only.
     const sesServer = await startSesEmulator({ host, port: options.ports.ses });
-    const sesUrl = `http://${host}:${(sesServer.address() as AddressInfo).port}`;
+    // Express 5 calls back on a listen error too (EADDRINUSE): the server then has no address.
+    const sesAddress = sesServer.address() as AddressInfo | null;
+    if (!sesAddress) {
+      await closeServer(sesServer).catch(() => undefined);
+      throw new Error(`SES emulator: cannot listen on ${host}:${options.ports.ses} (port in use?)`);
+    }
+    const sesUrl = `http://${host}:${sesAddress.port}`;
     stops.push(() => closeServer(sesServer));
 
     const probe = async (endpoint: string, path: string) => {

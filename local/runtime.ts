@@ -115,7 +115,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const lambdas = new LambdaHost(REPO_ROOT);
     const emulators = await startEmulators({
       host,
-      ports: { scheduler: await portFor(2), connect: await portFor(3), ses: await portFor(4) },
+      // Port 0 binds a free port at once (no gap between finding a free port and taking it).
+      ports:
+        basePort === 0
+          ? { scheduler: 0, connect: 0, ses: 0 }
+          : { scheduler: basePort + 2, connect: basePort + 3, ses: basePort + 4 },
       clock,
       lambdas,
       ...(dataDir ? { dataDir } : {}),

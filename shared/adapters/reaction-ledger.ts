@@ -15,7 +15,19 @@ export interface ReactionLedger {
   once(reaction: string, eventId: string, run: () => Promise<void>, context?: Context): Promise<void>;
 }
 
-export function createReactionLedger(config: AppConfig): ReactionLedger {
+export interface ReactionLedgerOptions {
+  /** The in-progress lease; default REACTION_LEASE_MS. */
+  readonly leaseMs?: number;
+}
+
+/** Pause between looks at a reaction another delivery holds. */
+const HELD_POLL_MS = 500;
+
+const isHeldElsewhere = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'IdempotencyAlreadyInProgressError';
+
+export function createReactionLedger(config: AppConfig, options: ReactionLedgerOptions = {}): ReactionLedger {
+  const leaseMs = options.leaseMs ?? REACTION_LEASE_MS;
   const client = new DynamoDBClient({
     region: config.region,
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
@@ -53,17 +65,32 @@ export function createReactionLedger(config: AppConfig): ReactionLedger {
     return entry;
   };
   return {
+    /**
+     * Held by another delivery (a duplicate running now, or a process that died mid-reaction and left its
+     * lease): wait until that one finishes (then it is skipped as done) or its lease runs out (then it runs
+     * here). Failing at once instead would spend the record's retries in milliseconds and park it: after a
+     * crash, the reaction would never run.
+     */
     async once(reaction, eventId, work, context) {
       const entry = forReaction(reaction);
-      entry.config.registerLambdaContext(leaseOf(context));
-      await entry.run({ event: eventId }, work);
+      const giveUpAt = Date.now() + leaseMs + 2 * HELD_POLL_MS;
+      for (;;) {
+        entry.config.registerLambdaContext(leaseOf(context, leaseMs));
+        try {
+          await entry.run({ event: eventId }, work);
+          return;
+        } catch (error) {
+          const left = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
+          if (!isHeldElsewhere(error) || Date.now() >= giveUpAt || left < 2 * HELD_POLL_MS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, HELD_POLL_MS));
+        }
+      }
     },
   };
 }
 
-/** The in-progress lease: the invocation's remaining time, at most REACTION_LEASE_MS. */
-function leaseOf(context: Context | undefined): Context {
-  const remaining = () =>
-    Math.min(REACTION_LEASE_MS, context?.getRemainingTimeInMillis() ?? REACTION_LEASE_MS);
+/** The in-progress lease: the invocation's remaining time, at most `leaseMs`. */
+function leaseOf(context: Context | undefined, leaseMs: number): Context {
+  const remaining = () => Math.min(leaseMs, context?.getRemainingTimeInMillis() ?? leaseMs);
   return { ...(context ?? ({} as Context)), getRemainingTimeInMillis: remaining };
 }

@@ -128,6 +128,7 @@ describe('an incident update to every complainant survives kill -9 of the local 
     const rungJobs = new Set(rings.map((r) => r.jobId));
     const callJobs = sentPerComplaint.flatMap((sent) => sent.map((e) => e.data.callJobId));
 
+    expect(await desk.parkedRecords()).toEqual([]);
     expect(sentPerComplaint.filter((sent) => sent.length !== 1)).toEqual([]);
     expect(notified.map((e) => e.data)).toEqual([
       expect.objectContaining({
@@ -138,6 +139,12 @@ describe('an incident update to every complainant survives kill -9 of the local 
       }),
     ]);
     expect(rungTwice(rings)).toEqual([]);
-    expect(callJobs.filter((job) => !rungJobs.has(job))).toEqual([]);
+    // A job never rung is shown with its state and attempts, so a failure says where it stopped.
+    const neverRung = await Promise.all(
+      callJobs
+        .filter((job) => !rungJobs.has(job))
+        .map((job) => desk?.json('GET', `/api/call-jobs/${encodeURIComponent(job as string)}`, token)),
+    );
+    expect(neverRung).toEqual([]);
   }, 900_000);
 });

@@ -93,6 +93,7 @@ describe('a broadcast survives kill -9 of the local runtime', () => {
     const accounts = new Set(report.recipients.map((r) => r.account));
 
     expect(existsSync(join(dataDir, 'reactor-checkpoint.json'))).toBe(true);
+    expect(await desk.parkedRecords()).toEqual([]);
     expect(report.broadcast.state).toBe('completed');
     expect(accounts.size).toBe(RECIPIENTS);
     expect(report.counts.total).toBe(RECIPIENTS);

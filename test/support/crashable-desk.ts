@@ -135,6 +135,11 @@ export class CrashableDesk {
     return this.json('POST', '/local/reactor/drain');
   }
 
+  /** Stream records the local event source mapping gave up on (each one a reaction that never ran). */
+  async parkedRecords(): Promise<unknown[]> {
+    return (await this.json<{ parked: unknown[] }>('GET', '/local/reactor')).parked;
+  }
+
   advance(seconds: number): Promise<unknown> {
     return this.json('POST', '/local/clock', undefined, { advanceSeconds: seconds });
   }
