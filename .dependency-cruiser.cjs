@@ -31,10 +31,20 @@ module.exports = {
     {
       name: 'ports-see-only-domain',
       comment:
-        "shared/ports/ are interfaces in the domain's terms: they import only shared/domain/ and shared/ports/.",
+        "shared/ports/ are interfaces in the domain's terms: they import only shared/domain/, shared/ports/ " +
+        "and two plain declarations: the configuration's shape (shared/config.ts) and the metric names.",
       severity: 'error',
       from: { path: '^shared/ports/' },
-      to: { pathNot: ['^shared/(domain|ports)/'] },
+      to: { pathNot: ['^shared/(domain|ports)/', '^shared/config\\.ts$', '^shared/desk-metric-names\\.ts$'] },
+    },
+    {
+      name: 'use-cases-see-ports',
+      comment:
+        'shared/use-cases/ and shared/reactions/ reach the outside world only through the ports ' +
+        '(shared/ports/dependencies.ts); the one composition root (shared/adapters/dependencies.ts) wires adapters.',
+      severity: 'error',
+      from: { path: '^shared/(use-cases|reactions)/' },
+      to: { path: ['^shared/adapters/', '^node_modules/(@aws-sdk|@smithy)/'] },
     },
     {
       name: 'no-local-in-deployed-code',

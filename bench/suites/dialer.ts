@@ -5,7 +5,7 @@ import { FakeClock } from '#local/connect/testing';
 import { configureLocalHotline } from '#local/hotline';
 import { functionIdFromArn, LambdaHost, localFunctionArn } from '#local/lambda-host';
 import { REPO_ROOT, startLocalRuntime } from '#local/runtime';
-import { createDependencies, type Dependencies, setDependencies } from '#shared/adapters/dependencies';
+import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
 import { loadConfig } from '#shared/config';
 import { type CallJob, finalCallJobStates, newCallJob } from '#shared/domain/call-job';
 import type { Timer } from '#shared/ports/timer';
@@ -95,7 +95,7 @@ export async function runDialerScenario(scenario: DialerScenario): Promise<Diale
       CUSTOMER_TIME_ZONE: 'America/New_York',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
-    const deps: Dependencies = { ...createDependencies(loadConfig(process.env), clock), timer };
+    const deps = { ...createDependencies(loadConfig(process.env), clock), timer };
     setDependencies(deps);
 
     const kinds = ['survey', 'progress'] as const;

@@ -1,5 +1,4 @@
 import { dependencies } from '#shared/adapters/dependencies';
-import { statusGuessesOf } from '#shared/adapters/dynamo-status-guesses';
 import { type ApiRequest, type ApiResponse, parseQuery, validate } from '#shared/http/api';
 import { publicStatusQuerySchema, ticketIdParam } from '#shared/http/schemas';
 import { publicStatus } from '#shared/use-cases/complaints';
@@ -12,7 +11,7 @@ async function status(request: ApiRequest): Promise<ApiResponse> {
   const deps = dependencies();
   return {
     statusCode: 200,
-    body: await publicStatus({ ...deps, statusGuesses: statusGuessesOf(deps) }, number, phoneLast4),
+    body: await publicStatus(deps, number, phoneLast4),
   };
 }
 

@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { dependencies } from '#shared/adapters/dependencies';
-import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
 import { callBackAfterBadLine } from '#shared/use-cases/bad-line';
 import { callbackCallEnded } from '#shared/use-cases/callbacks';
 import { handleContactEnd } from '#shared/use-cases/dialer';
@@ -40,16 +39,13 @@ export async function handler(event: unknown): Promise<{ handled: boolean }> {
       detail.disconnectTimestamp ?? deps.clock.now().toISOString(),
     );
     if (released) logger.info('Callback released by the end of its call', { jobId: released.id });
-    const booked = await callBackAfterBadLine(
-      { ...deps, callers: callerRegistryOf(deps) },
-      {
-        contactId: detail.contactId,
-        eventType: detail.eventType,
-        initiationMethod: detail.initiationMethod,
-        ...(detail.disconnectReason ? { disconnectReason: detail.disconnectReason } : {}),
-        connected: detail.connectedToSystemTimestamp !== undefined,
-      },
-    );
+    const booked = await callBackAfterBadLine(deps, {
+      contactId: detail.contactId,
+      eventType: detail.eventType,
+      initiationMethod: detail.initiationMethod,
+      ...(detail.disconnectReason ? { disconnectReason: detail.disconnectReason } : {}),
+      connected: detail.connectedToSystemTimestamp !== undefined,
+    });
     if (booked.outcome === 'booked') {
       logger.info('Bad line on our side: callback booked', {
         contactId: detail.contactId,

@@ -7,11 +7,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { type Dependencies, dependencies } from '#shared/adapters/dependencies';
-import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
-import { statusGuessesOf } from '#shared/adapters/dynamo-status-guesses';
+import { dependencies } from '#shared/adapters/dependencies';
 import { DomainError } from '#shared/domain/errors';
 import { toE164 } from '#shared/domain/phone';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { CallerOnLine, HotlineDeps } from '#shared/use-cases/hotline';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
@@ -100,7 +99,7 @@ export function contactFlowHandler<S extends z.ZodType>(
         params: checkedParams.data,
         attributes: data.Attributes,
         deps,
-        hotline: { ...deps, callers: callerRegistryOf(deps), statusGuesses: statusGuessesOf(deps) },
+        hotline: deps,
       });
     } catch (error) {
       if (error instanceof DomainError) {

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dependencies } from '#shared/adapters/dependencies';
-import { reactToRecord } from '#shared/reactions/react';
+import { reactToRecord } from './react';
 
 /**
  * Target of the table stream's event source mapping: every saved desk event gets its declared reactions

@@ -4,53 +4,31 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AppConfig, loadConfig } from '#shared/config';
-import type { AccessLog } from '#shared/ports/access-log';
-import type { BroadcastStore } from '#shared/ports/broadcast-store';
-import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { Clock } from '#shared/ports/clock';
-import type { CustomerImportStore } from '#shared/ports/customer-imports';
-import type { CustomerStore } from '#shared/ports/customer-store';
-import type { OutboundDialer } from '#shared/ports/dialer';
-import type { IncidentStore } from '#shared/ports/incident-store';
-import type { Mailer } from '#shared/ports/mailer';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { SecretStore } from '#shared/ports/secrets';
-import type { TicketStore } from '#shared/ports/ticket-store';
-import type { Timer } from '#shared/ports/timer';
 import { ConnectDialer } from './connect-dialer';
+import { powertoolsDeskMetrics } from './desk-metrics';
 import { DynamoAccessLog } from './dynamo-access-log';
 import { DynamoBroadcastStore } from './dynamo-broadcast-store';
 import { DynamoCallJobStore } from './dynamo-call-jobs';
+import { DynamoCallbackBookings } from './dynamo-callback-bookings';
+import { DynamoCallerRegistry } from './dynamo-caller-registry';
 import { DynamoCustomerImportStore } from './dynamo-customer-imports';
 import { DynamoCustomerStore } from './dynamo-customer-store';
 import { DynamoIncidentStore } from './dynamo-incident-store';
+import { DynamoStatusGuesses } from './dynamo-status-guesses';
 import { DynamoTicketStore } from './dynamo-ticket-store';
 import { SchedulerTimer } from './scheduler-timer';
 import { CachedSecretStore, secretsManagerApi } from './secrets';
 import { SesMailer } from './ses-mailer';
 
-/** Everything a handler needs from the outside world, created once per instance from config. */
-export interface Dependencies {
-  readonly config: AppConfig;
-  readonly clock: Clock;
+/**
+ * The ports (shared/ports/dependencies.ts) as this composition root wires them, plus the table's document
+ * client, which the handlers' own read models (reports, report recipients) share.
+ */
+export interface AdapterDependencies extends Dependencies {
   readonly documentClient: DynamoDBDocumentClient;
-  readonly tickets: TicketStore;
-  readonly customers: CustomerStore;
-  /** Customer files too large for one request, saved as jobs. */
-  readonly customerImports: CustomerImportStore;
-  /** Every read of personal data through the API: who, when, which route and ids, why. */
-  readonly accessLog: AccessLog;
-  readonly broadcasts: BroadcastStore;
-  /** Incidents (opened by a sent broadcast), their updates and linked complaints. */
-  readonly incidents: IncidentStore;
-  /** Outbound call jobs of the one dialer. */
-  readonly callJobs: CallJobStore;
-  /** One-time schedules: deadlines, dialer wake-ups, retries. */
-  readonly timer: Timer;
-  /** Outbound calls through Connect. */
-  readonly dialer: OutboundDialer;
-  readonly mailer: Mailer;
-  /** Secrets Manager secrets named by ARN in the config (deployed only), read once per instance. */
-  readonly secrets?: SecretStore;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -65,8 +43,13 @@ export function createDocumentClient(config: AppConfig): DynamoDBDocumentClient 
   });
 }
 
-export function createDependencies(config: AppConfig, clock: Clock = systemClock): Dependencies {
+export function createDependencies(config: AppConfig, clock: Clock = systemClock): AdapterDependencies {
   const documentClient = createDocumentClient(config);
+  const callJobs = new DynamoCallJobStore({
+    client: documentClient,
+    tableName: config.tableName,
+    retentionDays: config.deadlines.callJobRetentionDays,
+  });
   return {
     config,
     clock,
@@ -89,11 +72,16 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
       reportPolicy: config.deadlinePolicy,
       idempotencyDays: config.idempotencyDays,
     }),
-    callJobs: new DynamoCallJobStore({
+    callJobs,
+    callbackBookings: new DynamoCallbackBookings({
       client: documentClient,
       tableName: config.tableName,
+      callJobs,
+      idempotencyDays: config.idempotencyDays,
       retentionDays: config.deadlines.callJobRetentionDays,
     }),
+    callers: new DynamoCallerRegistry(documentClient, config.tableName),
+    statusGuesses: new DynamoStatusGuesses(documentClient, config.tableName),
     timer: new SchedulerTimer({
       // The SDK reads AWS_ENDPOINT_URL_SCHEDULER itself (the local emulator).
       client: new SchedulerClient({ region: config.region }),
@@ -113,6 +101,7 @@ export function createDependencies(config: AppConfig, clock: Clock = systemClock
       client: new SESv2Client({ region: config.region }),
       from: config.deadlines.mailFrom,
     }),
+    metrics: powertoolsDeskMetrics,
     secrets: coldStartSecrets(config),
   };
 }
@@ -126,15 +115,15 @@ function coldStartSecrets(config: AppConfig): SecretStore {
   return secrets;
 }
 
-let current: Dependencies | undefined;
+let current: AdapterDependencies | undefined;
 
 /** The instance's dependencies, built from the environment on first use (fail fast on bad config). */
-export function dependencies(): Dependencies {
+export function dependencies(): AdapterDependencies {
   current ??= createDependencies(loadConfig());
   return current;
 }
 
 /** Replace the dependencies (tests, and the local runtime which injects its simulated clock). */
-export function setDependencies(next: Dependencies | undefined): void {
+export function setDependencies(next: AdapterDependencies | undefined): void {
   current = next;
 }

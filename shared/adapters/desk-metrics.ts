@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type DeskMetricName, deskMetrics } from '#shared/desk-metric-names';
+import type { DeskMetrics } from '#shared/ports/metrics';
 
 /**
  * The app's one Powertools Metrics instance: namespace ComplaintHotline (or POWERTOOLS_METRICS_NAMESPACE), the
@@ -24,3 +25,6 @@ export function emitDeskMetric(name: DeskMetricName, at: Date, context: Record<s
   for (const [key, value] of Object.entries(context)) metric.addMetadata(key, value);
   metric.addMetric(name, MetricUnit.Count, 1);
 }
+
+/** The desk metrics port on Powertools (what the composition root wires). */
+export const powertoolsDeskMetrics: DeskMetrics = { count: emitDeskMetric };

@@ -6,7 +6,6 @@ import type { TicketEvent } from '#shared/domain/ticket';
 import type { CallJobStore } from '#shared/ports/call-jobs';
 import type { CallbackBooking, CallbackBookings } from '#shared/ports/callback-bookings';
 import type { IdempotencyRecord } from '#shared/ports/ticket-store';
-import type { Dependencies } from './dependencies';
 import { callJobItem } from './dynamo-call-jobs';
 import { eventItem } from './dynamo-ticket-store';
 import { cancellationCodes, isConditionFailed, transactWrite } from './dynamo-transactions';
@@ -233,22 +232,4 @@ export class DynamoCallbackBookings implements CallbackBookings {
     const jobId = out.Attributes?.jobId;
     return typeof jobId === 'string' ? jobId : undefined;
   }
-}
-
-const bookings = new WeakMap<Dependencies, CallbackBookings>();
-
-/** The callback bookings of a handler's dependencies (one per instance). */
-export function callbackBookingsOf(deps: Dependencies): CallbackBookings {
-  let found = bookings.get(deps);
-  if (!found) {
-    found = new DynamoCallbackBookings({
-      client: deps.documentClient,
-      tableName: deps.config.tableName,
-      callJobs: deps.callJobs,
-      idempotencyDays: deps.config.idempotencyDays,
-      retentionDays: deps.config.deadlines.callJobRetentionDays,
-    });
-    bookings.set(deps, found);
-  }
-  return found;
 }

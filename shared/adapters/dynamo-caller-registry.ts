@@ -10,7 +10,6 @@ import { type BlockEntry, CALL_LOG_RETENTION_DAYS } from '#shared/domain/caller-
 import type { CallerRegistry, LoggedCall, RepeatCallerFlag } from '#shared/ports/caller-registry';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { Dependencies } from './dependencies';
 import { isConditionFailed } from './dynamo-transactions';
 
 /**
@@ -194,16 +193,4 @@ export class DynamoCallerRegistry implements CallerRegistry {
       }),
     );
   }
-}
-
-const registries = new WeakMap<Dependencies, CallerRegistry>();
-
-/** The caller registry on the instance's table and client (one per Dependencies). */
-export function callerRegistryOf(deps: Dependencies): CallerRegistry {
-  let registry = registries.get(deps);
-  if (!registry) {
-    registry = new DynamoCallerRegistry(deps.documentClient, deps.config.tableName);
-    registries.set(deps, registry);
-  }
-  return registry;
 }

@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { GuessWindow } from '#shared/domain/status-guesses';
 import type { StatusGuesses } from '#shared/ports/status-guesses';
-import type { Dependencies } from './dependencies';
 import { isConditionFailed } from './dynamo-transactions';
 
 /**
@@ -71,16 +70,4 @@ export class DynamoStatusGuesses implements StatusGuesses {
     }
     throw new Error('Could not count a wrong status guess');
   }
-}
-
-const guesses = new WeakMap<Dependencies, StatusGuesses>();
-
-/** The guess counter on the instance's table and client (one per Dependencies). */
-export function statusGuessesOf(deps: Dependencies): StatusGuesses {
-  let found = guesses.get(deps);
-  if (!found) {
-    found = new DynamoStatusGuesses(deps.documentClient, deps.config.tableName);
-    guesses.set(deps, found);
-  }
-  return found;
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, fallbackOwedTo, fallbackSent } from '#shared/domain/call-job';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Mail } from '#shared/ports/mailer';
 import { broadcastFallbackMail, broadcastJobEnded, broadcastRetryDue } from '#shared/use-cases/broadcasts';
 import { callbackEnded, callbackFallbackMail } from '#shared/use-cases/callbacks';

@@ -1,10 +1,10 @@
-import type { Dependencies } from '#shared/adapters/dependencies';
 import type { BroadcastEvent, BroadcastEventType } from '#shared/domain/broadcast-events';
 import type { CallJobEvent, CallJobEventType } from '#shared/domain/call-job-events';
 import type { ImportEvent, ImportEventType } from '#shared/domain/customer-import-job';
 import type { IncidentEvent, IncidentEventType } from '#shared/domain/incident-events';
 import type { TicketEvent, TicketEventType } from '#shared/domain/ticket';
 import type { TicketTimerChange } from '#shared/domain/ticket-timers';
+import type { Dependencies } from '#shared/ports/dependencies';
 
 /** Every kind of event in the desk's log, as `<what it belongs to>.<type>`. */
 export type TicketEventKey = `ticket.${TicketEventType}`;

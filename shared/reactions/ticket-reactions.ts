@@ -1,8 +1,8 @@
-import type { Dependencies } from '#shared/adapters/dependencies';
 import { RESULT_EVENT_TYPES } from '#shared/domain/answer-promise';
 import { DEADLINE_CHECK_FUNCTION_ID } from '#shared/domain/deadline-schedules';
 import { archiveDue, retentionTimerName } from '#shared/domain/retention';
 import type { Ticket } from '#shared/domain/ticket';
+import type { Dependencies } from '#shared/ports/dependencies';
 import { keepAnswerPromises } from '#shared/use-cases/callbacks';
 import { mailBreach, queueProgressNotice, setTicketTimers } from '#shared/use-cases/deadlines';
 import { eraseArchivedComplaintCopies } from '#shared/use-cases/erasure';

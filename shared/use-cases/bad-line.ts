@@ -6,9 +6,10 @@
  *   bad-line callback (so a redelivered event books nothing more) and books it with the dialer, due within
  *   the configured minutes (at most 3) and regardless of calling hours (requestCallback's bad_line rule).
  */
-import type { Dependencies } from '#shared/adapters/dependencies';
+
 import { type EndedContact, isBadLineOnOurSide } from '#shared/domain/bad-line';
 import type { CallerRegistry } from '#shared/ports/caller-registry';
+import type { Dependencies } from '#shared/ports/dependencies';
 import { requestCallback } from './callbacks';
 import { HOTLINE_ACTOR } from './hotline';
 

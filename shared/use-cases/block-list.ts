@@ -1,10 +1,9 @@
-import type { Dependencies } from '#shared/adapters/dependencies';
-import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
 import type { BlockEntry } from '#shared/domain/caller-screening';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '#shared/domain/errors';
 import { toE164 } from '#shared/domain/phone';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { CustomerAccess } from '#shared/ports/customer-store';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Page } from '#shared/ports/ticket-store';
 
 /**
@@ -45,7 +44,7 @@ export async function listBlockedNumbers(
   page: { limit: number; cursor?: string },
 ): Promise<Page<BlockEntry>> {
   if (!hasRole(actor, 'agent')) throw new ForbiddenError('Only staff may read the block list');
-  const result = await callerRegistryOf(deps).listBlocked(page);
+  const result = await deps.callers.listBlocked(page);
   await audit(deps, actor, 'block-list', { count: result.items.length });
   return result;
 }
@@ -59,7 +58,7 @@ export async function blockNumber(
 ): Promise<{ entry: BlockEntry; outcome: 'created' | 'updated' | 'unchanged' }> {
   requireSupervisor(actor, 'block a number');
   const phone = blockedNumber(rawPhone, deps.config.defaultPhoneRegion);
-  const registry = callerRegistryOf(deps);
+  const registry = deps.callers;
   const existing = await registry.blockEntry(phone);
   if (existing?.reason === reason) return { entry: existing, outcome: 'unchanged' };
   const entry: BlockEntry = {
@@ -76,7 +75,7 @@ export async function blockNumber(
 export async function unblockNumber(deps: Dependencies, actor: Actor, rawPhone: string): Promise<BlockEntry> {
   requireSupervisor(actor, 'unblock a number');
   const phone = blockedNumber(rawPhone, deps.config.defaultPhoneRegion);
-  const registry = callerRegistryOf(deps);
+  const registry = deps.callers;
   const existing = await registry.blockEntry(phone);
   if (!existing) throw new NotFoundError(`${phone} is not on the block list`, 'phone');
   await registry.unblock(phone);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
-import { emitDeskMetric } from '#shared/adapters/desk-metrics';
+import { deskMetrics } from '#shared/desk-metric-names';
 import {
   accountsOfCall,
   addFollowUp,
@@ -56,6 +55,7 @@ import {
 import { closeIncident, openIncident } from '#shared/domain/incident';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { BroadcastView } from '#shared/ports/broadcast-store';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Mail } from '#shared/ports/mailer';
 import type { Page } from '#shared/ports/ticket-store';
 import { cancelOrStopCallJob, enqueueCallJob, wakeDialer } from './dialer';
@@ -448,7 +448,10 @@ async function emailOnly(deps: Dependencies, broadcast: Broadcast, recipient: Re
     });
   } catch (error) {
     // SES refused or is down: the recipient stays open and the fan-out runs again in a minute.
-    emitDeskMetric('BroadcastFailures', deps.clock.now(), { broadcastId: broadcast.id, step: 'email' });
+    deps.metrics.count(deskMetrics.broadcastFailures, deps.clock.now(), {
+      broadcastId: broadcast.id,
+      step: 'email',
+    });
     logger.warn('Broadcast e-mail not sent; retrying', {
       broadcastId: broadcast.id,
       errorName: (error as Error)?.name,
@@ -831,7 +834,7 @@ async function sendFallbackTo(
   try {
     await deps.mailer.send({ to, subject: broadcast.emailSubject, text: broadcast.emailText });
   } catch (error) {
-    emitDeskMetric('BroadcastFailures', deps.clock.now(), {
+    deps.metrics.count(deskMetrics.broadcastFailures, deps.clock.now(), {
       broadcastId: broadcast.id,
       step: 'fallback-email',
     });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
-import { callbackBookingsOf } from '#shared/adapters/dynamo-callback-bookings';
 import {
   ANSWER_PROMISE_PURPOSE,
   ANSWER_PROMISE_REASON,
@@ -30,6 +28,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '#shared/domain/err
 import { toE164 } from '#shared/domain/phone';
 import { type Actor, applyAction, hasRole, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import type { CallJobFilter } from '#shared/ports/call-jobs';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Mail } from '#shared/ports/mailer';
 import type { IdempotencyRecord, Page } from '#shared/ports/ticket-store';
 import { normalisePhone } from './complaints';
@@ -133,7 +132,7 @@ export async function requestCallback(deps: Dependencies, input: CallbackRequest
         },
       ])
     : [];
-  const booking = await callbackBookingsOf(deps).book(job, {
+  const booking = await deps.callbackBookings.book(job, {
     ...(input.idempotency ? { idempotency: input.idempotency } : {}),
     ...(event ? { ticketEvent: event } : {}),
   });
@@ -187,7 +186,7 @@ async function holdJoined(deps: Dependencies, open: CallJob, contactId: string):
     version: open.version + 1,
   };
   // Ringing or changed meanwhile, or this call already over: the job stays as it is.
-  return (await callbackBookingsOf(deps).holdFor(held, open.version)) === 'held' ? held : open;
+  return (await deps.callbackBookings.holdFor(held, open.version)) === 'held' ? held : open;
 }
 
 /** The held job may ring from a moment after its call ended: saved, and the dialer woken for then. */
@@ -225,7 +224,7 @@ export async function callbackCallEnded(
   contactId: string,
   endedAt: string,
 ): Promise<CallJob | undefined> {
-  const jobId = await callbackBookingsOf(deps).callEnded(contactId, endedAt);
+  const jobId = await deps.callbackBookings.callEnded(contactId, endedAt);
   const job = jobId ? await deps.callJobs.get(jobId) : undefined;
   return job ? releaseHeldCallback(deps, job, contactId, endedAt) : undefined;
 }

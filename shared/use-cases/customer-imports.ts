@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import type { ImportPlan } from '#shared/domain/customer-import';
 import {
   chunked,
@@ -12,6 +11,7 @@ import {
 } from '#shared/domain/customer-import-job';
 import { ForbiddenError, NotFoundError } from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
+import type { Dependencies } from '#shared/ports/dependencies';
 
 /** Chunks one slice of the reactor saves before it hands on to the next (a slice stays far inside 60 s). */
 export const IMPORT_CHUNKS_PER_SLICE = 3;

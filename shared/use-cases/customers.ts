@@ -1,4 +1,3 @@
-import type { Dependencies } from '#shared/adapters/dependencies';
 import { toCsv } from '#shared/domain/csv';
 import {
   type AreaSelection,
@@ -12,6 +11,7 @@ import { IMPORT_SYNC_MAX_CUSTOMERS, importJobView } from '#shared/domain/custome
 import { ForbiddenError, NotFoundError } from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { CustomerAccess, CustomerSearch } from '#shared/ports/customer-store';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Page } from '#shared/ports/ticket-store';
 import { queueImport } from './customer-imports';
 

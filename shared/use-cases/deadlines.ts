@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
-import { emitDeskMetric } from '#shared/adapters/desk-metrics';
+import { deskMetrics } from '#shared/desk-metric-names';
 import { type CallJob, newCallJob } from '#shared/domain/call-job';
 import {
   asTicketEvents,
@@ -13,6 +12,7 @@ import { ConflictError } from '#shared/domain/errors';
 import { archiveClosedComplaint, archiveDue } from '#shared/domain/retention';
 import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
 import { deadlineTicketTimers, type TicketTimer } from '#shared/domain/ticket-timers';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Mail } from '#shared/ports/mailer';
 import { enqueueCallJob, repairDialer } from './dialer';
 
@@ -20,12 +20,9 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', username: 'system:deadlines' };
 
-/** The namespace and name helper I's alarm watches. */
-export const BREACH_METRIC = { namespace: 'ComplaintHotline', name: 'DeadlineBreaches' } as const;
-
-/** One CloudWatch embedded-metric-format line per breach (stdout of a Lambda becomes the metric). */
-export function emitBreachMetric(deadline: string, severity: string, at: Date): void {
-  emitDeskMetric(BREACH_METRIC.name, at, { deadline, severity });
+/** One DeadlineBreaches count per breach (the stateless stack alarms on it). */
+export function countBreach(deps: Dependencies, deadline: string, severity: string, at: Date): void {
+  deps.metrics.count(deskMetrics.deadlineBreaches, at, { deadline, severity });
 }
 
 /**
@@ -103,7 +100,7 @@ export async function runDeadlineCheck(
 /** Reaction to a missed deadline: counted (metric) and the supervisor e-mailed to take it over. */
 export async function mailBreach(deps: Dependencies, ticket: Ticket, breach: TicketEvent): Promise<void> {
   const { deadline, due, owner, points } = breach.data;
-  emitBreachMetric(String(deadline), ticket.severity, new Date(breach.at));
+  countBreach(deps, String(deadline), ticket.severity, new Date(breach.at));
   logger.warn('Deadline breached', { ticketId: ticket.id, deadline, severity: ticket.severity });
   await deps.mailer.send({
     to: deps.config.deadlines.supervisorEmail,

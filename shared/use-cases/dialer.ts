@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import {
   type AttemptOutcome,
   type CallJob,
@@ -23,6 +22,7 @@ import { callJobEvent } from '#shared/domain/call-job-events';
 import { digitByDigit } from '#shared/domain/caller-speech';
 import { NotFoundError } from '#shared/domain/errors';
 import type { ContactEnd } from '#shared/ports/call-jobs';
+import type { Dependencies } from '#shared/ports/dependencies';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 

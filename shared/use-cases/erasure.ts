@@ -9,9 +9,10 @@
  * Not copied elsewhere: mails are not stored by the desk (only sent), incident links and broadcast
  * recipients hold no complaint's customer (recipients come from the customer registry, not complaints).
  */
-import type { Dependencies } from '#shared/adapters/dependencies';
+
 import { ConflictError } from '#shared/domain/errors';
 import { ERASED, erasedCallJob, erasedCallJobEvent, erasedTicketEvent } from '#shared/domain/retention';
+import type { Dependencies } from '#shared/ports/dependencies';
 
 export async function eraseArchivedComplaintCopies(
   deps: Pick<Dependencies, 'tickets' | 'callJobs' | 'clock'>,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import type { Recipient } from '#shared/domain/broadcast';
 import { newCallJob } from '#shared/domain/call-job';
 import type { Customer } from '#shared/domain/customer';
@@ -41,6 +40,7 @@ import {
   type Ticket,
   type TicketEvent,
 } from '#shared/domain/ticket';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { IncidentEvent } from '#shared/ports/incident-store';
 import { confirmFromInboundCall, queueFollowUp } from './broadcasts';
 import type { ComplaintDeps } from './complaints';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import type { AppConfig } from '#shared/config';
 import { ConflictError, NotFoundError } from '#shared/domain/errors';
 import {
@@ -14,9 +13,10 @@ import {
 import type { Actor, Ticket, TicketEvent } from '#shared/domain/ticket';
 import { remedyActionTicketTimers } from '#shared/domain/ticket-timers';
 import type { Clock } from '#shared/ports/clock';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
-import { changeTicketAsSystem, emitBreachMetric, SYSTEM_ACTOR, setTicketTimers } from './deadlines';
+import { changeTicketAsSystem, countBreach, SYSTEM_ACTOR, setTicketTimers } from './deadlines';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -121,7 +121,7 @@ export async function mailRemedyActionLate(
   late: TicketEvent,
 ): Promise<void> {
   const { department, due, actionId, remedyId, points } = late.data;
-  emitBreachMetric('remedyAction', ticket.severity, new Date(late.at));
+  countBreach(deps, 'remedyAction', ticket.severity, new Date(late.at));
   logger.warn('Remedy action late', { ticketId: ticket.id, department });
   await deps.mailer.send({
     to: deps.config.deadlines.supervisorEmail,

@@ -1,4 +1,3 @@
-import type { Dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, cancelCallJob, newCallJob } from '#shared/domain/call-job';
 import { asTicketEvents, type DeskEvent } from '#shared/domain/deadline-schedules';
 import { ConflictError, NotFoundError } from '#shared/domain/errors';
@@ -11,6 +10,7 @@ import {
 } from '#shared/domain/survey';
 import { surveyWindowEnd, surveyWindowEnded } from '#shared/domain/survey-window';
 import { applyAction, type Ticket } from '#shared/domain/ticket';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Mail } from '#shared/ports/mailer';
 import { changeTicketAsSystem } from './deadlines';
 import { enqueueCallJob, recordCallAnswer } from './dialer';

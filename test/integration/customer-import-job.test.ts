@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dependencies, dependencies } from '#shared/adapters/dependencies';
+import { type AdapterDependencies as Dependencies, dependencies } from '#shared/adapters/dependencies';
 import { IMPORT_SYNC_MAX_CUSTOMERS } from '#shared/domain/customer-import-job';
 import type { Actor } from '#shared/domain/ticket';
 import { importSlice } from '#shared/use-cases/customer-imports';

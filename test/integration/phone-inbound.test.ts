@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPTS } from '#infra/flows/inbound';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
 import { createDependencies, setDependencies } from '#shared/adapters/dependencies';
-import { callerRegistryOf } from '#shared/adapters/dynamo-caller-registry';
 import { loadConfig } from '#shared/config';
 import { checkDigit } from '#shared/domain/ticket-number';
 import { registerComplaint } from '#shared/use-cases/complaints';
@@ -275,7 +274,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
   it('keeps a blocked caller apart: an emergency key first, then a short fixed message and the blocked queue, no menu', async () => {
     const caller = aCaller();
     const phone = aPhoneSystem();
-    await callerRegistryOf(phone.deps).block({
+    await phone.deps.callers.block({
       phone: caller,
       reason: 'abusive calls',
       blockedBy: 'sam',
@@ -304,7 +303,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
       phone.clock.advance(60);
     }
     expect(attributes).toEqual(['false', 'false', 'false', 'true']);
-    const flags = await callerRegistryOf(phone.deps).repeatCallerFlags(started, 50);
+    const flags = await phone.deps.callers.repeatCallerFlags(started, 50);
     expect(flags.filter((f) => f.phone === caller)).toEqual([
       expect.objectContaining({ phone: caller, recentCalls: 4 }),
     ]);

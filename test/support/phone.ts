@@ -10,7 +10,11 @@ import { FakeClock } from '#local/connect/testing';
 import { configureLocalHotline, type LocalHotlineContext } from '#local/hotline';
 import { functionIdFromArn, LambdaHost, localFunctionArn } from '#local/lambda-host';
 import { REPO_ROOT } from '#local/runtime';
-import { createDependencies, type Dependencies, setDependencies } from '#shared/adapters/dependencies';
+import {
+  createDependencies,
+  type AdapterDependencies as Dependencies,
+  setDependencies,
+} from '#shared/adapters/dependencies';
 import { loadConfig } from '#shared/config';
 
 /** Monday 2 March 2026, 10:00 in New York: the desk is open. */

@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { Dependencies } from '#shared/adapters/dependencies';
+import { reactToRecord, UnknownDeskEventError } from '#functions/stream/react';
 import { incidentEventItem } from '#shared/adapters/dynamo-incident-store';
 import { eventItem } from '#shared/adapters/dynamo-ticket-store';
 import type { ReactionLedger } from '#shared/adapters/reaction-ledger';
@@ -9,8 +9,8 @@ import { noticeJobOf, noticeProgressed, noticeRequested } from '#shared/domain/i
 import { defaultDeadlinePolicy } from '#shared/domain/severity';
 import { applyAction, type Ticket, type TicketEvent, type TicketEventType } from '#shared/domain/ticket';
 import { ticketTimerChange } from '#shared/domain/ticket-timers';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { Timer } from '#shared/ports/timer';
-import { reactToRecord, UnknownDeskEventError } from '#shared/reactions/react';
 import { reactions, reactionsOf } from '#shared/reactions/registry';
 import { anAgent, aTicket, minutesAfter, T0 } from '#test/fixtures/tickets';
 

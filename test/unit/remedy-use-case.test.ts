@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import { loadConfig } from '#shared/config';
 import { ConflictError } from '#shared/domain/errors';
 import { REMEDY_ACTION_CHECK_FUNCTION_ID, remedyActionTimerName } from '#shared/domain/remedy';
 import { defaultDeadlinePolicy } from '#shared/domain/severity';
 import { applyAction, type Ticket, type TicketEvent } from '#shared/domain/ticket';
 import { ticketTimerChange } from '#shared/domain/ticket-timers';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { TicketStore } from '#shared/ports/ticket-store';
 import type { Timer } from '#shared/ports/timer';
 import { ticketTimers } from '#shared/reactions/ticket-reactions';

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDependencies, type Dependencies } from '#shared/adapters/dependencies';
+import { createDependencies } from '#shared/adapters/dependencies';
 import { CachedSecretStore, type SecretsManagerApi, secretsManagerApi } from '#shared/adapters/secrets';
 import { loadConfig } from '#shared/config';
 import type { CallJob } from '#shared/domain/call-job';
 import { verifySurveyToken } from '#shared/domain/survey';
+import type { Dependencies } from '#shared/ports/dependencies';
 import type { SecretStore } from '#shared/ports/secrets';
 import { surveyFallbackMail, surveyLink, surveyLinkSecret } from '#shared/use-cases/survey';
 

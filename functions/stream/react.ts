@@ -2,12 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
-import type { Dependencies } from '#shared/adapters/dependencies';
 import { REWRITTEN_ATTRIBUTE, storedDeskEvent } from '#shared/adapters/event-items';
 import { createReactionLedger, type ReactionLedger } from '#shared/adapters/reaction-ledger';
 import type { TicketTimerChange } from '#shared/domain/ticket-timers';
-import type { Reaction, ReactionInput } from './reaction';
-import { reactionsOf } from './registry';
+import type { Dependencies } from '#shared/ports/dependencies';
+import type { Reaction, ReactionInput } from '#shared/reactions/reaction';
+import { reactionsOf } from '#shared/reactions/registry';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
