@@ -142,6 +142,20 @@ export interface RecipientAttempt {
   readonly phone?: string;
 }
 
+/** A broadcast as the API answers it: with its live counts per recipient state. */
+export interface BroadcastView extends Broadcast {
+  /** Live counts per recipient state, kept in step with every recipient change. */
+  readonly counts: Partial<Record<RecipientState, number>>;
+}
+
+/** Who a broadcast would reach, before it is sent (`GET /api/broadcasts/{id}/preview`). */
+export interface RecipientPreview {
+  readonly customers: number;
+  readonly toCall: number;
+  readonly emailOnly: number;
+  readonly noContact: number;
+}
+
 export interface Recipient {
   readonly broadcastId: string;
   readonly account: string;

@@ -1,4 +1,5 @@
 import type { CustomerInput } from './customer';
+import type { ImportRowReport } from './customer-import';
 
 /**
  * A customer file too large to save inside one request (API Gateway answers after 29 s) is taken as a job:
@@ -129,4 +130,34 @@ export function importJobView(job: ImportJob) {
     },
     progress: { saved: job.saved, of: job.customers },
   };
+}
+
+/** A job as `GET /api/customers/imports/{id}` answers it. */
+export type ImportJobView = ReturnType<typeof importJobView>;
+
+/** The answer to an import saved in the request (or checked only, a dry run). */
+export interface ImportReport {
+  readonly encoding: string;
+  readonly dryRun: boolean;
+  readonly totals: {
+    readonly rows: number;
+    readonly accepted: number;
+    readonly merged: number;
+    readonly rejected: number;
+    readonly created: number;
+    readonly updated: number;
+    readonly unchanged: number;
+    readonly withoutContact: number;
+  };
+  /** Every row that was not simply accepted as written: rejected, merged or normalised. */
+  readonly rows: readonly ImportRowReport[];
+}
+
+/** A file too large to save in the request: its row report now, its save as a job (status route). */
+export interface QueuedImport {
+  readonly encoding: string;
+  readonly dryRun: false;
+  readonly job: ImportJobView;
+  readonly totals: Omit<ImportReport['totals'], 'created' | 'updated' | 'unchanged'>;
+  readonly rows: readonly ImportRowReport[];
 }

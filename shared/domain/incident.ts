@@ -1,6 +1,7 @@
 import type { Broadcast, IncidentSeverity } from './broadcast';
 import { type AreaSelection, areaKey, matchesSelection, type ServiceArea } from './customer';
 import { InvalidInputError, TransitionNotAllowedError } from './errors';
+import type { IncidentEvent } from './incident-events';
 
 /**
  * An incident: what the desk knows about an outage or a danger, opened when its emergency broadcast is
@@ -309,4 +310,26 @@ export function publicIncident(incident: Incident): PublicIncident {
     },
     ...(incident.closedAt ? { closedAt: incident.closedAt } : {}),
   };
+}
+
+/** An incident as the API answers it: with its latest update. */
+export interface IncidentView extends Incident {
+  readonly latestUpdate: IncidentUpdate;
+}
+
+/** An incident with what hangs on it, as `GET /api/incidents/{id}` answers it. */
+export interface IncidentDetail {
+  readonly incident: IncidentView;
+  readonly complaints: readonly (IncidentLink & {
+    readonly status: string;
+    readonly severity: string | null;
+  })[];
+  readonly countsByCategory: Readonly<Record<string, number>>;
+  readonly events: readonly IncidentEvent[];
+  readonly broadcast: {
+    readonly id: string;
+    readonly state: string;
+    readonly counts: Readonly<Record<string, number>>;
+    readonly recipientCount: number;
+  } | null;
 }

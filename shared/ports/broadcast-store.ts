@@ -1,11 +1,14 @@
-import type { Broadcast, BroadcastCounts, Recipient, RecipientState } from '#shared/domain/broadcast';
+import type {
+  Broadcast,
+  BroadcastCounts,
+  BroadcastView,
+  Recipient,
+  RecipientState,
+} from '#shared/domain/broadcast';
 import type { BroadcastEvent } from '#shared/domain/broadcast-events';
 import type { Page } from './ticket-store';
 
-export interface BroadcastView extends Broadcast {
-  /** Live counts per recipient state, kept in step with every recipient change. */
-  readonly counts: Partial<Record<RecipientState, number>>;
-}
+export type { BroadcastView } from '#shared/domain/broadcast';
 
 export interface BroadcastStore {
   create(broadcast: Broadcast): Promise<void>;

@@ -26,6 +26,7 @@ import {
   needsEmailOnly,
   type Recipient,
   type RecipientAttempt,
+  type RecipientPreview,
   type RecipientState,
   recipientsFor,
   recordAttempt,
@@ -116,7 +117,7 @@ export async function previewRecipients(
   deps: Dependencies,
   actor: Actor,
   id: string,
-): Promise<{ customers: number; toCall: number; emailOnly: number; noContact: number }> {
+): Promise<RecipientPreview> {
   requireSupervisor(actor, 'preview a broadcast');
   const broadcast = await requireBroadcast(deps, id);
   const recipients = recipientsFor(id, await deps.customers.select(broadcast.selection), broadcast.createdAt);

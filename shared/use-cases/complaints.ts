@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '#shared/config';
 import { ConflictError, InvalidInputError, NotFoundError } from '#shared/domain/errors';
-import { lastFourDigits, toE164 } from '#shared/domain/phone';
-import { allowedRemedyActions, remedyViews } from '#shared/domain/remedy';
+import { toE164 } from '#shared/domain/phone';
 import {
   type Actor,
-  allowedActions,
   applyAction,
-  isOverdue,
-  nextDeadline,
   type RegisterComplaint,
   registerTicket,
   type Ticket,
@@ -18,6 +14,8 @@ import {
 import type { Clock } from '#shared/ports/clock';
 import type { Page, TicketFilter, TicketStore } from '#shared/ports/ticket-store';
 import { checkStatusDigits, type StatusGuardDeps } from './status-guard';
+
+export { ticketSummary, ticketView } from '#shared/domain/ticket-views';
 
 /** What the complaint use cases need; handlers pass their instance dependencies. */
 export interface ComplaintDeps {
@@ -180,45 +178,4 @@ export async function publicStatus(
     withDepartment: ticket.department !== undefined,
     resolved: ['resolved', 'closed', 'archived'].includes(ticket.status),
   };
-}
-
-/** A ticket as staff see it in full, with what they may do next. */
-export function ticketView(ticket: Ticket, actor: Actor, now: string) {
-  return {
-    ...ticket,
-    repeatCaller: ticket.repeatCaller === true,
-    overdue: isOverdue(ticket, now),
-    nextDeadline: nextDeadline(ticket) ?? null,
-    allowedActions: [...allowedActions(ticket, actor), ...allowedRemedyActions(ticket, actor)],
-    remedies: remedyViews(ticket, actor),
-  };
-}
-
-/** A ticket in a list: personal data masked, so listing is not a read of personal data. */
-export function ticketSummary(ticket: Ticket, now: string) {
-  return {
-    id: ticket.id,
-    number: ticket.number,
-    version: ticket.version,
-    status: ticket.status,
-    severity: ticket.severity,
-    channel: ticket.channel,
-    category: ticket.category,
-    department: ticket.department ?? null,
-    assignee: ticket.assignee ?? null,
-    createdAt: ticket.createdAt,
-    updatedAt: ticket.updatedAt,
-    customer: { initials: initials(ticket.customer.name), phoneLast4: lastFourDigits(ticket.customer.phone) },
-    repeatCaller: ticket.repeatCaller === true,
-    overdue: isOverdue(ticket, now),
-    nextDeadline: nextDeadline(ticket) ?? null,
-  };
-}
-
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((part) => `${part[0]?.toUpperCase() ?? ''}.`)
-    .join(' ');
 }

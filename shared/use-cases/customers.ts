@@ -7,7 +7,12 @@ import {
   normalisePhones,
 } from '#shared/domain/customer';
 import { customersToCsv, type ImportRowReport, planCustomerImport } from '#shared/domain/customer-import';
-import { IMPORT_SYNC_MAX_CUSTOMERS, importJobView } from '#shared/domain/customer-import-job';
+import {
+  IMPORT_SYNC_MAX_CUSTOMERS,
+  type ImportReport,
+  importJobView,
+  type QueuedImport,
+} from '#shared/domain/customer-import-job';
 import { ForbiddenError, NotFoundError } from '#shared/domain/errors';
 import { type Actor, hasRole } from '#shared/domain/ticket';
 import type { CustomerAccess, CustomerSearch } from '#shared/ports/customer-store';
@@ -15,22 +20,7 @@ import type { Dependencies } from '#shared/ports/dependencies';
 import type { Page } from '#shared/ports/ticket-store';
 import { queueImport } from './customer-imports';
 
-export interface ImportReport {
-  readonly encoding: string;
-  readonly dryRun: boolean;
-  readonly totals: {
-    readonly rows: number;
-    readonly accepted: number;
-    readonly merged: number;
-    readonly rejected: number;
-    readonly created: number;
-    readonly updated: number;
-    readonly unchanged: number;
-    readonly withoutContact: number;
-  };
-  /** Every row that was not simply accepted as written: rejected, merged or normalised. */
-  readonly rows: readonly ImportRowReport[];
-}
+export type { ImportReport, QueuedImport } from '#shared/domain/customer-import-job';
 
 function audit(
   deps: Dependencies,
@@ -48,15 +38,6 @@ function audit(
 
 function requireSupervisor(actor: Actor, what: string): void {
   if (!hasRole(actor, 'supervisor')) throw new ForbiddenError(`Only a supervisor or above may ${what}`);
-}
-
-/** A file too large to save in the request: its row report now, its save as a job (status route). */
-export interface QueuedImport {
-  readonly encoding: string;
-  readonly dryRun: false;
-  readonly job: ReturnType<typeof importJobView>;
-  readonly totals: Omit<ImportReport['totals'], 'created' | 'updated' | 'unchanged'>;
-  readonly rows: readonly ImportRowReport[];
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   countsByCategory,
   coversArea,
   type Incident,
+  type IncidentDetail,
   type IncidentLink,
   inboundNotice,
   type LinkReason,
@@ -357,7 +358,7 @@ export async function listIncidents(deps: Dependencies, actor: Actor, limit: num
 }
 
 /** The incident page: the incident, its updates, linked complaints (counts by category), broadcast counts. */
-export async function incidentDetail(deps: Dependencies, actor: Actor, id: string) {
+export async function incidentDetail(deps: Dependencies, actor: Actor, id: string): Promise<IncidentDetail> {
   requireStaff(actor, 'agent', 'read incidents');
   const incident = await requireIncident(deps, id);
   const [links, events, broadcast] = await Promise.all([

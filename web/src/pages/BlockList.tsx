@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useState } from 'react';
+import type { BlockEntry } from '#shared/domain/caller-screening';
 import { ApiError } from '../api';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
@@ -6,13 +7,6 @@ import { type Column, DataTable } from '../components/DataTable';
 import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
 import { Field, PageTitle } from '../ui';
-
-interface BlockEntry {
-  phone: string;
-  reason: string;
-  blockedBy: string;
-  blockedAt: string;
-}
 
 const blockColumns: Column<BlockEntry>[] = [
   { header: t.blockList.phone, cell: (entry) => entry.phone },

@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import type { BroadcastView, Recipient, RecipientPreview } from '#shared/domain/broadcast';
 import { incidentSeverities, recipientStates } from '#shared/domain/broadcast-vocabulary';
 import { newBroadcastSchema } from '#shared/http/broadcast-schemas';
 import { ApiError } from '../api';
@@ -10,48 +11,8 @@ import { ConfirmDialog, saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
 import { Alert, Field, fieldErrors, Link, PageTitle, RefusedPage } from '../ui';
 
-type RecipientState = (typeof recipientStates)[number];
-
-interface Broadcast {
-  id: string;
-  what: string;
-  where: string;
-  since: string;
-  severity: string;
-  message: string;
-  emailSubject: string;
-  emailText: string;
-  selection: { districts?: string[]; streets?: string[]; segments?: string[] };
-  state: 'draft' | 'sending' | 'paused' | 'cancelled' | 'completed';
-  createdBy: string;
-  createdAt: string;
-  sentAt?: string;
-  sentBy?: string;
-  endedAt?: string;
-  recipientCount?: number;
-  noContactCount?: number;
-  counts: Partial<Record<RecipientState, number>>;
-}
-
-interface Preview {
-  customers: number;
-  toCall: number;
-  emailOnly: number;
-  noContact: number;
-}
-
-interface Recipient {
-  account: string;
-  name: string;
-  phone?: string;
-  email?: string;
-  address: string;
-  street: string;
-  state: RecipientState;
-  attempts: { n: number; at: string; result: string }[];
-  confirmedAt?: string;
-  emailedAt?: string;
-}
+type Broadcast = BroadcastView;
+type Preview = RecipientPreview;
 
 /** How often the console reads the live counts of a running broadcast. */
 const POLL_MS = 3000;

@@ -1,7 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import { deadlineKinds } from '#shared/domain/severity';
+import type { Deadline, Extension, TicketEvent } from '#shared/domain/ticket';
 import { openStatuses } from '#shared/domain/ticket';
+import type { TicketView } from '#shared/domain/ticket-views';
 import {
   closeSchema,
   contactSchema,
@@ -19,54 +21,12 @@ import { t } from '../i18n';
 import { Alert, Field, PageTitle } from '../ui';
 import { AnswerPromiseSection } from './complaint/AnswerPromise';
 import { AssignSection } from './complaint/Assign';
-import { describeRemedyEvent, RemediesSection, type RemedyView } from './complaint/Remedies';
+import { describeRemedyEvent, RemediesSection } from './complaint/Remedies';
 import { useTicketStep } from './complaint/ticket-step';
 import { Countdown, RepeatCallerBadge } from './Queue';
 
-interface Deadline {
-  due: string;
-  metAt?: string;
-  breachedAt?: string;
-}
-interface Extension {
-  id: string;
-  deadline: string;
-  requestedUntil: string;
-  requestedBy: string;
-  status: string;
-  reason: string;
-}
-interface TicketView {
-  id: string;
-  number: string;
-  version: number;
-  status: string;
-  severity: string;
-  channel: string;
-  category: string;
-  description: string;
-  customer: { name: string; phone: string; email?: string; address?: string; account?: string };
-  recordedBy: string;
-  createdAt: string;
-  department?: string;
-  assignee?: string;
-  deadlines: Record<string, Deadline | undefined>;
-  extensions: Extension[];
-  overdue: boolean;
-  repeatCaller?: boolean;
-  nextDeadline: { kind: string; due: string } | null;
-  allowedActions: string[];
-  remedies?: RemedyView[];
-}
 /** One event of a complaint's history, as the events and audit APIs list it. */
-export interface TicketEvent {
-  type: string;
-  at: string;
-  actor: string;
-  version: number;
-  data: Record<string, unknown>;
-  reason?: string;
-}
+export type { TicketEvent } from '#shared/domain/ticket';
 
 type FieldSpec =
   | { name: string; label: string; kind: 'text' | 'textarea' | 'datetime'; optional?: boolean }

@@ -1,17 +1,9 @@
 import { useCallback } from 'react';
+import type { CustomerAccess } from '#shared/ports/customer-store';
 import { formatTime, useApp } from '../app-context';
 import { type Column, DataTable } from '../components/DataTable';
 import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
-
-interface CustomerAccess {
-  at: string;
-  username: string;
-  action: string;
-  account?: string;
-  count?: number;
-  phone?: string;
-}
 
 const accessColumns: Column<CustomerAccess>[] = [
   { header: t.audit.when, cell: (a) => formatTime(a.at) },

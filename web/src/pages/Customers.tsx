@@ -1,4 +1,11 @@
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import type { Customer } from '#shared/domain/customer';
+import type { ImportRowReport } from '#shared/domain/customer-import';
+import type {
+  ImportJobView,
+  QueuedImport,
+  ImportReport as SavedImport,
+} from '#shared/domain/customer-import-job';
 import { useApp } from '../app-context';
 import { hasRole } from '../auth';
 import { type Column, DataTable } from '../components/DataTable';
@@ -7,43 +14,10 @@ import { saveFile } from '../confirm-dialog';
 import { t } from '../i18n';
 import { Alert, Field, Link, PageTitle } from '../ui';
 
-interface Customer {
-  account: string;
-  name: string;
-  phones: string[];
-  email?: string;
-  address: string;
-  area: { district: string; street: string; segment: string };
-  language: string;
-  noContact: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface ImportRow {
-  line: number;
-  account?: string;
-  outcome: 'accepted' | 'merged' | 'rejected';
-  reason?: string;
-  field?: string;
-  notes?: string[];
-}
-
-/** A large file is saved after the answer (202): its job, followed on GET /api/customers/imports/{id}. */
-interface ImportJob {
-  id: string;
-  state: 'queued' | 'saving' | 'done';
-  totals: Record<string, number>;
-  progress: { saved: number; of: number };
-}
-
-interface ImportReport {
-  encoding: string;
-  dryRun: boolean;
-  totals: Record<string, number>;
-  rows: ImportRow[];
-  job?: ImportJob;
-}
+type ImportRow = ImportRowReport;
+type ImportJob = ImportJobView;
+/** The import's answer: saved (or checked) in the request, or queued as a job (202). */
+type ImportReport = (SavedImport | QueuedImport) & { job?: ImportJobView };
 
 const IMPORT_POLL_MS = 1000;
 
@@ -57,6 +31,8 @@ const totalKeys = [
   'unchanged',
   'withoutContact',
 ] as const;
+/** A queued file's totals lack created/updated/unchanged until its job has saved it. */
+type TotalKey = (typeof totalKeys)[number];
 
 function CustomerDetails({ account }: { account: string }) {
   const { api, navigate } = useApp();
@@ -203,7 +179,7 @@ function ImportForm({ onImported }: { onImported(): void }) {
               <div className="figure" key={key}>
                 <dt className="figure-label">{t.customers.totals[key]}</dt>
                 <dd className="figure-value" data-total={key}>
-                  {report.totals[key] ?? 0}
+                  {(report.totals as Partial<Record<TotalKey, number>>)[key] ?? 0}
                 </dd>
               </div>
             ))}

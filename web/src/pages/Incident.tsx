@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { IncidentDetail, IncidentView } from '#shared/domain/incident';
 import { formatTime, useApp } from '../app-context';
 import { hasRole } from '../auth';
 import { type Column, DataTable } from '../components/DataTable';
@@ -6,47 +7,8 @@ import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
 import { Alert, Field, Link, PageTitle } from '../ui';
 
-interface IncidentUpdate {
-  n: number;
-  at: string;
-  by: string;
-  message: string;
-  estimate?: string;
-  allClear?: boolean;
-}
-
-interface Incident {
-  id: string;
-  broadcastId: string;
-  what: string;
-  where: string;
-  since: string;
-  severity: string;
-  state: 'open' | 'closed';
-  closedAt?: string;
-  closeReason?: string;
-  updates: IncidentUpdate[];
-  latestUpdate: IncidentUpdate;
-}
-
-interface LinkedComplaint {
-  ticketId: string;
-  category: string;
-  channel: string;
-  registeredAt: string;
-  reason: string;
-  cause: boolean;
-  status: string;
-  notified: { n: number }[];
-}
-
-interface Detail {
-  incident: Incident;
-  complaints: LinkedComplaint[];
-  countsByCategory: Record<string, number>;
-  events: { type: string; at: string; actor: string }[];
-  broadcast: { id: string; state: string; counts: Record<string, number>; recipientCount: number } | null;
-}
+type Incident = IncidentView;
+type Detail = IncidentDetail;
 
 /** Incidents, newest first (open ones on top). */
 export function IncidentListPage() {

@@ -1,20 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { PublicIncident } from '#shared/domain/incident';
 import { formatTime } from '../app-context';
 import type { PortalConfig } from '../config';
 import { t } from '../i18n';
 import { Alert, PageTitle } from '../ui';
-
-/** What `GET /api/status/incidents/{id}` answers: no names, no numbers. */
-interface PublicIncident {
-  id: string;
-  state: 'open' | 'closed';
-  what: string;
-  where: string;
-  since: string;
-  severity: string;
-  latestUpdate: { n: number; at: string; message: string; estimate?: string; allClear: boolean };
-  closedAt?: string;
-}
 
 /** The public status of an incident: anyone with the link, no sign-in. */
 export default function PublicStatusPage({ config, id }: { config: PortalConfig; id: string }) {

@@ -1,27 +1,14 @@
 import { type FormEvent, useCallback, useState } from 'react';
 import { severities } from '#shared/domain/severity';
 import { ticketStatuses } from '#shared/domain/ticket';
+import type { TicketSummary } from '#shared/domain/ticket-views';
 import { formatDuration, useApp, useNow } from '../app-context';
 import { type Column, DataTable } from '../components/DataTable';
 import { usePagedList } from '../components/paged-list';
 import { t } from '../i18n';
 import { Field, Link, PageTitle } from '../ui';
 
-export interface TicketSummary {
-  id: string;
-  number: string;
-  status: string;
-  severity: string;
-  category: string;
-  department: string | null;
-  assignee?: string | null;
-  createdAt: string;
-  customer: { initials: string; phoneLast4: string };
-  /** The number behind it called the hotline several times in a short while. */
-  repeatCaller?: boolean;
-  overdue: boolean;
-  nextDeadline: { kind: string; due: string } | null;
-}
+export type { TicketSummary } from '#shared/domain/ticket-views';
 
 interface Filters {
   status: string;

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { answerChannels, remedyKinds } from '#shared/domain/remedy';
+import type { TicketView } from '#shared/domain/ticket-views';
 import { proposeRemedySchema, remedyAnswerSchema, remedyDecisionSchema } from '#shared/http/remedy-schemas';
 import { formatTime } from '../../app-context';
 import { DataTable } from '../../components/DataTable';
@@ -7,51 +8,12 @@ import { t } from '../../i18n';
 import { Alert, Field } from '../../ui';
 import { useTicketStep } from './ticket-step';
 
-/** The remedy as the ticket view carries it (shared/domain/remedy.ts remedyViews). */
-export interface RemedyActionView {
-  id: string;
-  department: string;
-  task: string;
-  dueAt: string;
-  status: 'pending' | 'open' | 'done' | 'cancelled';
-  doneAt?: string;
-  doneBy?: string;
-  note?: string;
-  escalatedAt?: string;
-}
-
-export interface RemedyView {
-  id: string;
-  kind: string;
-  amount?: number;
-  currency?: string;
-  description: string;
-  needsApproval: boolean;
-  awaitingApproval: boolean;
-  status: string;
-  proposedBy: string;
-  proposedAt: string;
-  decision?: { approved: boolean; by: string; at: string; reason?: string };
-  offer?: { by: string; at: string; note?: string };
-  answer?: {
-    answer: 'agreed' | 'refused';
-    how: string;
-    answeredAt: string;
-    recordedBy: string;
-    recordedAt: string;
-    note?: string;
-  };
-  actions: RemedyActionView[];
-  allowedActions: string[];
-}
+/** The remedies as the ticket view carries them (shared/domain/remedy.ts remedyViews). */
+export type RemedyView = TicketView['remedies'][number];
+export type RemedyActionView = RemedyView['actions'][number];
 
 /** What of a complaint the remedy section needs. */
-export interface TicketWithRemedies {
-  id: string;
-  version: number;
-  allowedActions: string[];
-  remedies?: RemedyView[];
-}
+export type TicketWithRemedies = Pick<TicketView, 'id' | 'version' | 'allowedActions' | 'remedies'>;
 
 interface StepProps {
   ticket: TicketWithRemedies;
@@ -327,7 +289,7 @@ function MarkDone(props: StepProps & { remedy: RemedyView; action: RemedyActionV
 
 function RemedyCard(props: StepProps & { remedy: RemedyView }) {
   const r = props.remedy;
-  const can = (step: string) => r.allowedActions.includes(step);
+  const can = (step: RemedyView['allowedActions'][number]) => r.allowedActions.includes(step);
   return (
     <article className="remedy" aria-labelledby={`remedy-${r.id}-title`} data-testid={`remedy-${r.id}`}>
       <h3 id={`remedy-${r.id}-title`}>
