@@ -19,8 +19,16 @@ export interface BuildAppOptions {
   readonly functionNeeds?: Readonly<Record<string, FunctionNeeds>>;
 }
 
-/** The built portal (`npx vite build`); context `portalDist` (a path, relative to the working directory) overrides. */
+/** The built portal (`npm run build:web`); context `portalDist` (a path, relative to the working directory) overrides. */
 export const defaultPortalDist = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+/** Context `portal=false` deploys without the portal; otherwise a missing build fails the synth. */
+function readPortalWanted(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || value === true || value === 'true')
+    return true;
+  if (value === false || value === 'false') return false;
+  throw new Error('Context "portal" must be true or false');
+}
 
 function readPortalDist(value: unknown): string {
   if (value === undefined || value === null || value === '') return defaultPortalDist;
@@ -85,6 +93,7 @@ export function buildApp(options: BuildAppOptions = {}): HotlineApp {
       distribution: stateful.portal.distribution,
       origin: stateful.portal.origin,
       distDir: readPortalDist(app.node.tryGetContext('portalDist')),
+      required: readPortalWanted(app.node.tryGetContext('portal')),
     },
     connectInstanceArn: stateful.connectInstanceArn,
     ...(options.functionSpecs ? { functionSpecs: options.functionSpecs } : {}),

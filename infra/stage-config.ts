@@ -205,10 +205,15 @@ function readOptionalString(value: unknown, key: string): string | undefined {
   return value;
 }
 
+/** The portal's Vite dev server (`npm run dev:web`): an origin of a dev stage unless `portalOrigin` says others. */
+export const DEV_PORTAL_ORIGIN = 'http://localhost:5173';
+
 function readPortalOrigins(value: unknown, stage: StageName): string[] {
   const raw = readOptionalString(value, 'portalOrigin');
   // The portal's CloudFront distribution is always an origin; these are extra ones (custom domain, local Vite).
-  if (raw === undefined) return [];
+  // A stage's default lives here, not in cdk.json: cdk.json's context applies to every stage, and prod refuses
+  // localhost, so the README's prod command failed at synth.
+  if (raw === undefined) return stage === 'dev' ? [DEV_PORTAL_ORIGIN] : [];
   const origins = raw
     .split(',')
     .map((s) => s.trim())

@@ -17,6 +17,15 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 
 const endpoint = z.object({ Address: z.string(), Type: z.string() });
 
+/** Connect sends an attribute or parameter that refers to an unset attribute as null: that is "absent". */
+const stringMap = z
+  .record(z.string(), z.string().nullable())
+  .default({})
+  .transform(
+    (map): Record<string, string> =>
+      Object.fromEntries(Object.entries(map).filter((entry): entry is [string, string] => entry[1] !== null)),
+  );
+
 /** The parts of Connect's ContactFlowEvent the phone Lambdas read; other fields pass unread. */
 export const contactFlowEventSchema = z.object({
   Name: z.literal('ContactFlowEvent'),
@@ -29,9 +38,9 @@ export const contactFlowEventSchema = z.object({
       InitiationMethod: z.string(),
       CustomerEndpoint: endpoint.nullable(),
       SystemEndpoint: endpoint.nullable().optional(),
-      Attributes: z.record(z.string(), z.string()).default({}),
+      Attributes: stringMap,
     }),
-    Parameters: z.record(z.string(), z.string()).default({}),
+    Parameters: stringMap,
   }),
 });
 

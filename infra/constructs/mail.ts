@@ -23,7 +23,8 @@ export class Mail extends Construct {
     this.identity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.senderEmail) });
     for (const [functionId, fn] of props.functions) {
       if (!(props.needs ?? functionNeeds)[functionId]?.sendEmail) continue;
-      this.identity.grantSendEmail(fn.function);
+      // SendEmail only (SES v2, shared/adapters/ses-mailer.ts): grantSendEmail would add SendRawEmail.
+      this.identity.grant(fn.function, 'ses:SendEmail');
       fn.function.addEnvironment('MAIL_FROM', props.senderEmail);
     }
   }

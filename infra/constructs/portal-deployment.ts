@@ -30,8 +30,10 @@ export interface PortalRuntimeConfig {
 
 export interface PortalDeploymentProps {
   readonly stage: StageConfig;
-  /** The built portal (`npx vite build` -> web/dist). Nothing is deployed when it does not exist. */
+  /** The built portal (`npm run build:web` -> web/dist). */
   readonly distDir: string;
+  /** Without a build: an error that stops `cdk synth`/`deploy` (true), or a note and no portal (false). */
+  readonly required: boolean;
   readonly bucket: IBucket;
   readonly distribution: IDistribution;
   /** `https://<distribution domain>`. */
@@ -69,8 +71,8 @@ export function portalRuntimeConfig(
  * Uploads the built portal and its generated `/config.json` to the portal bucket, then invalidates the
  * entry points. Hashed assets (`assets/*`) are cached for a year; `index.html` and `config.json` are
  * revalidated on every load. Old assets are kept (open tabs still load them); bucket versioning keeps history.
- * When the portal is not built the deployment is skipped with a warning, so `cdk synth` and the tests never
- * need a web build.
+ * When the portal is not built, the synth stops with an error naming `npm run build:web`, unless context
+ * `portal=false` asks for a deploy without it (the infra tests do: they never need a web build).
  */
 export class PortalDeployment extends Construct {
   /** `undefined` when the portal was not built at synth time. */
@@ -81,10 +83,13 @@ export class PortalDeployment extends Construct {
     super(scope, id);
     const distDir = path.resolve(props.distDir);
     if (!existsSync(path.join(distDir, 'index.html'))) {
-      Annotations.of(this).addInfo(
-        `The portal is not built (${distDir}/index.html is missing): it is not deployed. ` +
-          'Run `npx vite build` (config web/vite.config.ts) before `cdk deploy`.',
-      );
+      // A deploy that silently leaves the staff without their portal is worse than one that stops.
+      if (props.required)
+        Annotations.of(this).addError(
+          `The portal is not built (${distDir}/index.html is missing). Run \`npm run build:web\` before ` +
+            '`cdk deploy`, or deploy without it: `-c portal=false`.',
+        );
+      else Annotations.of(this).addInfo('Context portal=false: the staff portal is not deployed.');
       return;
     }
 

@@ -135,9 +135,23 @@ export class Scheduling extends Construct {
 
     for (const [functionId, fn] of props.functions) {
       if (!(props.needs ?? functionNeeds)[functionId]?.manageSchedules) continue;
-      this.group.grantWriteSchedules(fn.function);
-      this.group.grantReadSchedules(fn.function);
-      this.group.grantDeleteSchedules(fn.function);
+      // What shared/adapters/scheduler-timer.ts calls, and no more: the group's grants would add
+      // UpdateSchedule and ListSchedules.
+      const groupSchedules = Arn.format(
+        {
+          partition: Aws.PARTITION,
+          service: 'scheduler',
+          resource: 'schedule',
+          resourceName: `${this.group.scheduleGroupName}/*`,
+        },
+        stack,
+      );
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'],
+          resources: [groupSchedules],
+        }),
+      );
       this.role.grantPassRole(fn.role);
       fn.function.addEnvironment('SCHEDULE_GROUP_NAME', this.group.scheduleGroupName);
       fn.function.addEnvironment('SCHEDULER_ROLE_ARN', this.role.roleArn);
@@ -145,16 +159,7 @@ export class Scheduling extends Construct {
       fn.function.addEnvironment('SCHEDULE_TARGET_ARNS', stack.toJsonString(targetArns));
       acknowledgeWildcardResource(
         fn.role,
-        // As ScheduleGroup's grants write it.
-        Arn.format(
-          {
-            partition: Aws.PARTITION,
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${this.group.scheduleGroupName}/*`,
-          },
-          stack,
-        ),
+        groupSchedules,
         'Schedules are named per ticket and deadline at run time; access stays within the app schedule group.',
       );
     }

@@ -1,4 +1,5 @@
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type FunctionNeeds, functionNeeds } from '#infra/wiring';
@@ -47,7 +48,13 @@ export class SurveyLinkSecret extends Construct {
     });
     for (const [functionId, fn] of props.functions) {
       if (!(props.needs ?? functionNeeds)[functionId]?.surveyLinkSecret) continue;
-      this.secret.grantRead(fn.function);
+      // GetSecretValue only (shared/adapters/secrets.ts): grantRead would add DescribeSecret.
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [this.secret.secretArn],
+        }),
+      );
       fn.function.addEnvironment(surveyLinkSecretArnVariable, this.secret.secretArn);
       if (props.linkBaseUrl && !props.functionEnvironment?.[surveyLinkBaseUrlVariable]) {
         fn.function.addEnvironment(surveyLinkBaseUrlVariable, props.linkBaseUrl);

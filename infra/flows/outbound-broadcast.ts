@@ -39,7 +39,7 @@ export function outboundBroadcastFlow(ctx: FlowContext): FlowDocument {
   flow.invokeLambda('follow-up-heard', {
     functionArn: ctx.lambdaArn(FOLLOW_UP_HEARD_FUNCTION_ID),
     params: { jobId: '$.Attributes.jobId', attempt: '$.Attributes.attempt' },
-    timeoutSeconds: 4,
+    timeoutSeconds: 5,
     next: 'follow-up-bye',
     onError: 'follow-up-bye',
   });
@@ -78,7 +78,7 @@ export function outboundBroadcastFlow(ctx: FlowContext): FlowDocument {
       broadcastId: '$.Attributes.broadcastId',
       account: '$.Attributes.account',
     },
-    timeoutSeconds: 4,
+    timeoutSeconds: 5,
     next: 'was-recorded',
     onError: 'heard',
   });

@@ -44,8 +44,10 @@ export interface ApiStackProps extends StackProps {
     readonly distribution: IDistribution;
     /** `https://<distribution domain>`. */
     readonly origin: string;
-    /** The built portal (web/dist); not deployed when it does not exist at synth time. */
+    /** The built portal (web/dist). */
     readonly distDir: string;
+    /** A missing build fails the synth (false: context `portal=false`, deployed without the portal). */
+    readonly required?: boolean;
   };
   /** The Connect instance of the stateful stack (created or imported). */
   readonly connectInstanceArn: string;
@@ -203,6 +205,7 @@ export class ApiStack extends Stack {
     this.portalDeployment = new PortalDeployment(this, 'PortalDeployment', {
       stage,
       distDir: props.portal.distDir,
+      required: props.portal.required ?? true,
       bucket: props.portal.bucket,
       distribution: props.portal.distribution,
       portalOrigin: props.portal.origin,

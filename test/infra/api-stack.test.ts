@@ -3,7 +3,8 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functions as catalogFunctions, type FunctionSpec, routes } from '#functions/catalog';
 import type { HotlineApp } from '#infra/build-app';
-import { buildTestApp, cdkJsonContext, withoutBundling } from './support';
+import { DEV_PORTAL_ORIGIN } from '#infra/stage-config';
+import { buildTestApp, withoutBundling } from './support';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -261,7 +262,7 @@ describe('api stack', () => {
                 ],
               ],
             },
-            cdkJsonContext.portalOrigin,
+            DEV_PORTAL_ORIGIN,
           ],
           AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key', 'if-match']),
           ExposeHeaders: Match.arrayWith(['etag', 'location', 'x-correlation-id']),

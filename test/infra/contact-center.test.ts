@@ -86,6 +86,27 @@ describe('contact center (created instance)', () => {
     }
   });
 
+  it('lets every Lambda block wait as long as its function may run (else the caller hears the error branch while it commits)', () => {
+    const short: string[] = [];
+    let blocks = 0;
+    for (const [name, render] of Object.entries(contactFlows)) {
+      for (const action of render(symbolicContext).Actions) {
+        if (action.Type !== 'InvokeLambdaFunction') continue;
+        blocks += 1;
+        const params = action.Parameters as { LambdaFunctionARN: string; InvocationTimeLimitSeconds: string };
+        const id = /^<lambda:(.+)>$/.exec(params.LambdaFunctionARN)?.[1];
+        const spec = functions.find((f) => f.id === id);
+        expect(spec, `${name}/${action.Identifier}`).toBeDefined();
+        if (Number(params.InvocationTimeLimitSeconds) < (spec as FunctionSpec).timeoutSeconds)
+          short.push(
+            `${name}/${action.Identifier}: waits ${params.InvocationTimeLimitSeconds} s, ${id} runs up to ${spec?.timeoutSeconds} s`,
+          );
+      }
+    }
+    expect(blocks).toBeGreaterThan(10);
+    expect(short).toEqual([]);
+  });
+
   it('names Lambda and queue ARNs in the flows by CloudFormation reference', () => {
     for (const [, resource] of ofType('AWS::Connect::ContactFlow')) {
       const parts = (resource.Properties.Content as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];

@@ -39,6 +39,26 @@ describe('operations', () => {
     });
   });
 
+  it("lets CloudWatch publish this account's alarms to the topic (its TLS-only policy replaces SNS's default)", () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId() },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': Match.anyValue() },
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('alarms as soon as any dead-letter queue of the stack holds a message', () => {
     const queues = hotline.api.node.findAll().filter((c) => c instanceof DeadLetterQueue);
     expect(queues.length).toBeGreaterThanOrEqual(4);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineApp } from '#infra/build-app';
-import { buildTestApp, cdkJsonContext, prodContext, withoutBundling } from './support';
+import { DEV_PORTAL_ORIGIN } from '#infra/stage-config';
+import { buildTestApp, prodContext, withoutBundling } from './support';
 
 type Resources = Record<
   string,
@@ -192,13 +193,28 @@ describe('portal deployment (api stack)', () => {
   });
   afterAll(() => rmSync(distDir, { recursive: true, force: true }));
 
-  it('deploys nothing, with a note, when the portal is not built', () => {
-    const hotline = buildTestApp(withoutBundling);
-    Template.fromStack(hotline.api).resourceCountIs('Custom::CDKBucketDeployment', 0);
-    const notes = hotline.api.portalDeployment.node.metadata.filter((m) => m.type === 'aws:cdk:info');
-    expect(notes.map((n) => String(n.data))).toEqual([
-      expect.stringMatching(/portal is not built.*vite build/s),
+  it('stops the synth when the portal is not built, naming the command and the way out', () => {
+    const hotline = buildTestApp({ ...withoutBundling, portal: undefined });
+    const errors = hotline.api.portalDeployment.node.metadata.filter((m) => m.type === 'aws:cdk:error');
+    expect(errors.map((n) => String(n.data))).toEqual([
+      expect.stringMatching(/portal is not built.*npm run build:web.*-c portal=false/s),
     ]);
+  });
+
+  it('deploys nothing, with a note, when asked to go without the portal (-c portal=false)', () => {
+    const hotline = buildTestApp({ ...withoutBundling, portal: 'false' });
+    Template.fromStack(hotline.api).resourceCountIs('Custom::CDKBucketDeployment', 0);
+    const meta = hotline.api.portalDeployment.node.metadata;
+    expect(meta.filter((m) => m.type === 'aws:cdk:error')).toEqual([]);
+    expect(meta.filter((m) => m.type === 'aws:cdk:info').map((n) => String(n.data))).toEqual([
+      expect.stringMatching(/portal=false/),
+    ]);
+  });
+
+  it('refuses a portal context that is neither true nor false', () => {
+    expect(() => buildTestApp({ ...withoutBundling, portal: 'maybe' })).toThrow(
+      /"portal" must be true or false/,
+    );
   });
 
   describe('with a built portal', () => {
@@ -271,7 +287,7 @@ describe('portal deployment (api stack)', () => {
         departments: ['network', 'metering', 'billing', 'field_service', 'customer_service'],
         categories: expect.arrayContaining(['gas_smell', 'water_quality']),
       });
-      expect(JSON.stringify(markers)).not.toContain(cdkJsonContext.portalOrigin as string);
+      expect(JSON.stringify(markers)).not.toContain(DEV_PORTAL_ORIGIN);
     });
 
     it('takes the lists from functionEnvironment, as the functions do', () => {

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { placeholderSenderEmail, resolveStageConfig } from '#infra/stage-config';
+import { DEV_PORTAL_ORIGIN, placeholderSenderEmail, resolveStageConfig } from '#infra/stage-config';
+import { cdkJsonContext } from './support';
 
 const contextOf =
   (values: Record<string, unknown>) =>
@@ -17,6 +18,17 @@ describe('stage config from context', () => {
       logLevel: 'DEBUG',
       portalOrigins: ['http://localhost:5173'],
     });
+  });
+
+  it("takes cdk.json's context for dev and prod alike: dev allows the local Vite portal, prod no localhost", () => {
+    const context = (values: Record<string, unknown>) => contextOf({ ...cdkJsonContext, ...values });
+    expect(resolveStageConfig(context({})).portalOrigins).toEqual([DEV_PORTAL_ORIGIN]);
+    // The README's prod command: -c stage=prod -c senderEmail=... on top of cdk.json.
+    const prod = resolveStageConfig(context({ stage: 'prod', senderEmail: 'complaints@utility.test' }));
+    expect(prod.portalOrigins).toEqual([]);
+    expect(() => resolveStageConfig(context({ stage: 'prod', portalOrigin: DEV_PORTAL_ORIGIN }))).toThrow(
+      /for prod must not be localhost/,
+    );
   });
 
   it('keeps prod resources and accepts several portal origins', () => {

@@ -21,7 +21,7 @@ export const withoutBundling = { 'aws:cdk:bundling-stacks': [] } as const;
  * Where tests look for the built portal: nowhere, unless a test passes `portalDist`, so the templates do not
  * depend on whether web/dist happens to be built in this checkout.
  */
-export const noPortalBuild = { portalDist: 'test/infra/no-portal-build' } as const;
+export const noPortalBuild = { portalDist: 'test/infra/no-portal-build', portal: 'false' } as const;
 
 /** Build the app as the CDK CLI would from cdk.json, with context overrides. */
 export function buildTestApp(context: Record<string, unknown> = {}): HotlineApp {

@@ -24,7 +24,7 @@ const context = {
   queueArn: (q: string) => `arn:aws:connect:eu-west-1:1:instance/x/queue/${q}`,
 };
 
-function aContactFlowEvent(parameters: Record<string, string>, address = '+15551230001') {
+function aContactFlowEvent(parameters: Record<string, string | null>, address = '+15551230001') {
   return {
     Name: 'ContactFlowEvent',
     Details: {
@@ -166,6 +166,21 @@ describe('phone Lambdas at the edge', () => {
       outcome: 'invalid',
       code: 'INVALID_INPUT',
     });
+  });
+
+  it('takes a parameter or attribute Connect sends as null (an unset attribute) as absent, not invalid', async () => {
+    let read: string | undefined;
+    withTickets({
+      get: async (number) => {
+        read = number;
+        return undefined;
+      },
+    });
+    const event = aContactFlowEvent({ number: '1000028', phoneLast4: null });
+    (event.Details.ContactData.Attributes as Record<string, string | null>).ticketNumber = null;
+    const answer = await statusHandler(event);
+    expect(answer.outcome).not.toBe('invalid');
+    expect(read).toBe('1000028');
   });
 
   it('answers a store failure with outcome failed, which the flow routes to its fallback', async () => {
