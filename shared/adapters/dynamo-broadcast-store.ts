@@ -33,11 +33,26 @@ const fanOutKey = (id: string) => ({ pk: partition(id), sk: 'FANOUT' });
  * `sent` once per broadcast, `fan_out_progressed` once per position reached.
  */
 export function broadcastEventItem(event: BroadcastEvent): Record<string, unknown> {
-  const sk =
-    event.type === 'fan_out_progressed'
-      ? `EVENT#FANOUT#${String(event.data.from).padStart(9, '0')}${event.data.resumed ? `#RESUMED#${event.at}` : ''}`
-      : `EVENT#${event.type.toUpperCase()}`;
-  return { pk: partition(event.broadcastId), sk, ...deskEventMark(`broadcast.${event.type}`), event };
+  return {
+    pk: partition(event.broadcastId),
+    sk: broadcastEventSortKey(event),
+    ...deskEventMark(`broadcast.${event.type}`),
+    event,
+  };
+}
+
+function broadcastEventSortKey(event: BroadcastEvent): string {
+  switch (event.type) {
+    case 'fan_out_progressed':
+      return `EVENT#FANOUT#${String(event.data.from).padStart(9, '0')}${event.data.resumed ? `#RESUMED#${event.at}` : ''}`;
+    // One request per kind (a second cancel with disregard asks nothing new); one event per slice's end.
+    case 'follow_up_requested':
+      return `EVENT#FOLLOWUP#${String(event.data.kind)}`;
+    case 'follow_up_progressed':
+      return `EVENT#FOLLOWUP#${String(event.data.kind)}#AFTER#${String(event.data.after)}`;
+    default:
+      return `EVENT#${event.type.toUpperCase()}`;
+  }
 }
 /** Recipients per transaction: the rest of its hundred items is the counter update. */
 const RECIPIENT_GROUP = MAX_TRANSACTION_ITEMS - 1;

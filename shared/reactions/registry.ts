@@ -1,4 +1,10 @@
-import { continueFanOut, openIncidentOfBroadcast, startFanOut } from './broadcast-reactions';
+import {
+  continueFanOut,
+  continueFollowUps,
+  openIncidentOfBroadcast,
+  startFanOut,
+  startFollowUps,
+} from './broadcast-reactions';
 import { broadcastAttemptEnded, jobEnded } from './call-job-reactions';
 import { continueImport, startImport } from './customer-import-reactions';
 import { continueNotice, incidentUpdateCall, incidentUpdateMail, startNotice } from './incident-reactions';
@@ -64,6 +70,8 @@ export const reactions: ReactionRegistry = {
   'ticket.assigned': change,
   'broadcast.sent': [openIncidentOfBroadcast, startFanOut],
   'broadcast.fan_out_progressed': [continueFanOut],
+  'broadcast.follow_up_requested': [startFollowUps],
+  'broadcast.follow_up_progressed': [continueFollowUps],
   // The dialer only dials: each job kind decides what an attempt's end and a job's end mean.
   'callJob.attempt_ended': [broadcastAttemptEnded],
   'callJob.ended': [jobEnded],

@@ -36,7 +36,10 @@ import {
   type BroadcastEvent,
   broadcastSent,
   FAN_OUT_STALLED_MS,
+  type FollowUpRequestKind,
   fanOutProgressed,
+  followUpProgressed,
+  followUpRequested,
 } from '#shared/domain/broadcast-events';
 import {
   type CallAttempt,
@@ -275,9 +278,9 @@ export async function resumeStalledFanOuts(deps: Dependencies): Promise<number> 
   return resumed;
 }
 
-function sliceClock(): () => number {
+function sliceClock(budgetMs = FAN_OUT_SLICE_MS): () => number {
   const started = Date.now();
-  return () => FAN_OUT_SLICE_MS - (Date.now() - started);
+  return () => budgetMs - (Date.now() - started);
 }
 
 /**
@@ -517,17 +520,53 @@ export async function cancelBroadcast(
   await cancelOpenRecipients(deps, id, await deps.broadcasts.allRecipients(id));
   await withdrawIncident(deps, id, username(actor));
   if (options.disregard) {
+    // The request and its follow-up job in one transaction: the follow-ups are the job's slices (reactions).
     for (let tries = 0; tries < 3; tries++) {
       const { counts: _live, ...current } = await requireBroadcast(deps, id);
       const message = options.message ?? defaultDisregardMessage(current);
       const next = requestDisregard(current, message, username(actor), now);
-      if (next === current || (await deps.broadcasts.save(next, current.version))) break;
+      if (next === current) break;
+      const requested = followUpRequested(id, 'disregard', username(actor), now);
+      if (await deps.broadcasts.save(next, current.version, [requested])) break;
     }
-    const broadcast = await requireBroadcast(deps, id);
-    const reached = await deps.broadcasts.allRecipients(id);
-    await Promise.all(reached.map((r) => queueFollowUp(deps, broadcast, r, 'disregard')));
   }
   return requireBroadcast(deps, id);
+}
+
+/** How long one follow-up slice runs before it hands the rest to the next (a reaction each). */
+export const FOLLOW_UP_SLICE_MS = 2000;
+
+/**
+ * One slice of a broadcast's follow-up (disregard or all clear): the recipients after `after` (account order)
+ * owed it get it, until the slice's time is up; then a progress event carries the rest to the next slice.
+ * Each recipient's follow-up is queued at most once, so a slice run twice (a crash, a redelivery) adds nothing.
+ */
+export async function followUpSlice(
+  deps: Dependencies,
+  broadcastId: string,
+  kind: FollowUpRequestKind,
+  after?: string,
+  sliceMs: () => number = sliceClock(FOLLOW_UP_SLICE_MS),
+): Promise<'done' | 'continues'> {
+  const found = await deps.broadcasts.get(broadcastId);
+  if (!found) return 'done';
+  const { counts: _live, ...broadcast } = found;
+  const owed = (await deps.broadcasts.allRecipients(broadcastId))
+    .filter((r) => (kind === 'all_clear' ? r.state === 'confirmed' : true))
+    .filter((r) => after === undefined || r.account > after)
+    .sort((a, b) => (a.account < b.account ? -1 : 1));
+  let last = after;
+  for (const recipient of owed) {
+    if (last !== after && sliceMs() <= 0) {
+      await deps.broadcasts.appendEvent(
+        followUpProgressed(broadcastId, kind, last as string, deps.clock.now().toISOString()),
+      );
+      return 'continues';
+    }
+    await queueFollowUp(deps, broadcast, recipient, kind);
+    last = recipient.account;
+  }
+  return 'done';
 }
 
 /** The text of a follow-up: the disregard note, or the incident's all clear. */
@@ -548,7 +587,8 @@ async function followUpText(
 
 /**
  * Queues one follow-up (disregard or all clear) for a recipient the broadcast reached: a call where their
- * call was answered, else an e-mail where they were e-mailed. Once per recipient and kind.
+ * call was answered, else an e-mail where they were e-mailed. Once per recipient and kind; a follow-up left
+ * half done by a crash (recorded, its mail not sent or its call job not stored) is finished, not skipped.
  */
 export async function queueFollowUp(
   deps: Dependencies,
@@ -556,17 +596,21 @@ export async function queueFollowUp(
   recipient: Recipient,
   kind: FollowUpKind,
 ): Promise<'queued' | 'already' | 'not_reached'> {
-  if (recipient.followUps?.some((f) => f.kind === kind)) return 'already';
-  const channel = followUpChannel(recipient);
+  const earlier = recipient.followUps?.find((f) => f.kind === kind);
+  if (earlier?.deliveredAt || earlier?.notReachedAt) return 'already';
+  if (earlier?.channel === 'call' && earlier.callJobId && (await deps.callJobs.get(earlier.callJobId)))
+    return 'already';
+  const channel = earlier?.channel ?? followUpChannel(recipient);
   if (!channel) return 'not_reached';
   const text = await followUpText(deps, broadcast, kind);
   if (!text) return 'not_reached';
   const now = deps.clock.now().toISOString();
   if (channel === 'email' && recipient.email) {
+    // Recorded first, sent, then marked sent: a crash in between sends it again (at least once), never never.
     const recorded = await updateRecipient(deps, broadcast.id, recipient.account, (r) =>
       addFollowUp(r, { kind, channel, queuedAt: now }),
     );
-    if (!recorded || recorded === recipient) return 'already';
+    if (!recorded || (recorded === recipient && !earlier)) return 'already';
     try {
       await deps.mailer.send({ to: recipient.email, subject: text.subject, text: text.message });
     } catch (error) {

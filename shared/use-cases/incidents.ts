@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Recipient } from '#shared/domain/broadcast';
+import { followUpRequested } from '#shared/domain/broadcast-events';
 import { newCallJob } from '#shared/domain/call-job';
 import type { Customer } from '#shared/domain/customer';
 import {
@@ -43,7 +44,7 @@ import {
 } from '#shared/domain/ticket';
 import type { Dependencies } from '#shared/ports/dependencies';
 import type { IncidentEvent } from '#shared/ports/incident-store';
-import { confirmFromInboundCall, queueFollowUp } from './broadcasts';
+import { confirmFromInboundCall } from './broadcasts';
 import type { ComplaintDeps } from './complaints';
 import { enqueueCallJob, recordCallAnswer } from './dialer';
 
@@ -609,19 +610,18 @@ export async function closeIncidentAllClear(
     event(id, 'closed', username(actor), now, { reason: 'all_clear', update: latestUpdate(after).n }),
   );
 
+  // The all clear to everyone who confirmed the broadcast is a job of its own (slices, resumable): the answer
+  // counts who is owed it (queued) and who has it already (skipped).
   let allClear = { queued: 0, skipped: 0 };
   if (allClearBroadcast) {
     const broadcast = await deps.broadcasts.get(after.broadcastId);
     if (broadcast) {
-      const { counts: _live, ...plain } = broadcast;
       const confirmed = (await deps.broadcasts.allRecipients(broadcast.id)).filter(
         (r) => r.state === 'confirmed',
       );
-      for (const r of confirmed) {
-        const result = await queueFollowUp(deps, plain, r, 'all_clear');
-        if (result === 'queued') allClear.queued++;
-        else allClear = { ...allClear, skipped: allClear.skipped + 1 };
-      }
+      const skipped = confirmed.filter((r) => r.followUps?.some((f) => f.kind === 'all_clear')).length;
+      allClear = { queued: confirmed.length - skipped, skipped };
+      await deps.broadcasts.appendEvent(followUpRequested(broadcast.id, 'all_clear', username(actor), now));
     }
   }
   const notified = notify ? await notifyComplainants(deps, actor, id, latestUpdate(after).n) : undefined;
