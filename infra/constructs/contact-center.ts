@@ -4,6 +4,7 @@ import {
   CfnHoursOfOperation,
   CfnIntegrationAssociation,
   CfnQueue,
+  CfnRoutingProfile,
 } from 'aws-cdk-lib/aws-connect';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -17,6 +18,9 @@ import {
   type QueueName,
   queueNames,
   queues,
+  type RoutingProfileName,
+  routingProfileNames,
+  routingProfiles,
 } from '#infra/flows/contact-center';
 import {
   type ContactFlowFactory,
@@ -52,6 +56,8 @@ export const connectInstanceId = (instanceArn: string): string => Fn.select(1, F
 export class ContactCenter extends Construct {
   readonly hours: ReadonlyMap<HoursName, CfnHoursOfOperation>;
   readonly queues: ReadonlyMap<QueueName, CfnQueue>;
+  /** Give an agent (a Connect user) one of these, or no queued call is ever offered to them. */
+  readonly routingProfiles: ReadonlyMap<RoutingProfileName, CfnRoutingProfile>;
   readonly flows: ReadonlyMap<string, CfnContactFlow>;
   readonly instanceId: string;
   private readonly stage: StageConfig;
@@ -104,6 +110,29 @@ export class ContactCenter extends Construct {
       );
     }
     this.queues = queueMap;
+
+    // Without a routing profile that contains a queue, no agent is ever offered a call waiting in it.
+    const profiles = new Map<RoutingProfileName, CfnRoutingProfile>();
+    const queueArn = (queue: QueueName) => (queueMap.get(queue) as CfnQueue).attrQueueArn;
+    for (const key of routingProfileNames) {
+      const data = routingProfiles[key];
+      profiles.set(
+        key,
+        new CfnRoutingProfile(this, `RoutingProfile-${key}`, {
+          instanceArn,
+          name: resourceName(data.name),
+          description: data.description,
+          defaultOutboundQueueArn: queueArn(data.outboundQueue),
+          mediaConcurrencies: [{ channel: 'VOICE', concurrency: 1 }],
+          queueConfigs: data.queues.map(({ queue, priority }) => ({
+            delay: 0,
+            priority,
+            queueReference: { channel: 'VOICE', queueArn: queueArn(queue) },
+          })),
+        }),
+      );
+    }
+    this.routingProfiles = profiles;
 
     // Lambdas a flow may invoke: integration with the instance + resource policy for Connect.
     const integrations: CfnIntegrationAssociation[] = [];

@@ -83,6 +83,44 @@ export const queues: Readonly<Record<QueueName, QueueData>> = {
   },
 };
 
+export const routingProfileNames = ['agents', 'supervisors'] as const;
+export type RoutingProfileName = (typeof routingProfileNames)[number];
+
+export interface RoutingProfileData {
+  readonly name: string;
+  readonly description: string;
+  /** The queues an agent of this profile is offered calls from, first the lowest priority number. */
+  readonly queues: readonly { readonly queue: QueueName; readonly priority: number }[];
+  /** Where the agent's own outbound calls are counted. */
+  readonly outboundQueue: QueueName;
+}
+
+/**
+ * A queued call reaches an agent only through a routing profile that contains its queue, as in Connect.
+ * Agents take emergencies first, then the general queue; supervisors also take the block-listed callers.
+ */
+export const routingProfiles: Readonly<Record<RoutingProfileName, RoutingProfileData>> = {
+  agents: {
+    name: 'complaints-agents',
+    description: 'Complaint desk agents: emergencies first, then callers who asked for an agent',
+    queues: [
+      { queue: 'emergency', priority: 1 },
+      { queue: 'general', priority: 2 },
+    ],
+    outboundQueue: 'general',
+  },
+  supervisors: {
+    name: 'complaints-supervisors',
+    description: 'Supervisors: as agents, and the callers on the block list',
+    queues: [
+      { queue: 'emergency', priority: 1 },
+      { queue: 'general', priority: 2 },
+      { queue: 'blocked', priority: 3 },
+    ],
+    outboundQueue: 'general',
+  },
+};
+
 /** One opening in the shape of `AWS::Connect::HoursOfOperation` `Config` (24:00 written as 00:00). */
 export interface ConnectHoursConfig {
   readonly day: Weekday;

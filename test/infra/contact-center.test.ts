@@ -2,7 +2,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functions as catalogFunctions, type FunctionSpec } from '#functions/catalog';
 import type { HotlineApp } from '#infra/build-app';
-import { connectHoursConfig, hoursOfOperation, queueNames, queues } from '#infra/flows/contact-center';
+import {
+  connectHoursConfig,
+  hoursOfOperation,
+  type QueueName,
+  queueNames,
+  queues,
+  routingProfiles,
+} from '#infra/flows/contact-center';
 import { contactFlows, type FlowContext, INBOUND_FLOW_NAME } from '#infra/flows/index';
 import { buildTestApp, withoutBundling } from './support';
 
@@ -69,6 +76,39 @@ describe('contact center (created instance)', () => {
         OutboundCallerConfig: { OutboundCallerIdNumberArn: Match.anyValue() },
       });
     }
+  });
+
+  it('puts every queue in a routing profile (else no agent is offered its calls): emergencies first', () => {
+    const profiles = ofType('AWS::Connect::RoutingProfile');
+    expect(profiles).toHaveLength(Object.keys(routingProfiles).length);
+    const queueIdOf = (name: QueueName) =>
+      hotline.api.getLogicalId(hotline.api.contactCenter.queues.get(name) as never);
+    const reached = new Set<string>();
+    for (const [, profile] of profiles) {
+      const configs = profile.Properties.QueueConfigs as {
+        Priority: number;
+        QueueReference: { Channel: string; QueueArn: { 'Fn::GetAtt': [string, string] } };
+      }[];
+      expect(profile.Properties.MediaConcurrencies).toEqual([{ Channel: 'VOICE', Concurrency: 1 }]);
+      for (const c of configs) reached.add(c.QueueReference.QueueArn['Fn::GetAtt'][0]);
+      const first = configs.reduce((a, b) => (b.Priority < a.Priority ? b : a));
+      expect(first.QueueReference.QueueArn['Fn::GetAtt'][0]).toBe(queueIdOf('emergency'));
+    }
+    expect([...reached].sort()).toEqual(queueNames.map(queueIdOf).sort());
+    // The block-listed callers go to supervisors only.
+    template.hasResourceProperties('AWS::Connect::RoutingProfile', {
+      Name: routingProfiles.agents.name,
+      QueueConfigs: Match.not(
+        Match.arrayWith([
+          Match.objectLike({
+            QueueReference: {
+              Channel: 'VOICE',
+              QueueArn: { 'Fn::GetAtt': [queueIdOf('blocked'), 'QueueArn'] },
+            },
+          }),
+        ]),
+      ),
+    });
   });
 
   it('deploys every flow of infra/flows/index.ts, active, as the rendered JSON', () => {

@@ -35,6 +35,7 @@ const expectedTypes = {
     'AWS::Connect::HoursOfOperation',
     'AWS::Connect::IntegrationAssociation',
     'AWS::Connect::Queue',
+    'AWS::Connect::RoutingProfile',
     'AWS::Events::Rule',
     'AWS::IAM::Policy',
     'AWS::IAM::Role',
