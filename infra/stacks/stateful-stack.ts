@@ -22,6 +22,7 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StaffRole } from '#functions/catalog';
+import { requireConnectRegion } from '#infra/connect-regions';
 import { PortalHosting } from '#infra/constructs/portal-hosting';
 import type { StageConfig } from '#infra/stage-config';
 import { portalCallbackPath } from '#infra/stage-config';
@@ -67,6 +68,7 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    requireConnectRegion(this);
     const { stage } = props;
 
     this.table = new Table(this, 'Table', {

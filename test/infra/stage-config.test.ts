@@ -1,7 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { requireConnectRegion } from '#infra/connect-regions';
 import { DEV_PORTAL_ORIGIN, placeholderSenderEmail, resolveStageConfig } from '#infra/stage-config';
-import { cdkJsonContext } from './support';
+import { buildTestApp, cdkJsonContext, withoutBundling } from './support';
 
 const contextOf =
   (values: Record<string, unknown>) =>
@@ -122,5 +124,26 @@ describe('stage config from context', () => {
     [{ portalOrigin: 'https://a.test', functionEnvironment: { PORT: 8080 } }, /functionEnvironment\.PORT/],
   ])('refuses %j', (values, message) => {
     expect(() => resolveStageConfig(contextOf(values))).toThrow(message);
+  });
+});
+
+describe('the region', () => {
+  it('refuses at synth a known region without Amazon Connect, naming the ones that have it', () => {
+    const stack = new Stack(new App(), 'Probe', { env: { region: 'eu-west-1', account: '123456789012' } });
+    expect(() => requireConnectRegion(stack)).toThrow(/Amazon Connect does not run in eu-west-1.*us-east-1/);
+    expect(() =>
+      requireConnectRegion(
+        new Stack(new App(), 'Ok', { env: { region: 'eu-west-2', account: '123456789012' } }),
+      ),
+    ).not.toThrow();
+  });
+
+  it('leaves an environment-agnostic stack a template rule that CloudFormation checks first', () => {
+    const hotline = buildTestApp(withoutBundling);
+    for (const stack of [hotline.stateful, hotline.api]) {
+      const rules = Template.fromStack(stack).toJSON().Rules as Record<string, { Assertions: unknown[] }>;
+      expect(JSON.stringify(rules.ConnectRegion)).toContain('us-east-1');
+      expect(JSON.stringify(rules.ConnectRegion)).toContain('Fn::Contains');
+    }
   });
 });
