@@ -41,6 +41,11 @@ export interface StageConfig {
   readonly connect: ConnectConfig;
   /** The address the hotline mails from (an SES email identity). */
   readonly senderEmail: string;
+  /**
+   * The sender is already an SES identity of the account (verified by hand, or shared by dev and prod):
+   * the stack uses it instead of creating it, which would fail (context `senderIdentityExists=true`).
+   */
+  readonly senderIdentityExists: boolean;
   /** Where alarm notifications go (an SNS e-mail subscription); none when unset. */
   readonly alarmEmail?: string;
 }
@@ -74,7 +79,13 @@ export const portalCallbackPath = '/auth/callback';
 
 type StageDefaults = Omit<
   StageConfig,
-  'name' | 'portalOrigins' | 'functionEnvironment' | 'connect' | 'senderEmail' | 'alarmEmail'
+  | 'name'
+  | 'portalOrigins'
+  | 'functionEnvironment'
+  | 'connect'
+  | 'senderEmail'
+  | 'senderIdentityExists'
+  | 'alarmEmail'
 >;
 
 const defaults: Record<StageName, StageDefaults> = {
@@ -125,12 +136,20 @@ export function resolveStageConfig(lookup: ContextLookup): StageConfig {
     functionEnvironment: readEnvironment(lookup('functionEnvironment')),
     connect: readConnectConfig(lookup),
     senderEmail: readSenderEmail(lookup('senderEmail'), name),
+    senderIdentityExists: readFlag(lookup('senderIdentityExists'), 'senderIdentityExists', false),
     ...optionalEmail(lookup('alarmEmail'), 'alarmEmail'),
   };
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const connectInstanceArnPattern = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+
+function readFlag(value: unknown, key: string, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context "${key}" must be true or false`);
+}
 
 function readSenderEmail(value: unknown, stage: StageName): string {
   const email = readOptionalString(value, 'senderEmail');

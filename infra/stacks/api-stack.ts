@@ -236,7 +236,12 @@ export class ApiStack extends Stack {
     });
     // The table arrives as the stateful stack's Table: its stream ARN is one more reference Api -> Stateful.
     this.tableReactor = new TableReactor(this, 'TableReactor', { table, functions: appFunctions });
-    this.mail = new Mail(this, 'Mail', { senderEmail: stage.senderEmail, functions: appFunctions, needs });
+    this.mail = new Mail(this, 'Mail', {
+      senderEmail: stage.senderEmail,
+      senderIdentityExists: stage.senderIdentityExists,
+      functions: appFunctions,
+      needs,
+    });
     this.surveyLinkSecret = new SurveyLinkSecret(this, 'SurveyLinkSecret', {
       functions: appFunctions,
       needs,

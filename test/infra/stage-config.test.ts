@@ -147,3 +147,28 @@ describe('the region', () => {
     }
   });
 });
+
+describe('a sender the account already has', () => {
+  it('is used, not created (creating an existing SES identity fails the deploy), and mail may still be sent from it', () => {
+    const created = Template.fromStack(buildTestApp(withoutBundling).api);
+    created.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    const hotline = buildTestApp({ ...withoutBundling, senderIdentityExists: 'true' });
+    expect(hotline.stage.senderIdentityExists).toBe(true);
+    const template = Template.fromStack(hotline.api);
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const sends = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter(
+        (s) => [s.Action].flat().includes('ses:SendEmail'),
+      ),
+    );
+    expect(sends.length).toBeGreaterThan(0);
+    for (const s of sends)
+      expect(JSON.stringify(s.Resource)).toContain(`identity/${hotline.stage.senderEmail}`);
+  });
+
+  it('refuses a flag that is neither true nor false', () => {
+    expect(() => resolveStageConfig(contextOf({ senderIdentityExists: 'yes' }))).toThrow(
+      /"senderIdentityExists" must be true or false/,
+    );
+  });
+});
