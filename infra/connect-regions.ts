@@ -1,4 +1,4 @@
-import { CfnRule, Fn, type Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnRule, Fn, type Stack, Token } from 'aws-cdk-lib';
 
 /**
  * The AWS Regions where Amazon Connect runs (docs.aws.amazon.com/connect/latest/adminguide/regions.html,
@@ -40,4 +40,30 @@ export function requireConnectRegion(stack: Stack): void {
       },
     ],
   });
+}
+
+/**
+ * Connect's default quotas for a new account: StartOutboundVoiceContact 2 calls per second (burst 5, shared by
+ * the whole account) and 10 concurrent calls per instance. Dialer limits above them work only once the
+ * quotas are raised (Service Quotas); the synth says so.
+ */
+export const CONNECT_DEFAULT_QUOTAS = { callsPerSecond: 2, concurrentCalls: 10 } as const;
+
+export function warnAboveDefaultQuotas(stack: Stack, environment: Readonly<Record<string, string>>): void {
+  const checks = [
+    [
+      'CONNECT_CALLS_PER_SECOND',
+      CONNECT_DEFAULT_QUOTAS.callsPerSecond,
+      'StartOutboundVoiceContact calls per second',
+    ],
+    ['CONNECT_CONCURRENT_CALLS', CONNECT_DEFAULT_QUOTAS.concurrentCalls, 'concurrent calls per instance'],
+  ] as const;
+  for (const [variable, quota, what] of checks) {
+    const wanted = Number(environment[variable]);
+    if (Number.isFinite(wanted) && wanted > quota)
+      Annotations.of(stack).addWarning(
+        `${variable}=${wanted} is above Connect's default quota of ${quota} ${what}: raise it in Service ` +
+          'Quotas first, or Connect refuses the calls above it (the dialer retries them, slower).',
+      );
+  }
 }

@@ -19,7 +19,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type FunctionSpec, functions, type RouteSpec, routes } from '#functions/catalog';
-import { requireConnectRegion } from '#infra/connect-regions';
+import { requireConnectRegion, warnAboveDefaultQuotas } from '#infra/connect-regions';
 import { AppFunction } from '#infra/constructs/app-function';
 import { ContactCenter } from '#infra/constructs/contact-center';
 import { ContactEvents } from '#infra/constructs/contact-events';
@@ -99,6 +99,7 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     requireConnectRegion(this);
+    warnAboveDefaultQuotas(this, props.stage.functionEnvironment);
     const { stage, table } = props;
 
     const specs: readonly FunctionSpec[] = props.functionSpecs ?? functions;

@@ -172,3 +172,21 @@ describe('a sender the account already has', () => {
     );
   });
 });
+
+describe("the dialer's limits against Connect's default quotas", () => {
+  const warnings = (environment: Record<string, string>) =>
+    buildTestApp({ ...withoutBundling, functionEnvironment: environment })
+      .api.node.metadata.filter((m) => m.type === 'aws:cdk:warning')
+      .map((m) => String(m.data));
+
+  it('warns at synth when the dialer is set above them, naming the variable and Service Quotas', () => {
+    expect(warnings({ CONNECT_CALLS_PER_SECOND: '50', CONNECT_CONCURRENT_CALLS: '500' })).toEqual([
+      expect.stringMatching(/CONNECT_CALLS_PER_SECOND=50 .*quota of 2 .*Service Quotas/),
+      expect.stringMatching(/CONNECT_CONCURRENT_CALLS=500 .*quota of 10 /),
+    ]);
+  });
+
+  it('says nothing at the defaults', () => {
+    expect(warnings({})).toEqual([]);
+  });
+});
