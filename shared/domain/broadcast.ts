@@ -1,3 +1,4 @@
+import type { BroadcastEstimate } from './broadcast-estimate';
 import { type incidentSeverities, recipientStates } from './broadcast-vocabulary';
 import { type CsvCell, toCsv } from './csv';
 import { type AreaSelection, type Customer, hasUsableContact } from './customer';
@@ -47,6 +48,8 @@ export interface Broadcast {
   /** Recipients selected at send time, and how many of them had no usable contact. */
   readonly recipientCount?: number;
   readonly noContactCount?: number;
+  /** When its calls are expected to have ended, estimated at the send (shared/domain/broadcast-estimate.ts). */
+  readonly estimatedEndAt?: string;
   readonly version: number;
 }
 
@@ -83,20 +86,37 @@ export function canApply(broadcast: Pick<Broadcast, 'state'>, action: BroadcastA
   return allowedFrom[action].includes(broadcast.state);
 }
 
+/** What the send records: who was selected, and how long their calls are expected to take. */
+export interface SendCounts {
+  readonly recipientCount: number;
+  readonly noContactCount: number;
+  readonly estimatedSeconds?: number;
+}
+
 export function applyBroadcastAction(
   broadcast: Broadcast,
   action: BroadcastAction,
   by: string,
   now: string,
-  counts?: { recipientCount: number; noContactCount: number },
+  counts?: SendCounts,
 ): Broadcast {
   if (!canApply(broadcast, action))
     throw new TransitionNotAllowedError(`A ${broadcast.state} broadcast cannot ${action}`);
   const ended = action === 'cancel' || action === 'complete';
+  const sent = (c: SendCounts | undefined): Partial<Broadcast> => {
+    if (!c) return {};
+    const { estimatedSeconds, ...rest } = c;
+    return {
+      ...rest,
+      ...(estimatedSeconds === undefined
+        ? {}
+        : { estimatedEndAt: new Date(Date.parse(now) + estimatedSeconds * 1000).toISOString() }),
+    };
+  };
   return {
     ...broadcast,
     state: target[action],
-    ...(action === 'send' ? { sentAt: now, sentBy: by, ...counts } : {}),
+    ...(action === 'send' ? { sentAt: now, sentBy: by, ...sent(counts) } : {}),
     ...(ended ? { endedAt: now } : {}),
     updatedAt: now,
     version: broadcast.version + 1,
@@ -154,6 +174,8 @@ export interface RecipientPreview {
   readonly toCall: number;
   readonly emailOnly: number;
   readonly noContact: number;
+  /** How long the calls will take at the configured Connect limits. */
+  readonly estimate: BroadcastEstimate;
 }
 
 export interface Recipient {

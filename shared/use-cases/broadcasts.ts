@@ -31,7 +31,14 @@ import {
   recipientsFor,
   recordAttempt,
   requestDisregard,
+  type SendCounts,
 } from '#shared/domain/broadcast';
+import {
+  type BroadcastEstimate,
+  callProfileOf,
+  defaultCallProfile,
+  estimateBroadcast,
+} from '#shared/domain/broadcast-estimate';
 import {
   type BroadcastEvent,
   broadcastSent,
@@ -129,7 +136,32 @@ export async function previewRecipients(
     toCall: recipients.filter((r) => r.phone).length,
     emailOnly: recipients.filter((r) => !r.phone && r.state !== 'no_contact').length,
     noContact: recipients.filter((r) => r.state === 'no_contact').length,
+    estimate: await estimateCalls(deps, recipients),
   };
+}
+
+/** Past broadcast calls the estimate learns from: the newest, at most this many. */
+const PROFILE_SAMPLE = 300;
+
+/**
+ * How long these recipients' calls will take at the configured Connect limits: one call per household with a
+ * number, like the newest finished broadcast calls (or a default mix when there are too few of them).
+ */
+async function estimateCalls(
+  deps: Dependencies,
+  recipients: readonly Pick<Recipient, 'account' | 'phone' | 'callJobId'>[],
+): Promise<BroadcastEstimate> {
+  const calls = new Set(recipients.filter((r) => r.phone).map((r) => r.callJobId ?? r.account)).size;
+  const { policy, callsPerSecond, concurrentCalls } = deps.config.dialer;
+  const past = await deps.callJobs.list({ kind: 'broadcast' }, { limit: PROFILE_SAMPLE });
+  return estimateBroadcast({
+    calls,
+    profile: callProfileOf(past.items) ?? defaultCallProfile(policy.maxAttempts),
+    callsPerSecond,
+    concurrentCalls,
+    rounds: policy.maxAttempts,
+    backoffMinutes: policy.backoffMinutes,
+  });
 }
 
 async function transition(
@@ -137,7 +169,7 @@ async function transition(
   id: string,
   action: BroadcastAction,
   by: string,
-  counts?: { recipientCount: number; noContactCount: number },
+  counts?: SendCounts,
   events: (at: string) => readonly BroadcastEvent[] = () => [],
 ): Promise<Broadcast> {
   for (let tries = 0; tries < 3; tries++) {
@@ -163,6 +195,7 @@ export async function sendBroadcast(deps: Dependencies, actor: Actor, id: string
   const selected = await deps.customers.select(current.selection);
   const recipients = recipientsFor(id, selected, deps.clock.now().toISOString());
   const by = username(actor);
+  const estimate = await estimateCalls(deps, recipients);
   await transition(
     deps,
     id,
@@ -171,6 +204,7 @@ export async function sendBroadcast(deps: Dependencies, actor: Actor, id: string
     {
       recipientCount: recipients.length,
       noContactCount: recipients.filter((r) => r.state === 'no_contact').length,
+      estimatedSeconds: estimate.seconds,
     },
     (at) => [broadcastSent(id, by, at)],
   );

@@ -108,6 +108,10 @@ describe('customer registry, broadcast console and block list in a real browser'
     expect(await preview.locator('[data-preview="toCall"]').textContent()).toBe('2');
     expect(await preview.locator('[data-preview="noContact"]').textContent()).toBe('1');
     expect(await page.getByTestId('broadcast-state').textContent()).toBe('Draft');
+    // How long the calls take at the desk's Connect limits (no past broadcast calls yet: a typical mix).
+    expect(await page.getByTestId('estimate').textContent()).toMatch(
+      /^The calls take about \d+ (s|min): 2 calls at \d+ per second, \d+ at once, each attempt about \d+ s \(a typical mix/,
+    );
     await screenshot(page, '13-broadcast-preview');
   });
 
@@ -137,6 +141,7 @@ describe('customer registry, broadcast console and block list in a real browser'
     await page.getByRole('button', { name: 'Send the broadcast' }).click();
     await dialog.getByRole('button', { name: 'Send now' }).click();
     await expect.poll(() => page.getByTestId('broadcast-state').textContent(), LIVE).toBe('Sending');
+    expect(await page.getByTestId('expected-end').textContent()).toMatch(/\d{1,2}:\d{2}/);
     expect(await count('total')).toBe('3');
     expect(await count('confirmed')).toBe('0');
     await expect.poll(() => count('no_contact'), LIVE).toBe('1');

@@ -16,6 +16,7 @@ describe('an emergency broadcast through the local runtime', () => {
   let api: LocalApi;
   let supervisor: string;
   let broadcastId: string;
+  let estimatedSeconds: number;
 
   const phone = (e164: string, behaviour: Record<string, unknown>) =>
     fetch(`${api.url}/local/phone/numbers/${encodeURIComponent(e164)}`, {
@@ -61,7 +62,11 @@ describe('an emergency broadcast through the local runtime', () => {
     const preview = await api.request('GET', `/api/broadcasts/${broadcastId}/preview`, { token: supervisor });
 
     expect(created).toMatchObject({ status: 201, body: { state: 'draft' } });
-    expect(preview.body).toEqual({ customers: 6, toCall: 4, emailOnly: 1, noContact: 1 });
+    expect(preview.body).toMatchObject({ customers: 6, toCall: 4, emailOnly: 1, noContact: 1 });
+    // Four customers with a number, no past broadcast calls: the default mix at the local limits.
+    expect(preview.body.estimate).toMatchObject({ calls: 4, basis: 'default', sampleCalls: 0 });
+    expect(preview.body.estimate.seconds).toBeGreaterThan(0);
+    estimatedSeconds = preview.body.estimate.seconds as number;
   });
 
   it('calls every reachable recipient once per attempt and ends with a report nobody is missing from', async () => {
@@ -75,6 +80,10 @@ describe('an emergency broadcast through the local runtime', () => {
 
     expect(sent.status).toBe(202);
     expect(again.status).toBe(202);
+    // The console's "calls expected to end": the send's moment plus the estimate the preview gave.
+    expect(sent.body.estimatedEndAt).toBe(
+      new Date(Date.parse(sent.body.sentAt as string) + estimatedSeconds * 1000).toISOString(),
+    );
     const byAccount = Object.fromEntries(
       (
         report.body.recipients as {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idealMakespanMs } from '../../bench/ideal-schedule';
+import { idealMakespanMs } from '#shared/domain/ideal-schedule';
 
 const noBackoff = () => 0;
 

@@ -1,3 +1,5 @@
+import { type BroadcastEstimate, durationInWords } from '#shared/domain/broadcast-estimate';
+
 /** Every string the portal shows. A second language is a copy of this object with the same keys. */
 export const en = {
   appName: 'Complaint desk',
@@ -391,6 +393,12 @@ export const en = {
       emailOnly: 'E-mail only',
       noContact: 'For field staff',
     } as Record<string, string>,
+    estimate: (e: BroadcastEstimate) =>
+      `The calls take about ${durationInWords(e.seconds)}: ${e.calls} ${e.calls === 1 ? 'call' : 'calls'} at ${e.callsPerSecond} per second, ${e.concurrentCalls} at once, ` +
+      (e.basis === 'past_broadcasts'
+        ? `each attempt ${e.meanCallSeconds} s and ${(e.attempts / Math.max(1, e.calls)).toFixed(1)} attempts per call as in the last ${e.sampleCalls} broadcast calls.`
+        : `each attempt about ${e.meanCallSeconds} s (a typical mix: no broadcast calls to learn from yet).`),
+    expectedEnd: 'Calls expected to end',
     countAgain: 'Count again',
     send: 'Send the broadcast',
     pause: 'Pause',

@@ -398,6 +398,12 @@ function BroadcastDetail({ id }: { id: string }) {
                 </dd>
               </>
             ) : null}
+            {broadcast.estimatedEndAt && live ? (
+              <>
+                <dt>{t.broadcasts.expectedEnd}</dt>
+                <dd data-testid="expected-end">{formatTime(broadcast.estimatedEndAt)}</dd>
+              </>
+            ) : null}
           </dl>
         </section>
         <section className="card" aria-labelledby="broadcast-actions">
@@ -418,6 +424,9 @@ function BroadcastDetail({ id }: { id: string }) {
               ) : (
                 <p className="loading">{t.common.loading}</p>
               )}
+              {preview && preview.estimate.calls > 0 ? (
+                <p data-testid="estimate">{t.broadcasts.estimate(preview.estimate)}</p>
+              ) : null}
               <div className="buttons">
                 <button type="button" className="secondary" onClick={() => void countRecipients()}>
                   {t.broadcasts.countAgain}

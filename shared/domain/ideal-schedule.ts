@@ -2,14 +2,15 @@
  * The theoretical bound of a run of outbound calls: the makespan of an ideal dialer that knows every call's
  * duration in advance and wastes nothing. It starts every attempt the moment the limits allow (at most
  * `perSecond` starts in one clock second, at most `concurrent` calls live), each job's next attempt no
- * sooner than its back-off after the previous attempt ended. The measured durations come from the
- * emulator's call records, so the bound describes the same calls the real run made.
+ * sooner than its back-off after the previous attempt ended. The benchmark feeds it the durations the
+ * emulator measured (the bound of the same calls the real run made); a broadcast's estimate feeds it the
+ * calls of past broadcasts (shared/domain/broadcast-estimate.ts).
  */
 export interface IdealLimits {
   readonly perSecond: number;
   readonly concurrent: number;
-  /** Milliseconds to wait after attempt n (1-based) ended before attempt n + 1 may start. */
-  readonly backoffMs: (attempt: number) => number;
+  /** Milliseconds to wait after attempt n (1-based) of job `job` (its index) ended before attempt n + 1 may start. */
+  readonly backoffMs: (attempt: number, job: number) => number;
 }
 
 /** One job: the duration in ms of each attempt it made, in order. */
@@ -84,7 +85,7 @@ export function idealMakespanMs(jobs: readonly IdealJob[], limits: IdealLimits):
       const ended = live.pop() as { job: number; attempt: number };
       const next = ended.attempt + 1;
       if (next < (jobs[ended.job]?.length ?? 0))
-        ready.push(t + limits.backoffMs(ended.attempt + 1), { job: ended.job, attempt: next });
+        ready.push(t + limits.backoffMs(ended.attempt + 1, ended.job), { job: ended.job, attempt: next });
     }
     if (Math.floor(t / 1000) !== second) {
       second = Math.floor(t / 1000);
