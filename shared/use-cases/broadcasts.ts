@@ -70,6 +70,7 @@ import type { Dependencies } from '#shared/ports/dependencies';
 import type { Mail } from '#shared/ports/mailer';
 import type { Page } from '#shared/ports/ticket-store';
 import { cancelOrStopCallJob, enqueueCallJob, wakeDialer } from './dialer';
+import { keyOrderedSlice, type SliceTimeLeft, sliceClock } from './slices';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -247,9 +248,6 @@ async function withdrawIncident(deps: Dependencies, id: string, by: string): Pro
   }
 }
 
-/** Real time one slice of the fan-out may take before it hands over to the next (a reaction of its own). */
-export const FAN_OUT_SLICE_MS = 2000;
-
 /**
  * One slice of a sent broadcast's fan-out: from the stored mark (or `from`, if further), recipients and
  * their call jobs are written chunk by chunk, the mark saved after each, until the slice's time is up; then a
@@ -260,7 +258,7 @@ export async function fanOutSlice(
   deps: Dependencies,
   id: string,
   from: number,
-  sliceMs: () => number = sliceClock(),
+  timeLeft: SliceTimeLeft = sliceClock(),
 ): Promise<'done' | 'continues'> {
   const broadcast = await requireBroadcast(deps, id);
   if (broadcast.state === 'draft') return 'done';
@@ -272,7 +270,7 @@ export async function fanOutSlice(
   let next = Math.max(from, (await deps.broadcasts.fanOutMark(id)).next);
   let woken = next > 0;
   while (next < recipients.length) {
-    if (sliceMs() <= 0) {
+    if (timeLeft() <= 0) {
       await deps.broadcasts.appendEvent(fanOutProgressed(id, next, deps.clock.now().toISOString()));
       return 'continues';
     }
@@ -310,11 +308,6 @@ export async function resumeStalledFanOuts(deps: Dependencies): Promise<number> 
     resumed++;
   }
   return resumed;
-}
-
-function sliceClock(budgetMs = FAN_OUT_SLICE_MS): () => number {
-  const started = Date.now();
-  return () => budgetMs - (Date.now() - started);
 }
 
 /**
@@ -567,9 +560,6 @@ export async function cancelBroadcast(
   return requireBroadcast(deps, id);
 }
 
-/** How long one follow-up slice runs before it hands the rest to the next (a reaction each). */
-export const FOLLOW_UP_SLICE_MS = 2000;
-
 /**
  * One slice of a broadcast's follow-up (disregard or all clear): the recipients after `after` (account order)
  * owed it get it, until the slice's time is up; then a progress event carries the rest to the next slice.
@@ -580,27 +570,24 @@ export async function followUpSlice(
   broadcastId: string,
   kind: FollowUpRequestKind,
   after?: string,
-  sliceMs: () => number = sliceClock(FOLLOW_UP_SLICE_MS),
+  timeLeft: SliceTimeLeft = sliceClock(),
 ): Promise<'done' | 'continues'> {
   const found = await deps.broadcasts.get(broadcastId);
   if (!found) return 'done';
   const { counts: _live, ...broadcast } = found;
-  const owed = (await deps.broadcasts.allRecipients(broadcastId))
-    .filter((r) => (kind === 'all_clear' ? r.state === 'confirmed' : true))
-    .filter((r) => after === undefined || r.account > after)
-    .sort((a, b) => (a.account < b.account ? -1 : 1));
-  let last = after;
-  for (const recipient of owed) {
-    if (last !== after && sliceMs() <= 0) {
-      await deps.broadcasts.appendEvent(
-        followUpProgressed(broadcastId, kind, last as string, deps.clock.now().toISOString()),
-      );
-      return 'continues';
-    }
-    await queueFollowUp(deps, broadcast, recipient, kind);
-    last = recipient.account;
-  }
-  return 'done';
+  const owed = (await deps.broadcasts.allRecipients(broadcastId)).filter((r) =>
+    kind === 'all_clear' ? r.state === 'confirmed' : true,
+  );
+  return keyOrderedSlice(owed, {
+    keyOf: (r) => r.account,
+    after,
+    timeLeft,
+    step: (recipient) => queueFollowUp(deps, broadcast, recipient, kind),
+    handOver: (last) =>
+      deps.broadcasts.appendEvent(
+        followUpProgressed(broadcastId, kind, last, deps.clock.now().toISOString()),
+      ),
+  });
 }
 
 /** The text of a follow-up: the disregard note, or the incident's all clear. */

@@ -47,6 +47,7 @@ import type { IncidentEvent } from '#shared/ports/incident-store';
 import { confirmFromInboundCall } from './broadcasts';
 import type { ComplaintDeps } from './complaints';
 import { enqueueCallJob, recordCallAnswer } from './dialer';
+import { keyOrderedSlice, type SliceTimeLeft, sliceClock } from './slices';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'complaint-hotline' });
 
@@ -452,31 +453,28 @@ async function requestNotice(deps: Dependencies, incidentId: string, n: number, 
   };
 }
 
-/** How long one slice of a notice runs before it hands the rest to the next (a reaction each). */
-export const NOTICE_SLICE_MS = 2000;
-
 /**
  * One slice of a notice job: the complainants after `after` (in complaint id order) are told, until the
  * slice's time is up; then a progress event carries the rest to the next slice. The last slice records the
  * notice's counts on the incident.
  */
-export async function noticeSlice(deps: Dependencies, job: NoticeJob, after?: string): Promise<void> {
-  const started = Date.now();
+export async function noticeSlice(
+  deps: Dependencies,
+  job: NoticeJob,
+  after?: string,
+  timeLeft: SliceTimeLeft = sliceClock(),
+): Promise<void> {
   const incident = await deps.incidents.get(job.incidentId);
   const update = incident?.updates.find((u) => u.n === job.update);
   if (!incident || !update) return;
-  const links = (await deps.incidents.links(job.incidentId))
-    .filter((l) => after === undefined || l.ticketId > after)
-    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : 1));
-  let last = after;
-  for (const link of links) {
-    if (last !== after && Date.now() - started > NOTICE_SLICE_MS) {
-      await deps.incidents.appendEvent(noticeProgressed(job, last as string, nowIso(deps)));
-      return;
-    }
-    await tellComplainant(deps, incident, update.n, link, job.by);
-    last = link.ticketId;
-  }
+  const slice = await keyOrderedSlice(await deps.incidents.links(job.incidentId), {
+    keyOf: (link) => link.ticketId,
+    after,
+    timeLeft,
+    step: (link) => tellComplainant(deps, incident, update.n, link, job.by),
+    handOver: (last) => deps.incidents.appendEvent(noticeProgressed(job, last, nowIso(deps))),
+  });
+  if (slice === 'continues') return;
   const all = await deps.incidents.links(job.incidentId);
   const marks = all.flatMap((l) => l.notified.filter((x) => x.n === update.n));
   await deps.incidents.appendEvent(
