@@ -55,6 +55,14 @@ module.exports = {
       to: { path: '^local/' },
     },
     {
+      name: 'ops-talks-over-the-wire',
+      comment:
+        'ops/ (preflight, smoke) checks an account or a running desk as an outsider: AWS APIs and HTTP, never the local runtime in process.',
+      severity: 'error',
+      from: { path: '^ops/' },
+      to: { path: '^local/' },
+    },
+    {
       name: 'shared-points-inward',
       comment: 'shared/ is used by functions/ and infra/, never the other way round.',
       severity: 'error',

@@ -12,23 +12,27 @@ export type TableAccess = 'none' | 'read' | 'readWrite';
 /**
  * What a catalog function needs besides its table access and its triggers (which the catalog says).
  * Declared on each catalog entry, beside its code's path: the stateless stack turns each need into exactly
- * these grants and environment variables, nothing more (infra/wiring.ts).
+ * these grants and environment variables, nothing more (infra/iam-needs.ts holds the actions of each;
+ * test/infra/iam-least-privilege.test.ts holds each declaration to what the function's code calls).
  *
- * - `manageSchedules`: create / update / delete / read one-time schedules in the app's schedule group.
- *   Env: SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, SCHEDULER_DLQ_ARN, SCHEDULE_TARGET_ARNS (JSON: function id ->
- *   ARN of every function with trigger `scheduler`). Grants: scheduler:* on `schedule/<group>/*`, iam:PassRole
- *   of the scheduler role.
- * - `placeCalls`: StartOutboundVoiceContact / StopContact / DescribeContact on the instance's contacts.
- *   Env: CONNECT_INSTANCE_ID, HOTLINE_PHONE_NUMBER, CONTACT_FLOW_IDS (JSON: flow name -> id),
- *   CONNECT_QUEUE_IDS (JSON: queue name -> id).
+ * - `schedules`: one-time schedules in the app's schedule group (shared/adapters/scheduler-timer.ts): `set`
+ *   creates them (and passes the scheduler role), `clear` deletes them. Env: SCHEDULE_GROUP_NAME,
+ *   SCHEDULER_ROLE_ARN, SCHEDULER_DLQ_ARN, SCHEDULE_TARGET_ARNS (JSON: function id -> ARN of every function
+ *   with trigger `scheduler`). Grants: on `schedule/<group>/*` only.
+ * - `calls`: outbound contacts on the instance (shared/adapters/connect-dialer.ts): `start` dials
+ *   (StartOutboundVoiceContact), `stop` ends a live call (StopContact), `describe` asks a contact's state
+ *   (DescribeContact). Env: CONNECT_INSTANCE_ID, HOTLINE_PHONE_NUMBER, CONTACT_FLOW_IDS (JSON: flow name ->
+ *   id), CONNECT_QUEUE_IDS (JSON: queue name -> id).
  * - `sendEmail`: ses:SendEmail from the sender identity. Env: MAIL_FROM.
  * - `surveyLinkSecret`: signs or verifies one-time survey links. Env: SURVEY_LINK_SECRET_ARN (the CDK-generated
- *   Secrets Manager secret, read once per instance). Grants: secretsmanager:GetSecretValue / DescribeSecret on
- *   that secret only.
+ *   Secrets Manager secret, read once per instance). Grants: secretsmanager:GetSecretValue on that secret only.
  */
+export type ScheduleUse = 'set' | 'clear';
+export type CallUse = 'start' | 'stop' | 'describe';
+
 export interface FunctionNeeds {
-  readonly manageSchedules?: boolean;
-  readonly placeCalls?: boolean;
+  readonly schedules?: readonly ScheduleUse[];
+  readonly calls?: readonly CallUse[];
   readonly sendEmail?: boolean;
   readonly surveyLinkSecret?: boolean;
 }
@@ -137,7 +141,7 @@ export const functions = [
     table: 'readWrite',
     // A broadcast fans out into call jobs and wakes the dialer; recipients without a phone are e-mailed;
     // a cancel stops the calls ringing at that moment (StopContact).
-    needs: { manageSchedules: true, sendEmail: true, placeCalls: true },
+    needs: { schedules: ['set'], calls: ['stop'] },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -146,7 +150,7 @@ export const functions = [
     entry: 'functions/schedule/broadcast-worker.ts',
     description: 'Continues the fan-out of a large broadcast into call jobs',
     table: 'readWrite',
-    needs: { manageSchedules: true, sendEmail: true },
+    needs: { schedules: ['set'], sendEmail: true },
     timeoutSeconds: 300,
     memoryMb: 1024,
     triggers: ['scheduler'],
@@ -168,7 +172,6 @@ export const functions = [
       'Incidents: updates, linked complaints, notify complainants, close with all clear; public status',
     table: 'readWrite',
     // Incident updates and follow-ups e-mail complainants and queue calls (the dialer wakes by schedule).
-    needs: { manageSchedules: true, sendEmail: true },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -211,7 +214,8 @@ export const functions = [
     id: 'PublicApi',
     entry: 'functions/api/public.ts',
     description: 'Public API: complaint status without personal data, OpenAPI document',
-    table: 'read',
+    // Counts wrong phone digits per complaint (shared/use-cases/status-guard.ts), which locks the lookup.
+    table: 'readWrite',
     timeoutSeconds: 5,
     memoryMb: 256,
   },
@@ -301,7 +305,8 @@ export const functions = [
     id: 'PhoneComplaintStatus',
     entry: 'functions/phone/complaint-status.ts',
     description: 'Hotline: status of a complaint by the number typed on the keypad',
-    table: 'read',
+    // Counts wrong phone digits per complaint, as the public status lookup does.
+    table: 'readWrite',
     timeoutSeconds: 5,
     memoryMb: 512,
     triggers: ['contactFlow'],
@@ -311,7 +316,7 @@ export const functions = [
     entry: 'functions/phone/request-callback.ts',
     description: 'Hotline: book a callback (caller request, after hours, emergency overflow)',
     table: 'readWrite',
-    needs: { manageSchedules: true },
+    needs: { schedules: ['set'] },
     timeoutSeconds: 8,
     memoryMb: 512,
     triggers: ['contactFlow'],
@@ -325,7 +330,7 @@ export const functions = [
     // The reactor sets and clears timers, queues call jobs (waking the dialer) and sends the desk's mails,
     // among them the fallback e-mail of a survey nobody answered, with its signed link; a fan-out chunk
     // written as its broadcast is cancelled stops that chunk's ringing calls (StopContact).
-    needs: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true, placeCalls: true },
+    needs: { schedules: ['set', 'clear'], sendEmail: true, surveyLinkSecret: true, calls: ['stop'] },
     timeoutSeconds: 60,
     memoryMb: 1024,
     triggers: ['tableStream'],
@@ -339,7 +344,7 @@ export const functions = [
     // The deadline and remedy checks, the sweep and the dialer only save changes and dial: their mails follow
     // as reactions. Registering and changing a complaint (API, phone) or a remedy needs no Scheduler at all:
     // its timers are the reactor's.
-    needs: { manageSchedules: true },
+    needs: { schedules: ['set'] },
     timeoutSeconds: 30,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -349,7 +354,7 @@ export const functions = [
     entry: 'functions/schedule/deadline-sweep.ts',
     description: 'Every 5 minutes: repair lost deadline timers and stuck outbound call attempts',
     table: 'readWrite',
-    needs: { manageSchedules: true, placeCalls: true },
+    needs: { schedules: ['set'], calls: ['start', 'stop', 'describe'] },
     timeoutSeconds: 120,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -359,7 +364,7 @@ export const functions = [
     entry: 'functions/schedule/dialer-tick.ts',
     description: 'The one outbound dialer: rings due call jobs within Connect limits and calling hours',
     table: 'readWrite',
-    needs: { manageSchedules: true, placeCalls: true },
+    needs: { schedules: ['set'], calls: ['start', 'stop'] },
     timeoutSeconds: 60,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -369,7 +374,7 @@ export const functions = [
     entry: 'functions/events/contact-events.ts',
     description: 'Connect contact events: ended outbound calls end their attempt and free their slot',
     table: 'readWrite',
-    needs: { manageSchedules: true, placeCalls: true },
+    needs: { schedules: ['set'], calls: ['start', 'stop'] },
     timeoutSeconds: 60,
     memoryMb: 512,
     triggers: ['connectContactEvents'],
@@ -388,7 +393,6 @@ export const functions = [
     entry: 'functions/phone/outbound-survey-answer.ts',
     description: 'Outbound survey flow: the keypad rating (1-2 reopens, 3-5 closes)',
     table: 'readWrite',
-    needs: { manageSchedules: true },
     timeoutSeconds: 8,
     memoryMb: 512,
     triggers: ['contactFlow'],
@@ -407,7 +411,7 @@ export const functions = [
     entry: 'functions/schedule/remedy-action-check.ts',
     description: 'Remedy action timer target: a late department action is escalated to the supervisor',
     table: 'readWrite',
-    needs: { manageSchedules: true },
+    needs: { schedules: ['set'] },
     timeoutSeconds: 30,
     memoryMb: 512,
     triggers: ['scheduler'],
@@ -418,7 +422,7 @@ export const functions = [
     description: 'Staff API: callbacks and outbound call jobs; public one-time survey answers',
     table: 'readWrite',
     // The public survey page verifies the signed link.
-    needs: { manageSchedules: true, sendEmail: true, surveyLinkSecret: true },
+    needs: { schedules: ['set'], surveyLinkSecret: true },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -429,7 +433,7 @@ export const functions = [
     description: 'Staff API: promise an answer within half an hour (a callback due then)',
     table: 'readWrite',
     // A promised answer is a call job that wakes the dialer.
-    needs: { manageSchedules: true },
+    needs: { schedules: ['set'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   },

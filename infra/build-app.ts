@@ -88,6 +88,7 @@ export function buildApp(options: BuildAppOptions = {}): HotlineApp {
     table: stateful.table,
     userPool: stateful.userPool,
     portalClient: stateful.portalClient,
+    smokeClient: stateful.smokeClient,
     portal: {
       bucket: stateful.portal.bucket,
       distribution: stateful.portal.distribution,

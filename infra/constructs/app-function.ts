@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel as EsbuildLogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,6 +11,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '#functions/catalog';
 import { functionBundling } from '#infra/bundling';
+import { tableAccessActions } from '#infra/iam-needs';
 import type { StageConfig } from '#infra/stage-config';
 import { deskMetrics } from '#shared/desk-metric-names';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -131,17 +132,15 @@ export class AppFunction extends Construct {
       });
     }
 
-    switch (spec.table) {
-      case 'read':
-        table.grantReadData(this.function);
-        break;
-      case 'readWrite':
-        table.grantReadWriteData(this.function);
-        break;
-      case 'none':
-        break;
-    }
+    // The actions of infra/iam-needs.ts on the table and its indexes: CDK's table grants would add Scan,
+    // ConditionCheckItem, DescribeTable and the stream reads, which no adapter sends.
     if (spec.table !== 'none') {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...tableAccessActions[spec.table]],
+          resources: [table.tableArn, `${table.tableArn}/index/*`],
+        }),
+      );
       acknowledgeTableIndexGrant(
         this.role,
         table,

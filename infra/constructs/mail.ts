@@ -1,5 +1,6 @@
 import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { needActions } from '#infra/iam-needs';
 import { type FunctionNeeds, functionNeeds } from '#infra/wiring';
 import type { AppFunction } from './app-function';
 
@@ -28,7 +29,7 @@ export class Mail extends Construct {
     for (const [functionId, fn] of props.functions) {
       if (!(props.needs ?? functionNeeds)[functionId]?.sendEmail) continue;
       // SendEmail only (SES v2, shared/adapters/ses-mailer.ts): grantSendEmail would add SendRawEmail.
-      this.identity.grant(fn.function, 'ses:SendEmail');
+      this.identity.grant(fn.function, ...needActions.sendEmail);
       fn.function.addEnvironment('MAIL_FROM', props.senderEmail);
     }
   }

@@ -14,9 +14,11 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { FilterPattern } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { CONNECT_DEFAULT_QUOTAS } from '#infra/connect-regions';
 import type { StageConfig } from '#infra/stage-config';
 import { deskMetrics } from '#shared/desk-metric-names';
 import { type AppFunction, serviceName } from './app-function';
@@ -32,6 +34,25 @@ export interface OperationsProps {
 
 /** IteratorAge (milliseconds, Maximum per minute) above which, this many minutes in a row, a stream reactor alarms. */
 export const streamLagAlarm = { thresholdMs: 60_000, evaluationPeriods: 3 } as const;
+
+/**
+ * Calls the dialer's wake-ups started, from the `Dialer ran` log line of DialerTick (its `started` count):
+ * the desk publishes no per-call metric, and calls started as a contact event frees a slot are not in it.
+ */
+export const dialerCallsStarted = {
+  functionId: 'DialerTick',
+  metricName: 'DialerCallsStarted',
+  logMessage: 'Dialer ran',
+  valueField: '$.started',
+} as const;
+
+/** Calls per minute the dialer may start: CONNECT_CALLS_PER_SECOND (shared/config.ts default = Connect's quota) x 60. */
+export function dialerCallsPerMinuteLimit(environment: Readonly<Record<string, string>>): number {
+  const perSecond = Number(environment.CONNECT_CALLS_PER_SECOND);
+  return (
+    (Number.isFinite(perSecond) && perSecond > 0 ? perSecond : CONNECT_DEFAULT_QUOTAS.callsPerSecond) * 60
+  );
+}
 
 /** A desk metric (shared/desk-metric-names.ts), summed over five minutes. */
 export function deskMetric(name: string): Metric {
@@ -171,6 +192,22 @@ export class Operations extends Construct {
       });
 
     const fnList = [...props.functions.values()];
+
+    const dialer = props.functions.get(dialerCallsStarted.functionId);
+    const callsStarted = dialer?.logGroup
+      .addMetricFilter('DialerCallsStarted', {
+        filterPattern: FilterPattern.stringValue('$.message', '=', dialerCallsStarted.logMessage),
+        metricNamespace: deskMetrics.namespace,
+        metricName: dialerCallsStarted.metricName,
+        metricValue: dialerCallsStarted.valueField,
+      })
+      .metric({
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+        label: 'Calls started by the dialer (per minute)',
+      });
+    const perMinuteLimit = dialerCallsPerMinuteLimit(stage.functionEnvironment);
+    const failureQueues = [...deadLetterQueues];
     const widgets: IWidget[][] = [
       [
         new TextWidget({
@@ -219,13 +256,54 @@ export class Operations extends Construct {
         ? [
             [
               new GraphWidget({
-                title: 'Table stream: iterator age (max, ms)',
-                left: streamFunctions.map(([, fn]) => iteratorAge(fn)),
+                title: 'Reactor lag: table stream iterator age (max, ms)',
+                left: streamFunctions.map(([functionId, fn]) =>
+                  fn.function.metric('IteratorAge', {
+                    period: Duration.minutes(1),
+                    statistic: 'Maximum',
+                    label: `${functionId} IteratorAge`,
+                  }),
+                ),
+                leftAnnotations: [
+                  { value: streamLagAlarm.thresholdMs, label: 'Alarm: a minute behind', color: '#d62728' },
+                ],
                 width: 24,
               }),
             ],
           ]
         : []),
+      [
+        new GraphWidget({
+          title: 'Dialer throughput vs Connect quota (calls started per minute)',
+          left: [
+            ...(callsStarted ? [callsStarted] : []),
+            connectMetric('CallsPerInterval', 'Sum').with({
+              period: Duration.minutes(1),
+              label: 'All voice calls, in and out (Connect)',
+            }),
+          ],
+          leftAnnotations: [
+            {
+              value: perMinuteLimit,
+              label: `Calls per second limit x 60 (${perMinuteLimit / 60}/s, StartOutboundVoiceContact)`,
+              color: '#d62728',
+            },
+          ],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Failure queues: messages waiting (dead letters)',
+          left: failureQueues.map((dlq) =>
+            dlq.queue.metricApproximateNumberOfMessagesVisible({
+              period: Duration.minutes(1),
+              statistic: 'Maximum',
+              label: dlq.purpose,
+            }),
+          ),
+          leftAnnotations: [{ value: 1, label: 'Alarm: any message', color: '#d62728' }],
+          width: 12,
+        }),
+      ],
       [
         new GraphWidget({
           title: 'Dead-letter queues (messages waiting)',

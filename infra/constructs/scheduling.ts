@@ -4,6 +4,7 @@ import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from
 import { ScheduleTargetBase } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { recurringSchedules, scheduleTimeZone } from '#functions/catalog';
+import { scheduleGrants, schedulerRoleActions } from '#infra/iam-needs';
 import type { StageConfig } from '#infra/stage-config';
 import { type FunctionNeeds, functionNeeds } from '#infra/wiring';
 import type { AppFunction } from './app-function';
@@ -83,7 +84,10 @@ export class Scheduling extends Construct {
     this.targetArns = targetArns;
     if (targets.length > 0) {
       this.role.addToPolicy(
-        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(targetArns) }),
+        new PolicyStatement({
+          actions: [...schedulerRoleActions.invokeTargets],
+          resources: Object.values(targetArns),
+        }),
       );
     }
 
@@ -134,9 +138,10 @@ export class Scheduling extends Construct {
     this.recurring = recurring;
 
     for (const [functionId, fn] of props.functions) {
-      if (!(props.needs ?? functionNeeds)[functionId]?.manageSchedules) continue;
-      // What shared/adapters/scheduler-timer.ts calls, and no more: the group's grants would add
-      // UpdateSchedule and ListSchedules.
+      // What shared/adapters/scheduler-timer.ts calls for this function (infra/iam-needs.ts), and no more: the
+      // group's grants would add UpdateSchedule and ListSchedules.
+      const { own, implied } = scheduleGrants((props.needs ?? functionNeeds)[functionId]);
+      if (own.length === 0) continue;
       const groupSchedules = Arn.format(
         {
           partition: Aws.PARTITION,
@@ -148,11 +153,15 @@ export class Scheduling extends Construct {
       );
       fn.function.addToRolePolicy(
         new PolicyStatement({
-          actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'],
+          actions: own,
           resources: [groupSchedules],
         }),
       );
-      this.role.grantPassRole(fn.role);
+      // CreateSchedule names the scheduler role: passing it is part of the need (iam-needs.ts impliedActions).
+      if (implied.length > 0)
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: implied, resources: [this.role.roleArn] }),
+        );
       fn.function.addEnvironment('SCHEDULE_GROUP_NAME', this.group.scheduleGroupName);
       fn.function.addEnvironment('SCHEDULER_ROLE_ARN', this.role.roleArn);
       fn.function.addEnvironment('SCHEDULER_DLQ_ARN', this.deadLetters.queue.queueArn);

@@ -2,6 +2,7 @@ import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { needActions } from '#infra/iam-needs';
 import { type FunctionNeeds, functionNeeds } from '#infra/wiring';
 import type { AppFunction } from './app-function';
 
@@ -51,7 +52,7 @@ export class SurveyLinkSecret extends Construct {
       // GetSecretValue only (shared/adapters/secrets.ts): grantRead would add DescribeSecret.
       fn.function.addToRolePolicy(
         new PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue'],
+          actions: [...needActions.surveyLinkSecret],
           resources: [this.secret.secretArn],
         }),
       );

@@ -31,6 +31,7 @@ import { PortalDeployment } from '#infra/constructs/portal-deployment';
 import { Scheduling, scheduleTargetName } from '#infra/constructs/scheduling';
 import { SurveyLinkSecret } from '#infra/constructs/survey-link-secret';
 import { TableReactor } from '#infra/constructs/table-reactor';
+import { callGrants } from '#infra/iam-needs';
 import type { StageConfig } from '#infra/stage-config';
 import { checkFunctionNeeds, type FunctionNeeds, functionNeeds } from '#infra/wiring';
 
@@ -39,6 +40,8 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly userPool: IUserPool;
   readonly portalClient: IUserPoolClient;
+  /** The smoke test's client (stateful stack, `npm run smoke`): its tokens are accepted too. */
+  readonly smokeClient?: IUserPoolClient;
   /** The staff portal's hosting (stateful stack): the API lets its origin call, and the built portal goes there. */
   readonly portal: {
     readonly bucket: IBucket;
@@ -152,7 +155,7 @@ export class ApiStack extends Stack {
     });
 
     const staffAuthorizer = new HttpUserPoolAuthorizer('StaffJwt', props.userPool, {
-      userPoolClients: [props.portalClient],
+      userPoolClients: [props.portalClient, ...(props.smokeClient ? [props.smokeClient] : [])],
       identitySource: ['$request.header.Authorization'],
     });
     const noAuthorizer = new HttpNoneAuthorizer();
@@ -261,7 +264,7 @@ export class ApiStack extends Stack {
     });
   }
 
-  /** Functions that dial (infra/wiring.ts `placeCalls`): Connect ids in the environment, calls on this instance. */
+  /** Functions that use outbound contacts (`needs.calls`): Connect ids in the environment, their actions on this instance. */
   private wireOutboundCalls(
     instanceArn: string,
     phoneNumber: ApiStackProps['phoneNumber'],
@@ -276,11 +279,12 @@ export class ApiStack extends Stack {
       [...this.contactCenter.queues].map(([name, queue]) => [name, idOf(queue.attrQueueArn)]),
     );
     for (const [functionId, fn] of this.functions) {
-      if (!needs[functionId]?.placeCalls) continue;
+      const actions = callGrants(needs[functionId]);
+      if (actions.length === 0) continue;
       if (fn.spec.triggers?.includes('contactFlow')) {
         // Its environment would name the flows, and the flows name it: CloudFormation cannot order that.
         throw new Error(
-          `${functionId} both dials (placeCalls) and is invoked by a contact flow; split it into two functions`,
+          `${functionId} both uses outbound contacts (needs.calls) and is invoked by a contact flow; split it into two functions`,
         );
       }
       fn.function.addEnvironment('CONNECT_INSTANCE_ID', this.contactCenter.instanceId);
@@ -289,7 +293,7 @@ export class ApiStack extends Stack {
       fn.function.addEnvironment('CONNECT_QUEUE_IDS', this.toJsonString(queueIds));
       fn.role.addToPolicy(
         new PolicyStatement({
-          actions: ['connect:StartOutboundVoiceContact', 'connect:StopContact', 'connect:DescribeContact'],
+          actions,
           resources: [`${instanceArn}/contact/*`],
         }),
       );

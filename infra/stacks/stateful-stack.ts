@@ -62,6 +62,11 @@ export class StatefulStack extends Stack {
   readonly phoneNumber?: CfnPhoneNumber;
   readonly userPool: UserPool;
   readonly portalClient: UserPoolClient;
+  /**
+   * The post-deploy smoke test's client (ops/smoke): admin password sign-in only (AdminInitiateAuth, which
+   * needs IAM credentials of the account), no OAuth, short-lived tokens. The API's authorizer must list it.
+   */
+  readonly smokeClient: UserPoolClient;
   readonly authDomain: UserPoolDomain;
   /** The staff portal's bucket and CloudFront distribution (its URL is the OAuth callback). */
   readonly portal: PortalHosting;
@@ -164,6 +169,19 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: stage.refreshTokenValidity,
     });
 
+    // The smoke test signs a temporary user in server-side; the portal's client cannot do that (SRP + PKCE only).
+    this.smokeClient = this.userPool.addClient('SmokeClient', {
+      generateSecret: false,
+      authFlows: { adminUserPassword: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.minutes(15),
+      idTokenValidity: Duration.minutes(15),
+      // Cognito's minimum; the smoke test never refreshes.
+      refreshTokenValidity: Duration.hours(1),
+    });
+
     if (stage.connect.instanceArn) {
       this.connectInstanceArn = stage.connect.instanceArn;
     } else {
@@ -207,6 +225,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PortalClientId', { value: this.portalClient.userPoolClientId });
+    new CfnOutput(this, 'SmokeClientId', {
+      value: this.smokeClient.userPoolClientId,
+      description: 'Cognito client of `npm run smoke` (admin password sign-in of a temporary user)',
+    });
     new CfnOutput(this, 'AuthBaseUrl', { value: this.authDomain.baseUrl() });
     new CfnOutput(this, 'PortalUrl', { value: `${this.portal.origin}/` });
     new CfnOutput(this, 'PortalBucketName', { value: this.portal.bucket.bucketName });

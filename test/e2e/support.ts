@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createPortalRoutes } from '#local/portal';
 import { type LocalRuntime, REPO_ROOT, startLocalRuntime } from '#local/runtime';
+import { findChromium } from '#test/support/browser';
 
 export const SCREENSHOTS = join(REPO_ROOT, 'test-results/screenshots');
 
@@ -103,22 +104,30 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium through playwright-core, with a fresh profile each run. */
+/**
+ * Chromium through playwright-core, with a fresh profile each run: CHROMIUM_PATH, else a system Chromium or
+ * Chrome, else the one bundled in @sparticuz/chromium (test/support/browser.ts). Never skips: no browser fails.
+ */
 export async function launchChromium(): Promise<Browser> {
+  const found = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: found.executablePath,
+      headless: true,
+      args: [...found.args],
+      env: { ...process.env, ...found.env },
+      viewport: { width: 1366, height: 900 },
+    });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw new Error(
+      `Chromium (${found.source}: ${found.executablePath}) did not start. Set CHROMIUM_PATH to another ` +
+        'browser, or HOTLINE_BROWSER=bundled to use the one in @sparticuz/chromium.',
+      { cause: error },
+    );
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     context,

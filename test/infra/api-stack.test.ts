@@ -206,7 +206,7 @@ describe('api stack', () => {
       });
     });
 
-    it('verifies staff tokens with the user pool as issuer and the portal client as audience', () => {
+    it('verifies staff tokens with the user pool as issuer and the portal and smoke-test clients as audience', () => {
       const { api, stateful } = hotline;
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
       template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
@@ -216,7 +216,10 @@ describe('api stack', () => {
           Issuer: api.resolve(
             `https://cognito-idp.${api.region}.amazonaws.com/${stateful.userPool.userPoolId}`,
           ),
-          Audience: [api.resolve(stateful.portalClient.userPoolClientId)],
+          Audience: [
+            api.resolve(stateful.portalClient.userPoolClientId),
+            api.resolve(stateful.smokeClient.userPoolClientId),
+          ],
         },
       });
     });

@@ -143,12 +143,17 @@ describe('asynchronous wiring', () => {
           expect(env[key], `${id} ${key}`).toBeDefined();
         }
         expect(JSON.stringify(env.SCHEDULE_TARGET_ARNS)).toContain('FixtureSweep');
-        // Exactly what shared/adapters/scheduler-timer.ts calls: no UpdateSchedule, no ListSchedules.
+        // Exactly what shared/adapters/scheduler-timer.ts calls for the declared uses (infra/iam-needs.ts): no
+        // UpdateSchedule, no ListSchedules, no GetSchedule (hasTimer is called by nothing); Delete only to clear.
         expect(
           actionsOf(id)
             .filter((a) => a.startsWith('scheduler:'))
             .sort(),
-        ).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']);
+        ).toEqual(
+          id === 'FixtureSweep'
+            ? ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']
+            : ['scheduler:CreateSchedule'],
+        );
         expect(actionsOf(id)).toContain('iam:PassRole');
         const passRole = statementsOf(id).find((s) => s.Action === 'iam:PassRole');
         expect(passRole?.Resource).toEqual({ 'Fn::GetAtt': [schedulerRoleId(), 'Arn'] });
@@ -286,8 +291,8 @@ describe('asynchronous wiring', () => {
       const call = statementsOf('FixtureDialer').find((s) =>
         [s.Action].flat().includes('connect:StartOutboundVoiceContact'),
       );
+      // Its declared uses, start and stop: no DescribeContact, which only the sweep asks.
       expect([call?.Action].flat().sort()).toEqual([
-        'connect:DescribeContact',
         'connect:StartOutboundVoiceContact',
         'connect:StopContact',
       ]);
@@ -317,8 +322,9 @@ describe('asynchronous wiring', () => {
       const needs = (wiringFixture.functionNeeds as Record<string, FunctionNeeds>)[id] ?? {};
       const services = new Set(actionsOf(id).map((a) => a.split(':')[0]));
       const expected = new Set(['logs', 'xray', 'dynamodb']);
-      if (needs.manageSchedules) for (const s of ['scheduler', 'iam']) expected.add(s);
-      if (needs.placeCalls) expected.add('connect');
+      if (needs.schedules?.length) expected.add('scheduler');
+      if (needs.schedules?.includes('set')) expected.add('iam');
+      if (needs.calls?.length) expected.add('connect');
       if (needs.sendEmail) expected.add('ses');
       if (hotline.api.functions.get(id)?.asyncFailures) expected.add('sqs');
       // The table stream's failure destination (infra/constructs/table-reactor.ts).
@@ -333,16 +339,16 @@ describe('asynchronous wiring', () => {
     expect(() =>
       buildApp({
         context: { ...cdkJsonContext, ...withoutBundling },
-        functionNeeds: { [flowFunction.id]: { placeCalls: true } },
+        functionNeeds: { [flowFunction.id]: { calls: ['start'] } },
       }),
-    ).toThrow(new RegExp(`${flowFunction.id} both dials`));
+    ).toThrow(new RegExp(`${flowFunction.id} both uses outbound contacts`));
   });
 
   it('refuses needs for a function the catalog does not have, naming it', () => {
     expect(() =>
       buildApp({
         context: { ...cdkJsonContext, ...withoutBundling },
-        functionNeeds: { GhostDialer: { placeCalls: true } },
+        functionNeeds: { GhostDialer: { calls: ['start'] } },
       }),
     ).toThrow(/not in functions\/catalog\.ts: GhostDialer/);
   });

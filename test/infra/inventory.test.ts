@@ -45,6 +45,8 @@ const expectedTypes = {
     'AWS::Lambda::Function',
     'AWS::Lambda::Permission',
     'AWS::Logs::LogGroup',
+    // Calls the dialer started, from its log line, for the dashboard (infra/constructs/operations.ts).
+    'AWS::Logs::MetricFilter',
     'AWS::SES::EmailIdentity',
     'AWS::SNS::Topic',
     'AWS::SNS::TopicPolicy',

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineApp } from '#infra/build-app';
 import { DeadLetterQueue } from '#infra/constructs/dead-letter-queue';
-import { streamLagAlarm } from '#infra/constructs/operations';
+import { dialerCallsPerMinuteLimit, dialerCallsStarted, streamLagAlarm } from '#infra/constructs/operations';
 import { deskMetrics } from '#shared/desk-metric-names';
 import { buildWiredTestApp } from './support';
 
@@ -180,6 +180,63 @@ describe('operations', () => {
       'AWS/Connect',
     ]) {
       expect(body).toContain(text);
+    }
+  });
+
+  /** The dashboard body with its tokens left as CloudFormation JSON, one widget per entry. */
+  const dashboardWidgets = (): { title: string; text: string }[] => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    if (!dashboard) throw new Error('no dashboard');
+    const parts = (dashboard.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const body = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+    const chunks = body.split('{"type":').slice(1);
+    return chunks.map((c) => ({ title: /"title":"([^"]*)"/.exec(c)?.[1] ?? '', text: c }));
+  };
+  const widget = (title: string) => {
+    const found = dashboardWidgets().find((w) => w.title.startsWith(title));
+    if (!found) throw new Error(`No dashboard widget titled ${title}`);
+    return found.text;
+  };
+
+  it('shows dialer throughput against the Connect calls-per-second quota x 60', () => {
+    const dialer = hotline.api.functions.get(dialerCallsStarted.functionId);
+    if (!dialer) throw new Error('no dialer');
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: hotline.api.getLogicalId(dialer.logGroup.node.defaultChild as never) },
+      FilterPattern: '{ $.message = "Dialer ran" }',
+      MetricTransformations: [
+        { MetricNamespace: 'ComplaintHotline', MetricName: 'DialerCallsStarted', MetricValue: '$.started' },
+      ],
+    });
+    const text = widget('Dialer throughput vs Connect quota');
+    expect(text).toContain('["ComplaintHotline","DialerCallsStarted"');
+    expect(text).toContain('"period":60,"stat":"Sum"');
+    expect(text).toContain('"CallsPerInterval"');
+    // Default CONNECT_CALLS_PER_SECOND 2 (Connect's default quota): 120 calls a minute.
+    expect(text).toContain('"horizontal":[{"value":120');
+    expect(dialerCallsPerMinuteLimit({})).toBe(120);
+    expect(dialerCallsPerMinuteLimit({ CONNECT_CALLS_PER_SECOND: '5' })).toBe(300);
+  });
+
+  it("shows the Reactor's lag behind the table stream (IteratorAge, with the alarm's line)", () => {
+    const reactor = hotline.api.functions.get('Reactor');
+    if (!reactor) throw new Error('no reactor');
+    const text = widget('Reactor lag');
+    expect(text).toContain('["AWS/Lambda","IteratorAge","FunctionName",');
+    expect(text).toContain(
+      JSON.stringify({ Ref: hotline.api.getLogicalId(reactor.function.node.defaultChild as never) }),
+    );
+    expect(text).toContain('"stat":"Maximum"');
+    expect(text).toContain(`"horizontal":[{"value":${streamLagAlarm.thresholdMs}`);
+  });
+
+  it('shows the depth of every failure (dead-letter) queue', () => {
+    const queues = hotline.api.node.findAll().filter((c) => c instanceof DeadLetterQueue);
+    const text = widget('Failure queues');
+    expect(text.match(/"AWS\/SQS","ApproximateNumberOfMessagesVisible"/g)).toHaveLength(queues.length);
+    for (const queue of queues) {
+      const queueId = hotline.api.getLogicalId(queue.queue.node.defaultChild as never);
+      expect(text).toContain(JSON.stringify({ 'Fn::GetAtt': [queueId, 'QueueName'] }));
     }
   });
 

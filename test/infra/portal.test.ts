@@ -160,7 +160,13 @@ describe('portal hosting (stateful stack)', () => {
 
   it('gives the portal client the code flow with PKCE and no secret, back to the portal URL', () => {
     for (const template of [dev, prod]) {
-      template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+      // The portal's and the smoke test's (stateful-stack.test.ts), which has no OAuth at all.
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
+      template.resourcePropertiesCountIs(
+        'AWS::Cognito::UserPoolClient',
+        { AllowedOAuthFlowsUserPoolClient: true },
+        1,
+      );
       template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         GenerateSecret: false,
         AllowedOAuthFlows: ['code'],

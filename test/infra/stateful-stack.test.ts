@@ -129,9 +129,11 @@ describe('stateful stack', () => {
     });
 
     it('has a public portal client using the authorization code flow back to the portal origin', () => {
-      dev.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+      // The portal's client and the smoke test's (below).
+      dev.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
       dev.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         AllowedOAuthFlows: ['code'],
         AllowedOAuthFlowsUserPoolClient: true,
         AllowedOAuthScopes: Match.arrayWith(['openid']),
@@ -143,6 +145,32 @@ describe('stateful stack', () => {
         CallbackURLs: [portalUrl('/auth/callback'), `${prodContext.portalOrigin}/auth/callback`],
         LogoutURLs: [portalUrl('/'), `${prodContext.portalOrigin}/`],
       });
+    });
+
+    it('has a smoke-test client that signs in only by admin password auth, without OAuth, short-lived', () => {
+      for (const template of [dev, prod]) {
+        const smoke = Object.entries(template.findResources('AWS::Cognito::UserPoolClient')).filter(([id]) =>
+          id.startsWith('StaffUserPoolSmokeClient'),
+        );
+        expect(smoke).toHaveLength(1);
+        const props = smoke[0]?.[1].Properties as Record<string, unknown>;
+        expect(props.ExplicitAuthFlows).toEqual([
+          'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+          'ALLOW_REFRESH_TOKEN_AUTH',
+        ]);
+        expect(props.GenerateSecret).toBe(false);
+        expect(props.AllowedOAuthFlows).toBeUndefined();
+        expect(props.AllowedOAuthFlowsUserPoolClient).toBe(false);
+        expect(props.CallbackURLs).toBeUndefined();
+        expect(props.AccessTokenValidity).toBe(15);
+        expect(props.IdTokenValidity).toBe(15);
+        expect(props.TokenValidityUnits).toMatchObject({ AccessToken: 'minutes', IdToken: 'minutes' });
+      }
+    });
+
+    it('outputs what the smoke test looks up: the user pool and the smoke client', () => {
+      dev.hasOutput('UserPoolId', {});
+      dev.hasOutput('SmokeClientId', { Value: { Ref: Match.stringLikeRegexp('^StaffUserPoolSmokeClient') } });
     });
 
     it('has a hosted domain for the OAuth endpoints', () => {

@@ -63,8 +63,8 @@ export const wiringFixture = {
     },
   ] satisfies readonly FunctionSpec[] as readonly FunctionSpec[],
   functionNeeds: {
-    FixtureSweep: { manageSchedules: true },
-    FixtureDialer: { manageSchedules: true, placeCalls: true, sendEmail: true },
+    FixtureSweep: { schedules: ['set', 'clear'] },
+    FixtureDialer: { schedules: ['set'], calls: ['start', 'stop'], sendEmail: true },
     FixtureNotifier: { sendEmail: true },
   } satisfies Record<string, FunctionNeeds>,
 };
