@@ -16,6 +16,8 @@ import { globalIndexes, tableKeys, ttlAttribute } from '#shared/adapters/table-s
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** The JVM's process id (benchmarks read its memory). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   return {
     endpoint,
     client,
+    pid: child.pid,
     stop: async () => {
       process.removeListener('exit', killChild);
       if (hasExited()) {

@@ -32,6 +32,12 @@ export interface LocalRuntimeOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Run the periodic deadline sweep as deployed (default true). */
   readonly periodicSweep?: boolean;
+  /**
+   * `real` (default): simulated time runs with the wall clock. `virtual`: it stands still while anything
+   * runs and jumps to the next thing due (local/clock.ts); `autopilot` also makes those jumps by itself
+   * whenever the desk is idle (`npm start -- --virtual`), instead of only on `POST /local/clock`.
+   */
+  readonly clock?: 'real' | 'virtual' | 'autopilot';
   /** Quotas of the emulated Connect instance (benchmarks, fault tests). */
   readonly connectLimits?: Partial<ConnectLimits>;
   readonly log?: (line: string) => void;
@@ -111,7 +117,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const tableName = options.env?.TABLE_NAME ?? 'complaint-hotline';
     await ensureTable(dynamo.client, tableName);
 
-    const clock = new LocalClock(dataDir ? join(dataDir, 'clock.json') : undefined);
+    // LOCAL_CLOCK=virtual runs a whole test suite on virtual time without touching its code.
+    const clockOption = options.clock ?? (process.env.LOCAL_CLOCK === 'virtual' ? 'virtual' : 'real');
+    const clock = new LocalClock(dataDir ? join(dataDir, 'clock.json') : undefined, {
+      mode: clockOption === 'real' ? 'real' : 'virtual',
+    });
     const lambdas = new LambdaHost(REPO_ROOT);
     const emulators = await startEmulators({
       host,
@@ -129,6 +139,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.unshift(() => emulators.stop());
+    clock.addDueSource(() => emulators.scheduler.nextDueAt());
+    clock.addDueSource(() => emulators.connect.nextDueAt());
     const endpoints = { dynamodb: dynamo.endpoint, ...emulators.endpoints };
 
     // The handlers read configuration from the environment exactly as on Lambda.
@@ -184,6 +196,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     });
     await reactor.start();
+    if (options.clock === 'autopilot') {
+      clock.startAutopilot(settled);
+      stops.unshift(() => clock.stopAutopilot());
+    }
 
     // Requests that arrive before everything is ready get a 503, never a hanging connection.
     let ready: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -314,7 +330,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     async function clockRoute(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-      if (method === 'GET') return sendJson(res, 200, { now: clock.now().toISOString() });
+      if (method === 'GET') return sendJson(res, 200, { now: clock.now().toISOString(), mode: clock.mode });
       if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST');
       const body = await jsonBody(req);
       const seconds = body?.advanceSeconds;
@@ -333,7 +349,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         });
       }
       const now = await clock.advance(seconds);
-      return sendJson(res, 200, { now: now.toISOString() });
+      return sendJson(res, 200, { now: now.toISOString(), mode: clock.mode });
     }
 
     return {

@@ -287,6 +287,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   const hours = new Map<string, HoursOfOperationConfig>();
   const inboundFlows = new Map<string, string>();
   const calls = new Map<string, CallRecord>();
+  /** Calls not ended yet: what ticks and timers look at (proportional to live work, not to history). */
+  const open = new Set<CallRecord>();
   const numbers = new Map<string, NumberBehaviour>();
   const clientTokens = new Map<string, { contactId: string; at: number }>();
   const callLog: OutboundCallLogEntry[] = [];
@@ -459,6 +461,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     if (record.state === 'ended') return;
     const now = clock.now();
     record.state = 'ended';
+    open.delete(record);
     record.endedAt = now;
     record.lastUpdate = now;
     record.disconnectReason = reason;
@@ -503,9 +506,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       enqueue: (_session, queue) => {
         const registered = findQueue(queue.id);
         const capacity = registered?.config.capacity ?? Number.POSITIVE_INFINITY;
-        const waiting = [...calls.values()].filter(
-          (c) => c.state === 'queued' && c.queue?.ref.id === queue.id,
-        ).length;
+        const waiting = [...open].filter((c) => c.state === 'queued' && c.queue?.ref.id === queue.id).length;
         if (waiting >= capacity) return 'at-capacity';
         record.queue = { ref: queue, enqueuedAt: clock.now() };
         record.state = 'queued';
@@ -612,7 +613,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
           lastUpdate: now,
         };
         calls.set(record.id, record);
+        open.add(record);
         if (activeCalls >= limits.maxConcurrentCalls) {
+          open.delete(record);
           record.state = 'ended';
           record.endedAt = now;
           record.disconnectReason = 'TELECOM_BUSY';
@@ -866,6 +869,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         lastUpdate: now,
       };
       calls.set(record.id, record);
+      open.add(record);
       startLive(record);
       outboundStarted += 1;
       if (clientToken !== undefined)
@@ -955,7 +959,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   function tick(): Promise<void> {
     const now = clock.now().getTime();
     const work: Promise<void>[] = [];
-    for (const record of calls.values()) {
+    for (const record of open) {
       if (record.state === 'ringing') {
         const behaviour = record.behaviour ?? defaultBehaviour;
         const answerDue = (record.answerDueAt?.getTime() ?? now) <= now;
@@ -970,6 +974,28 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       }
     }
     return track(Promise.all(work).then(() => undefined));
+  }
+
+  /**
+   * When the next ring is answered or turns busy, a dial times out or an input time limit runs out (epoch
+   * ms), or undefined when no call waits on time: a virtual clock moves straight there.
+   */
+  function nextDueAt(): number | undefined {
+    let next: number | undefined;
+    const consider = (at: number | undefined) => {
+      if (at !== undefined && (next === undefined || at < next)) next = at;
+    };
+    for (const record of open) {
+      if (record.state === 'ringing') {
+        const behaviour = record.behaviour ?? defaultBehaviour;
+        if (behaviour.answer === 'answer' || behaviour.answer === 'busy')
+          consider(record.answerDueAt?.getTime());
+        consider(record.dialDeadline?.getTime());
+      } else if (record.session?.awaitingInput) {
+        consider(record.session.inputDeadline?.getTime());
+      }
+    }
+    return next;
   }
 
   // --- HTTP (REST-JSON, as the AWS SDK speaks it) ------------------------------------
@@ -1096,6 +1122,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     stopContact,
     describeContact,
     tick,
+    nextDueAt,
     whenIdle,
     stats,
   };

@@ -473,6 +473,18 @@ export class SchedulerEmulator {
     return run;
   }
 
+  /**
+   * When the next occurrence fires or the next retry of a failed delivery is due (epoch ms), or undefined:
+   * a virtual clock moves straight there. Looks at the queue's head and the deliveries in flight only.
+   */
+  nextDueAt(): number | undefined {
+    let next = this.fireQueue.peekAt();
+    for (const delivery of this.deliveries.values()) {
+      if (next === undefined || delivery.nextAttemptAt < next) next = delivery.nextAttemptAt;
+    }
+    return next;
+  }
+
   /** Calls runDue every `intervalMs` of real time until stop(). */
   start(intervalMs = this.options.runIntervalMs ?? 1000): void {
     if (this.timer) return;

@@ -39,6 +39,11 @@ export class FireQueue {
     this.restore(index);
   }
 
+  /** When the earliest queued schedule fires (epoch ms), or undefined when none is queued. */
+  peekAt(): number | undefined {
+    return this.heap[0]?.at;
+  }
+
   /** Takes every schedule due at `now` out of the queue, earliest first. */
   takeDue(now: number): string[] {
     const due: string[] = [];

@@ -17,8 +17,13 @@ export interface PortalSystem {
   stop(): Promise<void>;
 }
 
-export async function startPortalSystem(): Promise<PortalSystem> {
-  const runtime = await startLocalRuntime({ port: 0 });
+/** Options of the desk behind the portal: configuration overrides for its handlers. */
+export interface PortalSystemOptions {
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startPortalSystem(options: PortalSystemOptions = {}): Promise<PortalSystem> {
+  const runtime = await startLocalRuntime({ port: 0, ...(options.env ? { env: options.env } : {}) });
   try {
     const mounted = await fetch(`${runtime.url}/config.json`).then(
       (r) => r.ok,
@@ -77,8 +82,8 @@ export interface PortalInBrowser {
   readonly page: Page;
 }
 
-export async function openPortalInBrowser(): Promise<PortalInBrowser> {
-  const system = await startPortalSystem();
+export async function openPortalInBrowser(options: PortalSystemOptions = {}): Promise<PortalInBrowser> {
+  const system = await startPortalSystem(options);
   try {
     await waitForPortal(system.url);
     const browser = await launchChromium();

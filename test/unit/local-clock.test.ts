@@ -57,3 +57,90 @@ describe('LocalClock (the local runtime time)', () => {
     await expect(new LocalClock().advance(-1)).rejects.toThrow(RangeError);
   });
 });
+
+describe('LocalClock in virtual mode', () => {
+  /** A due source over a list of moments; the listener takes those that are due. */
+  const timers = (clock: LocalClock, moments: number[]) => {
+    const fired: number[] = [];
+    clock.addDueSource(() => (moments.length ? Math.min(...moments) : undefined));
+    clock.onAdvance(() => {
+      const now = clock.now().getTime();
+      for (const at of [...moments].sort((a, b) => a - b)) {
+        if (at > now) break;
+        moments.splice(moments.indexOf(at), 1);
+        fired.push(now);
+      }
+    });
+    return fired;
+  };
+
+  it('stands still while nothing moves it, however long real time runs', async () => {
+    const clock = new LocalClock(undefined, { mode: 'virtual' });
+    const before = clock.now().getTime();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(clock.now().getTime()).toBe(before);
+  });
+
+  it('jumps straight to each moment something is due, in order, and ends where the move ends', async () => {
+    const clock = new LocalClock(undefined, { mode: 'virtual' });
+    const start = clock.now().getTime();
+    const moments = [start + 2_500, start + 90_000, start + 7_000];
+    const fired = timers(clock, [...moments]);
+    let steps = 0;
+    clock.onAdvance(() => {
+      steps += 1;
+    });
+
+    const ended = (await clock.advance(3600)).getTime();
+
+    expect(fired).toEqual([start + 2_500, start + 7_000, start + 90_000]);
+    // Three due moments and the end of the move, not 240 steps of 15 s.
+    expect(steps).toBeLessThanOrEqual(5);
+    expect(ended).toBe(Math.ceil((start + 3_600_000) / 1000) * 1000);
+  });
+
+  it('leaves what is due after the move for the next move', async () => {
+    const clock = new LocalClock(undefined, { mode: 'virtual' });
+    const start = clock.now().getTime();
+    const fired = timers(clock, [start + 10_000, start + 120_000]);
+
+    await clock.advance(60);
+
+    expect(fired).toEqual([start + 10_000]);
+    await clock.advance(60);
+    expect(fired).toEqual([start + 10_000, start + 120_000]);
+  });
+
+  it('moves on when something due is never taken (it waits on something else), instead of hanging', async () => {
+    const clock = new LocalClock(undefined, { mode: 'virtual' });
+    const start = clock.now().getTime();
+    clock.addDueSource(() => start);
+
+    const ended = (await clock.advance(5)).getTime();
+
+    expect(ended).toBeGreaterThanOrEqual(start + 5_000);
+  });
+
+  it('on autopilot jumps to the next thing due whenever the desk is idle', async () => {
+    const clock = new LocalClock(undefined, { mode: 'virtual' });
+    const start = clock.now().getTime();
+    const fired = timers(clock, [start + 3_600_000, start + 86_400_000]);
+    let settles = 0;
+
+    clock.startAutopilot(async () => {
+      settles += 1;
+    });
+    for (let i = 0; i < 200 && fired.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await clock.stopAutopilot();
+
+    expect(fired).toEqual([start + 3_600_000, start + 86_400_000]);
+    expect(settles).toBeGreaterThan(0);
+  });
+
+  it('keeps real mode as it was: real time runs on between moves', async () => {
+    const clock = new LocalClock();
+    const before = clock.now().getTime();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now().getTime()).toBeGreaterThan(before);
+  });
+});
