@@ -16,6 +16,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          // Virtual time: simulated time moves only when a test moves it, whatever the machine's load.
+          env: { LOCAL_CLOCK: 'virtual' },
           setupFiles: ['test/support/quiet.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -38,6 +40,7 @@ export default defineConfig({
           name: 'journeys',
           include: ['test/journeys/**/*.test.ts'],
           environment: 'node',
+          env: { LOCAL_CLOCK: 'virtual' },
           setupFiles: ['test/support/quiet.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -114,6 +114,17 @@ describe('the local runtime with its emulators', () => {
     expect(after.getTime() - before.getTime()).toBeLessThan(3660_000);
   });
 
+  it('runs on virtual time in these tests: it stands still between moves, however long they take', async () => {
+    const read = async () =>
+      (await (await fetch(`${runtime.url}/local/clock`)).json()) as { now: string; mode: string };
+    const first = await read();
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await read();
+
+    expect(first.mode).toBe('virtual');
+    expect(second.now).toBe(first.now);
+  });
+
   it('parks an event no reaction is declared for, shows it, and reacts to the events after it', async () => {
     const ddb = DynamoDBDocumentClient.from(runtime.dynamo.client);
     await ddb.send(
