@@ -68,12 +68,13 @@ export class LocalClock implements Clock {
     this.dueSources.push(source);
   }
 
-  /** The earliest moment any emulator has something due, or undefined when nothing waits. */
-  nextDue(): number | undefined {
+  /** The earliest moment any emulator has something due (after `after`, when given), or undefined. */
+  nextDue(after = Number.NEGATIVE_INFINITY): number | undefined {
     let next: number | undefined;
     for (const source of this.dueSources) {
       const at = source();
-      if (at !== undefined && Number.isFinite(at) && (next === undefined || at < next)) next = at;
+      if (at !== undefined && Number.isFinite(at) && at > after && (next === undefined || at < next))
+        next = at;
     }
     return next;
   }
@@ -143,36 +144,20 @@ export class LocalClock implements Clock {
     let stalled = 0;
     for (;;) {
       for (const hook of this.quiet) await hook();
-      const next = this.nextDue();
       const now = this.virtualMs;
-      let target = Math.min(end, next ?? end);
-      if (target <= now) {
-        stalled += 1;
-        if (stalled > STALLED_ROUNDS) {
-          const later = this.nextDueAfter(now);
-          target = Math.min(end, later ?? end);
-        }
-      } else {
-        stalled = 0;
-      }
+      let target = Math.min(end, this.nextDue() ?? end);
+      if (target <= now && ++stalled > STALLED_ROUNDS) target = Math.min(end, this.nextDue(now) ?? end);
       if (target > now) {
         this.virtualMs = target;
         stalled = 0;
       }
       for (const listener of this.listeners) await listener();
-      if (this.virtualMs >= end && (this.nextDue() ?? Number.POSITIVE_INFINITY) > end) return;
-      if (this.virtualMs >= end && stalled > STALLED_ROUNDS) return;
+      if (
+        this.virtualMs >= end &&
+        (stalled > STALLED_ROUNDS || (this.nextDue() ?? Number.POSITIVE_INFINITY) > end)
+      )
+        return;
     }
-  }
-
-  /** The earliest due moment strictly after `at`. */
-  private nextDueAfter(at: number): number | undefined {
-    let next: number | undefined;
-    for (const source of this.dueSources) {
-      const due = source();
-      if (due !== undefined && due > at && (next === undefined || due < next)) next = due;
-    }
-    return next;
   }
 
   private save(): void {

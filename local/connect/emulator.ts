@@ -613,15 +613,14 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
           lastUpdate: now,
         };
         calls.set(record.id, record);
-        open.add(record);
         if (activeCalls >= limits.maxConcurrentCalls) {
-          open.delete(record);
           record.state = 'ended';
           record.endedAt = now;
           record.disconnectReason = 'TELECOM_BUSY';
           say(record, 'system', '(busy: the instance is at its concurrent call limit)');
           return view(record);
         }
+        open.add(record);
         startLive(record);
         record.connectedAt = now;
         await emit(record, 'INITIATED');

@@ -103,20 +103,17 @@ export function applyBroadcastAction(
   if (!canApply(broadcast, action))
     throw new TransitionNotAllowedError(`A ${broadcast.state} broadcast cannot ${action}`);
   const ended = action === 'cancel' || action === 'complete';
-  const sent = (c: SendCounts | undefined): Partial<Broadcast> => {
-    if (!c) return {};
-    const { estimatedSeconds, ...rest } = c;
-    return {
-      ...rest,
-      ...(estimatedSeconds === undefined
-        ? {}
-        : { estimatedEndAt: new Date(Date.parse(now) + estimatedSeconds * 1000).toISOString() }),
-    };
-  };
+  const { estimatedSeconds, ...sendCounts } = counts ?? {};
+  const estimatedEndAt =
+    estimatedSeconds === undefined
+      ? undefined
+      : new Date(Date.parse(now) + estimatedSeconds * 1000).toISOString();
   return {
     ...broadcast,
     state: target[action],
-    ...(action === 'send' ? { sentAt: now, sentBy: by, ...sent(counts) } : {}),
+    ...(action === 'send'
+      ? { sentAt: now, sentBy: by, ...sendCounts, ...(estimatedEndAt ? { estimatedEndAt } : {}) }
+      : {}),
     ...(ended ? { endedAt: now } : {}),
     updatedAt: now,
     version: broadcast.version + 1,

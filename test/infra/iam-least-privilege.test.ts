@@ -109,7 +109,7 @@ describe('least privilege: each function may call what its code calls, nothing e
     return called;
   };
 
-  it('grants each function exactly the actions its code calls (listed drift aside)', async () => {
+  it('grants each function exactly the actions its code calls', async () => {
     const problems: string[] = [];
     for (const spec of specs) {
       const allowed = allowedActions(spec);
