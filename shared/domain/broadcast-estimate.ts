@@ -90,17 +90,46 @@ export interface EstimateInput {
   readonly backoffMinutes: readonly number[];
 }
 
-/** The estimate: `calls` calls drawn in turn from the profile, made by an ideal dialer at the limits. */
+/** From the first attempt's start to the last one's end: the call's lengths and the back-offs between rounds. */
+function chainMs(call: ProfiledCall, backoffAfterRound: (round: number) => number): number {
+  return call.reduce((sum, a, i) => {
+    const before = call[i - 1];
+    return sum + a.ms + (before && a.round > before.round ? backoffAfterRound(before.round) : 0);
+  }, 0);
+}
+
+/**
+ * `count` calls like the sample's. At least as many as the sample: the sample in turn, so the mix is the
+ * sample's. Fewer: a broadcast lasts as long as its longest call, so the picks are spread over the sample's
+ * calls by length (the k-th of n at the k/(n+1) quantile), not its first few: two calls from a mix where 40 %
+ * need a second round are expected to include one, and the estimate says so.
+ */
+function drawCalls(
+  sample: readonly ProfiledCall[],
+  count: number,
+  backoffAfterRound: (round: number) => number,
+): ProfiledCall[] {
+  if (sample.length === 0) return [];
+  if (count >= sample.length)
+    return Array.from({ length: count }, (_, i) => sample[i % sample.length] as ProfiledCall);
+  const byLength = sample
+    .map((call) => ({ call, ms: chainMs(call, backoffAfterRound) }))
+    .sort((a, b) => a.ms - b.ms);
+  return Array.from(
+    { length: count },
+    (_, i) => byLength[Math.floor(((i + 1) * sample.length) / (count + 1))]?.call as ProfiledCall,
+  );
+}
+
+/** The estimate: `calls` calls drawn from the profile (drawCalls), made by an ideal dialer at the limits. */
 export function estimateBroadcast(input: EstimateInput): BroadcastEstimate {
   const { calls, profile } = input;
   const sample = profile.calls
     .map((c) => c.filter((a) => a.round <= input.rounds))
     .filter((c) => c.length > 0);
-  const jobs = sample.length
-    ? Array.from({ length: calls }, (_, i) => sample[i % sample.length] as ProfiledCall)
-    : [];
   const backoffAfterRound = (round: number): number =>
     (input.backoffMinutes[Math.min(round, input.backoffMinutes.length) - 1] ?? 0) * 60_000;
+  const jobs = drawCalls(sample, calls, backoffAfterRound);
   const makespan = idealMakespanMs(
     jobs.map((c) => c.map((a) => a.ms)),
     {

@@ -19,8 +19,11 @@ export interface CallJobStore {
   get(id: string): Promise<CallJob | undefined>;
   /** Save if the stored version is still `expectedVersion`; false when someone else changed it first. */
   save(job: CallJob, expectedVersion: number, events?: readonly CallJobEvent[]): Promise<boolean>;
-  /** Pending jobs of one priority whose next attempt is due at `now`, earliest first. */
-  due(priority: CallPriority, now: string, limit: number): Promise<readonly CallJob[]>;
+  /**
+   * Pending jobs of one priority whose next attempt is due at `now`, earliest first (at most `limit`), and
+   * when fewer are due, the next attempt after them (`next`): one read gives the dialer both.
+   */
+  due(priority: CallPriority, now: string, limit: number): Promise<DueJobs>;
   /** Jobs ringing now (state dialing), oldest lease first. */
   dialing(limit: number): Promise<readonly CallJob[]>;
   /** Earliest next attempt among pending jobs (to schedule the next dialer tick). */
@@ -55,6 +58,25 @@ export interface CallJobStore {
    */
   linkContact(contactId: string, jobId: string, attempt: number): Promise<{ readonly ended?: ContactEnd }>;
   recordContactEnd(contactId: string, end: ContactEnd): Promise<ContactLink | undefined>;
+
+  /**
+   * The dialer's turn, so one run rings at a time (every ended call, timer and sweep starts a run; run side by
+   * side they would query the same due jobs and lose their claims to each other). `held`: this run has it
+   * until `untilMs`. `queued`: another run holds it and has been told to go round once more, so this run's
+   * reason to dial is not lost. Only an economy: the claim transaction keeps the limits either way.
+   */
+  takeDialerTurn(owner: string, nowMs: number, untilMs: number): Promise<'held' | 'queued'>;
+  /**
+   * Give the turn back: `done`, or `again` when another run queued meanwhile (the turn is kept until
+   * `untilMs` and the flag cleared: dial once more). With `force` the turn is given back either way.
+   */
+  endDialerTurn(owner: string, untilMs: number, force?: boolean): Promise<'done' | 'again'>;
+}
+
+export interface DueJobs {
+  readonly jobs: readonly CallJob[];
+  /** The earliest next attempt of this priority not yet due, when fewer than `limit` jobs are due. */
+  readonly next?: string;
 }
 
 export interface ContactLink {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type AttemptOutcome,
@@ -87,13 +87,24 @@ export interface DialReport {
   readonly stoppedBy: 'idle' | 'rate' | 'slots';
 }
 
-async function dueJobs(deps: Dependencies, now: string, limit: number): Promise<CallJob[]> {
-  const out: CallJob[] = [];
+/**
+ * Due jobs, highest priority first, at most `limit`; when every priority was read (fewer due than the
+ * limit), also the earliest attempt not yet due (`next`), where the dialer wakes next.
+ */
+async function dueJobs(
+  deps: Dependencies,
+  now: string,
+  limit: number,
+): Promise<{ jobs: CallJob[]; next?: string }> {
+  const jobs: CallJob[] = [];
+  let next: string | undefined;
   for (const priority of callPriorities) {
-    if (out.length >= limit) break;
-    out.push(...(await deps.callJobs.due(priority, now, limit - out.length)));
+    if (jobs.length >= limit) return { jobs };
+    const found = await deps.callJobs.due(priority, now, limit - jobs.length);
+    jobs.push(...found.jobs);
+    if (found.next && (!next || found.next < next)) next = found.next;
   }
-  return out;
+  return next ? { jobs, next } : { jobs };
 }
 
 type DialOne = 'started' | 'ended' | 'stale' | 'no_slot' | 'rate_limited' | 'throttled';
@@ -192,16 +203,53 @@ async function dialOne(deps: Dependencies, job: CallJob): Promise<DialOne> {
   return 'started';
 }
 
+/** How long a run may hold the dialer's turn before another may take it (longer than any run's timeout). */
+export const DIALER_TURN_MS = 180_000;
+/** Rounds one run makes for runs that queued behind it before it hands the rest to a wake-up. */
+const MAX_TURN_ROUNDS = 20;
+
 /**
  * Ring every due job the limits allow now, highest priority first, then arrange the next run: the next
  * second while the rate limit holds work back, the next due time when idle. Ended calls free slots and
- * run this again from the contact event.
+ * run this again from the contact event. One run dials at a time (the dialer's turn): a run that finds
+ * the turn taken leaves word for its holder to go round again and returns at once (`queued`).
  */
-export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
+export async function dialDueJobs(deps: Dependencies): Promise<DialReport & { queued?: true }> {
+  const owner = randomUUID();
+  const until = () => deps.clock.now().getTime() + DIALER_TURN_MS;
+  const nowMs = deps.clock.now().getTime();
+  if ((await deps.callJobs.takeDialerTurn(owner, nowMs, until())) === 'queued')
+    return { started: 0, throttled: 0, stoppedBy: 'idle', queued: true };
+  let total = { started: 0, throttled: 0 };
+  let last: DialReport;
+  let rounds = 0;
+  try {
+    for (;;) {
+      last = await dialRound(deps);
+      total = { started: total.started + last.started, throttled: total.throttled + last.throttled };
+      rounds += 1;
+      if (rounds >= MAX_TURN_ROUNDS) {
+        await deps.callJobs.endDialerTurn(owner, until(), true);
+        // Runs kept queueing behind this one: a wake-up now takes over (a fresh run with its own timeout).
+        await wakeDialer(deps, deps.clock.now().toISOString());
+        break;
+      }
+      if ((await deps.callJobs.endDialerTurn(owner, until())) === 'done') break;
+    }
+  } catch (error) {
+    // The turn is given back so the next ended call or wake-up need not wait for it to lapse.
+    await deps.callJobs.endDialerTurn(owner, until(), true).catch(() => undefined);
+    throw error;
+  }
+  return { ...total, stoppedBy: last.stoppedBy };
+}
+
+async function dialRound(deps: Dependencies): Promise<DialReport> {
   const cfg = deps.config.dialer;
   let started = 0;
   let throttled = 0;
   let stoppedBy: DialReport['stoppedBy'] = 'idle';
+  let idleNext: { at: string | undefined } | undefined;
   for (let round = 0; round < 50; round++) {
     const now = deps.clock.now();
     const second = Math.floor(now.getTime() / 1000);
@@ -218,8 +266,13 @@ export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
       stoppedBy = 'rate';
       break;
     }
-    const batch = await dueJobs(deps, now.toISOString(), room);
-    if (batch.length === 0) break;
+    const found = await dueJobs(deps, now.toISOString(), room);
+    const batch = found.jobs;
+    if (batch.length === 0) {
+      // Nothing due: every priority was read, so the next wake-up is known without another read.
+      idleNext = { at: found.next };
+      break;
+    }
     let progressed = false;
     let stop: DialReport['stoppedBy'] | undefined;
     for (const job of batch) {
@@ -246,7 +299,7 @@ export async function dialDueJobs(deps: Dependencies): Promise<DialReport> {
   if (stoppedBy === 'rate') {
     await wakeDialer(deps, new Date(Math.floor(now.getTime() / 1000 + 1) * 1000).toISOString());
   } else if (stoppedBy === 'idle') {
-    const next = await deps.callJobs.nextDue();
+    const next = idleNext ? idleNext.at : await deps.callJobs.nextDue();
     if (next) await wakeDialer(deps, next);
   }
   return { started, throttled, stoppedBy };

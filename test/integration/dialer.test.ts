@@ -2,7 +2,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencies } from '#shared/adapters/dependencies';
 import { type CallJob, claimAttempt, newCallJob } from '#shared/domain/call-job';
-import { enqueueCallJob } from '#shared/use-cases/dialer';
+import { DIALER_TURN_MS, dialDueJobs, enqueueCallJob } from '#shared/use-cases/dialer';
 import type { LocalApi } from '#test/support/local-api';
 import { startCallingRuntime } from '#test/support/outbound-calls';
 
@@ -132,6 +132,55 @@ describe('the one outbound dialer on the local Connect emulator', () => {
     expect(await deps.callJobs.activeCalls()).toBe(slots);
   });
 
+  it('dials one run at a time: a run that finds the turn taken leaves word, its holder goes round again, a lapsed turn is taken over', async () => {
+    const deps = dependencies();
+    const store = deps.callJobs;
+    const nowMs = () => api.runtime.clock.now().getTime();
+    // Held by another run: a new run dials nothing and queues; the holder is told to go again, then is done.
+    expect(await store.takeDialerTurn('holder', nowMs(), nowMs() + 60_000)).toBe('held');
+    expect(await dialDueJobs(deps)).toMatchObject({ started: 0, queued: true });
+    expect(await store.takeDialerTurn('another', nowMs(), nowMs() + 60_000)).toBe('queued');
+    expect(await store.endDialerTurn('another', nowMs() + 60_000)).toBe('done'); // not its turn: nothing to give
+    expect(await store.endDialerTurn('holder', nowMs() + 60_000)).toBe('again');
+    expect(await store.endDialerTurn('holder', nowMs() + 60_000)).toBe('done');
+    // A run that crashed holding the turn: once it lapses the next run takes it.
+    expect(await store.takeDialerTurn('crashed', nowMs(), nowMs() + 1000)).toBe('held');
+    expect(await store.takeDialerTurn('next', nowMs() + 1001, nowMs() + 60_000)).toBe('held');
+    expect(await store.endDialerTurn('crashed', nowMs() + 60_000)).toBe('done');
+    expect(await store.endDialerTurn('next', nowMs() + 60_000)).toBe('done');
+    expect(DIALER_TURN_MS).toBeGreaterThan(120_000); // longer than the slowest run (the sweep's timeout)
+
+    // Runs started side by side (ended calls, a wake-up, the sweep): every due job is rung once.
+    const now = api.runtime.clock.now().toISOString();
+    const jobs = [0, 1, 2].map((i) =>
+      newCallJob(
+        {
+          id: `progress-dialer-turn-${i}`,
+          kind: 'progress',
+          phone: `+1555602${String(i).padStart(4, '0')}`,
+          timeZone: 'Etc/GMT',
+          dueAt: now,
+          requestedBy: 'test',
+          respectsCallingHours: false,
+        },
+        now,
+        deps.config.dialer.policy,
+      ),
+    );
+    for (const j of jobs) {
+      api.runtime.connect.setNumberBehaviour(j.phone, { answer: 'answer', keys: '1', ringSeconds: 2 });
+      await store.create(j);
+    }
+    const reports = await Promise.all([dialDueJobs(deps), dialDueJobs(deps), dialDueJobs(deps)]);
+    // However the three interleave, the starts they report are the three jobs, none twice.
+    expect(reports.reduce((n, r) => n + r.started, 0)).toBeLessThanOrEqual(3);
+    await api.runtime.clock.advance(60);
+    const rings = api.runtime.connect.callLog.filter(
+      (e) => e.result === 'started' && jobs.some((j) => j.phone === e.destination),
+    );
+    expect(rings.map((e) => e.destination).sort()).toEqual(jobs.map((j) => j.phone).sort());
+    for (const j of jobs) expect((await store.get(j.id))?.state).toBe('reached');
+  });
   it('paces starts like the token bucket of Connect: a burst late in a second leaves the next one short', async () => {
     const deps = dependencies();
     const limits = { concurrent: 1000, perSecond: 3 };

@@ -122,6 +122,20 @@ describe('how long a broadcast will take', () => {
     expect(profile.calls.every((c) => c.at(-1)?.ms === DEFAULT_ANSWERED_MS)).toBe(true);
   });
 
+  it('expects a small broadcast to last as long as its longest call: a few calls include a second round', () => {
+    const profile = defaultCallProfile(3);
+    const two = estimateBroadcast({ ...limits, calls: 2, profile });
+    const ten = estimateBroadcast({ ...limits, calls: 10, profile });
+
+    // 60 % are reached at the first ring: of two calls, one is expected to need the round after 10 min.
+    expect(two.attempts).toBe(3);
+    expect(two.seconds).toBe(30 + 600 + 45);
+    // Of ten, one needs the third round (40 % x 40 % = 16 %): after 10 and then 30 min.
+    expect(ten.seconds).toBe(30 + 600 + 30 + 1800 + 45);
+    // A broadcast as large as the sample or larger keeps the sample's mix: 60 / 24 / 16 per hundred.
+    expect(estimateBroadcast({ ...limits, calls: 200, profile }).attempts).toBe(2 * (60 + 24 * 2 + 16 * 3));
+  });
+
   it('says nothing is to be called when nobody has a number', () => {
     expect(estimateBroadcast({ ...limits, calls: 0, profile: defaultCallProfile(3) })).toMatchObject({
       seconds: 0,
