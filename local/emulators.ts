@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sesEmulatorModule from 'aws-ses-v2-local';
 import { functionsTriggeredBy, recurringSchedules, scheduleTimeZone } from '#functions/catalog';
@@ -147,9 +149,16 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
 
     // Connect -> flow Lambdas in process; contact events -> the functions the EventBridge rule targets.
     const contactEventTargets = functionsTriggeredBy('connectContactEvents');
+    let temporaryFolder: string | undefined;
+    const archiveFolder = () => {
+      temporaryFolder = mkdtempSync(join(tmpdir(), 'hotline-connect-'));
+      return temporaryFolder;
+    };
     const connect = createConnectEmulator({
       clock,
       ...(options.dataDir ? { callJournalFile: join(options.dataDir, 'connect-calls.jsonl') } : {}),
+      // Ended calls on disk: in the data folder, or a temporary one for an in-memory desk.
+      archiveFile: join(options.dataDir ?? archiveFolder(), 'connect-archive.sqlite'),
       ...(options.connectLimits ? { limits: options.connectLimits } : {}),
       invokeLambda: (arn, event) => lambdas.invoke(functionIdFromArn(arn), event),
       emitContactEvent: async (event) => {
@@ -160,6 +169,10 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
         }
       },
       log: (message) => log(`connect: ${message}`),
+    });
+    stops.push(async () => {
+      connect.close();
+      if (temporaryFolder) rmSync(temporaryFolder, { recursive: true, force: true });
     });
     configureLocalHotline(connect, { lambdaArn: localFunctionArn });
     const phoneRoutes = createPhoneRoutes(connect);

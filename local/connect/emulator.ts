@@ -5,6 +5,7 @@
  * queues, hours of operation, limits, and contact events shaped like EventBridge's.
  * Everything time-related reads the injected clock; nothing sleeps on real time.
  */
+
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ import type { ConnectContactFlowInitiationMethod, EventBridgeEvent } from 'aws-l
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
 import { assertValidFlow } from '#infra/flows/lib/validate';
 import type { Clock } from '#shared/ports/clock';
+import { CallArchive } from './call-archive';
 import { checkHoursConfig, type HoursOfOperationConfig, isWithinHours } from './hours.ts';
 import {
   type CallbackRequest,
@@ -169,6 +171,11 @@ export interface ConnectEmulatorOptions {
    * carries), written before the API answers: the record of who was rung survives a crash of the runtime.
    */
   readonly callJournalFile?: string;
+  /**
+   * Where ended calls, the outbound request log, contact events and callback requests are kept (SQLite);
+   * in memory when absent (compact, but growing with history). With a file, memory holds only live calls.
+   */
+  readonly archiveFile?: string;
   readonly invokeLambda: LambdaInvoker;
   readonly emitContactEvent?: (event: ContactEvent) => void | Promise<void>;
   readonly onCallbackRequested?: (request: CallbackRequest) => void | Promise<void>;
@@ -224,6 +231,9 @@ export class PhoneSimulatorError extends Error {
 
 interface CallRecord {
   readonly id: string;
+  /** Order of creation, across restarts: the phone simulator lists calls newest first by it. */
+  readonly seq: number;
+  clientToken?: string;
   readonly direction: CallDirection;
   readonly from: string;
   readonly to: string;
@@ -245,6 +255,7 @@ interface CallRecord {
   dialDeadline?: Date;
   queue?: { ref: QueueRef; enqueuedAt: Date };
   logEntry?: OutboundCallLogEntry;
+  logSeq?: number;
   lastUpdate: Date;
 }
 
@@ -286,14 +297,24 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   const queues = new Map<string, RegisteredQueue>();
   const hours = new Map<string, HoursOfOperationConfig>();
   const inboundFlows = new Map<string, string>();
+  const archive = new CallArchive(options.archiveFile);
+  /** Live calls, and ended ones until their flow has stopped (then they move to the archive). */
   const calls = new Map<string, CallRecord>();
+  /** Ended calls still in memory: retired to the archive once their session has nothing left to do. */
+  const ended = new Set<CallRecord>();
+  let callSeq = archive.lastCallSeq();
+  const seqOf = {
+    log: archive.lastSeq('log'),
+    event: archive.lastSeq('event'),
+    callback: archive.lastSeq('callback'),
+  };
+  /** Log entries of calls still in memory (their end is written into them); the rest is archived. */
+  const liveLog = new Map<number, OutboundCallLogEntry>();
   /** Calls not ended yet: what ticks and timers look at (proportional to live work, not to history). */
   const open = new Set<CallRecord>();
   const numbers = new Map<string, NumberBehaviour>();
   const clientTokens = new Map<string, { contactId: string; at: number }>();
-  const callLog: OutboundCallLogEntry[] = [];
-  const callbackRequests: CallbackRequest[] = [];
-  const contactEvents: ContactEvent[] = [];
+  const logRequest = (entry: OutboundCallLogEntry) => archive.append('log', ++seqOf.log, entry);
   const pending = new Set<Promise<unknown>>();
   let activeCalls = 0;
   let peakActiveCalls = 0;
@@ -437,7 +458,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       resources: [`${instanceArn}/contact/${record.id}`, instanceArn],
       detail,
     };
-    contactEvents.push(event);
+    archive.append('event', ++seqOf.event, event);
     if (!options.emitContactEvent) return;
     try {
       await options.emitContactEvent(event);
@@ -462,6 +483,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     const now = clock.now();
     record.state = 'ended';
     open.delete(record);
+    ended.add(record);
     record.endedAt = now;
     record.lastUpdate = now;
     record.disconnectReason = reason;
@@ -514,7 +536,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         return 'queued';
       },
       requestCallback: async (request) => {
-        callbackRequests.push(request);
+        archive.append('callback', ++seqOf.callback, request);
         await options.onCallbackRequested?.(request);
       },
       isDialable: isAllowed,
@@ -556,8 +578,36 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
 
   function recordOf(callId: string): CallRecord {
     const record = calls.get(callId);
-    if (!record) throw new PhoneSimulatorError('NOT_FOUND', `no call ${callId}`, 'callId');
-    return record;
+    if (record) return record;
+    if (archive.getCall(callId))
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} has ended`, 'callId');
+    throw new PhoneSimulatorError('NOT_FOUND', `no call ${callId}`, 'callId');
+  }
+
+  /**
+   * Ended calls whose flow has nothing left to do leave memory for the archive: their view, their
+   * DescribeContact answer and their log entry, as final. Their ClientToken is forgotten (after an end a
+   * repeat starts a new call anyway).
+   */
+  function retireEnded(): void {
+    for (const record of ended) {
+      if (record.session && !record.session.isSettled()) continue;
+      archive.putCall({
+        id: record.id,
+        seq: record.seq,
+        direction: record.direction,
+        phone: view(record),
+        contact: contactOf(record),
+      });
+      if (record.logSeq !== undefined && record.logEntry) {
+        archive.append('log', record.logSeq, record.logEntry);
+        liveLog.delete(record.logSeq);
+      }
+      if (record.clientToken && clientTokens.get(record.clientToken)?.contactId === record.id)
+        clientTokens.delete(record.clientToken);
+      ended.delete(record);
+      calls.delete(record.id);
+    }
   }
 
   async function runFlow(record: CallRecord): Promise<void> {
@@ -598,6 +648,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         const now = clock.now();
         const record: CallRecord = {
           id: randomUUID(),
+          seq: ++callSeq,
           direction: 'inbound',
           from,
           to,
@@ -615,6 +666,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         calls.set(record.id, record);
         if (activeCalls >= limits.maxConcurrentCalls) {
           record.state = 'ended';
+          ended.add(record);
           record.endedAt = now;
           record.disconnectReason = 'TELECOM_BUSY';
           say(record, 'system', '(busy: the instance is at its concurrent call limit)');
@@ -726,7 +778,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     const reject = (error: ConnectApiError): never => {
       if (error.errorType === 'ThrottlingException') throttled += 1;
       if (error.errorType === 'LimitExceededException') limitExceeded += 1;
-      callLog.push({
+      logRequest({
         at: now.toISOString(),
         destination,
         contactFlowId,
@@ -826,7 +878,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         const existing =
           known && now.getTime() - known.at < CLIENT_TOKEN_TTL_MS ? calls.get(known.contactId) : undefined;
         if (existing && existing.state !== 'ended') {
-          callLog.push({
+          logRequest({
             at: now.toISOString(),
             destination,
             contactFlowId,
@@ -850,6 +902,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       const systemAddress = source ?? queue?.config.outboundCallerId ?? hotlineNumber;
       const record: CallRecord = {
         id: randomUUID(),
+        seq: ++callSeq,
+        ...(clientToken !== undefined ? { clientToken } : {}),
         direction: 'outbound',
         from: systemAddress,
         to: destination,
@@ -883,7 +937,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         activeCallsAfter: activeCalls,
       };
       record.logEntry = entry;
-      callLog.push(entry);
+      record.logSeq = ++seqOf.log;
+      liveLog.set(record.logSeq, entry);
       if (options.callJournalFile) {
         appendFileSync(
           options.callJournalFile,
@@ -926,29 +981,33 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   function describeContact(instance: string, contactId: string): { Contact: Record<string, unknown> } {
     checkInstance(instance);
     const record = calls.get(contactId);
-    if (!record)
-      throw new ConnectApiError('ResourceNotFoundException', 404, `Contact ${contactId} not found`);
+    if (record) return { Contact: contactOf(record) };
+    const archived = archive.getCall<PhoneCallView, Record<string, unknown>>(contactId);
+    if (archived) return { Contact: archived.contact };
+    throw new ConnectApiError('ResourceNotFoundException', 404, `Contact ${contactId} not found`);
+  }
+
+  /** DescribeContact's Contact for a call. */
+  function contactOf(record: CallRecord): Record<string, unknown> {
     const seconds = (date: Date) => date.getTime() / 1000;
     const session = record.session;
     return {
-      Contact: {
-        Arn: `${instanceArn}/contact/${record.id}`,
-        Id: record.id,
-        InitialContactId: record.id,
-        InitiationMethod: record.initiationMethod,
-        Channel: 'VOICE',
-        InitiationTimestamp: seconds(record.initiatedAt),
-        ...(record.connectedAt ? { ConnectedToSystemTimestamp: seconds(record.connectedAt) } : {}),
-        ...(record.endedAt ? { DisconnectTimestamp: seconds(record.endedAt) } : {}),
-        LastUpdateTimestamp: seconds(record.endedAt ?? record.lastUpdate),
-        CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: record.customerAddress },
-        SystemEndpoint: { Type: 'TELEPHONE_NUMBER', Address: record.systemAddress },
-        ...(record.queue
-          ? { QueueInfo: { Id: record.queue.ref.id, EnqueueTimestamp: seconds(record.queue.enqueuedAt) } }
-          : {}),
-        ...(record.disconnectReason ? { DisconnectReason: record.disconnectReason } : {}),
-        Attributes: { ...(session?.attributes ?? record.initialAttributes) },
-      },
+      Arn: `${instanceArn}/contact/${record.id}`,
+      Id: record.id,
+      InitialContactId: record.id,
+      InitiationMethod: record.initiationMethod,
+      Channel: 'VOICE',
+      InitiationTimestamp: seconds(record.initiatedAt),
+      ...(record.connectedAt ? { ConnectedToSystemTimestamp: seconds(record.connectedAt) } : {}),
+      ...(record.endedAt ? { DisconnectTimestamp: seconds(record.endedAt) } : {}),
+      LastUpdateTimestamp: seconds(record.endedAt ?? record.lastUpdate),
+      CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: record.customerAddress },
+      SystemEndpoint: { Type: 'TELEPHONE_NUMBER', Address: record.systemAddress },
+      ...(record.queue
+        ? { QueueInfo: { Id: record.queue.ref.id, EnqueueTimestamp: seconds(record.queue.enqueuedAt) } }
+        : {}),
+      ...(record.disconnectReason ? { DisconnectReason: record.disconnectReason } : {}),
+      Attributes: { ...(session?.attributes ?? record.initialAttributes) },
     };
   }
 
@@ -956,6 +1015,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
 
   /** Applies whatever the clock has made due: answering, busy, dialing timeouts, input time limits. */
   function tick(): Promise<void> {
+    retireEnded();
     const now = clock.now().getTime();
     const work: Promise<void>[] = [];
     for (const record of open) {
@@ -1076,14 +1136,27 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
 
   function getCall(callId: string): PhoneCallView | undefined {
     const record = calls.get(callId);
-    return record ? view(record) : undefined;
+    return record ? view(record) : archive.getCall<PhoneCallView, unknown>(callId)?.phone;
   }
 
+  /** Every call, the newest first: those in memory and those archived. */
   function listCalls(filter: { direction?: CallDirection } = {}): PhoneCallView[] {
-    return [...calls.values()]
+    const inMemory = [...calls.values()]
       .filter((record) => filter.direction === undefined || record.direction === filter.direction)
-      .reverse()
-      .map(view);
+      .map((record) => ({ seq: record.seq, phone: view(record) }));
+    return [...inMemory, ...archive.listCalls<PhoneCallView>(filter.direction)]
+      .sort((a, b) => b.seq - a.seq)
+      .map((entry) => entry.phone);
+  }
+
+  /** The outbound request log, in order: archived entries and those of calls still in memory. */
+  function requestLog(): OutboundCallLogEntry[] {
+    return [
+      ...archive.history<OutboundCallLogEntry>('log'),
+      ...[...liveLog].map(([seq, body]) => ({ seq, body })),
+    ]
+      .sort((a, b) => a.seq - b.seq)
+      .map((entry) => entry.body);
   }
 
   function stats(): ConnectStats {
@@ -1095,12 +1168,22 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     instanceArn,
     region,
     hotlineNumber,
-    /** Every StartOutboundVoiceContact request, in order, with its result. */
-    callLog: callLog as readonly OutboundCallLogEntry[],
+    /** Every StartOutboundVoiceContact request, in order, with its result (read from the archive). */
+    get callLog(): readonly OutboundCallLogEntry[] {
+      return requestLog();
+    },
     /** Every CreateCallbackContact the flows ran. */
-    callbackRequests: callbackRequests as readonly CallbackRequest[],
+    get callbackRequests(): readonly CallbackRequest[] {
+      return archive.history<CallbackRequest>('callback').map((entry) => entry.body);
+    },
     /** Every contact event emitted, in order. */
-    contactEvents: contactEvents as readonly ContactEvent[],
+    get contactEvents(): readonly ContactEvent[] {
+      return archive.history<ContactEvent>('event').map((entry) => entry.body);
+    },
+    /** Calls held in memory now (live, or ended with their flow still finishing): bounded by live work. */
+    callsInMemory: () => calls.size,
+    /** Closes the archive (a temporary one is removed). */
+    close: () => archive.close(),
     httpHandler,
     registerFlow,
     setInboundFlow,

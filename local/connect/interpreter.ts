@@ -227,6 +227,8 @@ export class ContactFlowSession {
   }
 
   /** A method, not a field comparison, so TypeScript does not assume an await left it unchanged. */
+  private inFlight = 0;
+
   isEnded(): boolean {
     return this.status === 'ended';
   }
@@ -285,12 +287,20 @@ export class ContactFlowSession {
 
   // -------------------------------------------------------------------------
 
+  /** Nothing queued or running on this contact (its Lambdas returned, its blocks ran). */
+  isSettled(): boolean {
+    return this.inFlight === 0;
+  }
+
   private serialized(operation: () => Promise<void>): Promise<void> {
+    this.inFlight += 1;
     const run = this.chain.then(async () => {
       try {
         await operation();
       } catch (error) {
         await this.fail(error);
+      } finally {
+        this.inFlight -= 1;
       }
     });
     this.chain = run;

@@ -213,12 +213,19 @@ function page<T>(items: T[], maxResults: number | undefined, nextToken: string |
   return { slice, NextToken: more ? encodeToken(offset + size) : undefined };
 }
 
+/** How many fired and given-up deliveries the emulator remembers (the oldest are dropped in blocks). */
+export const LOG_LIMIT = 10_000;
+
+function keepLatest(log: unknown[]): void {
+  if (log.length >= LOG_LIMIT + LOG_LIMIT / 10) log.splice(0, log.length - LOG_LIMIT + 1);
+}
+
 export class SchedulerEmulator {
   readonly region: string;
   readonly accountId: string;
-  /** Successful deliveries, oldest first. */
+  /** Successful deliveries, oldest first: the latest LOG_LIMIT (memory follows live work, not history). */
   readonly firedLog: FiredRecord[] = [];
-  /** Occurrences given up after their retry policy ran out, oldest first. */
+  /** Occurrences given up after their retry policy ran out, oldest first: the latest LOG_LIMIT. */
   readonly givenUpLog: GivenUpRecord[] = [];
 
   private readonly clock: Clock;
@@ -615,6 +622,7 @@ export class SchedulerEmulator {
       return true;
     }
     this.removeDelivery(delivery);
+    keepLatest(this.firedLog);
     this.firedLog.push({
       name: delivery.Name,
       group: delivery.GroupName,
@@ -655,6 +663,7 @@ export class SchedulerEmulator {
         this.logger.error('dead-letter delivery failed', { name: delivery.Name, error: String(error) });
       }
     }
+    keepLatest(this.givenUpLog);
     this.givenUpLog.push({
       name: delivery.Name,
       group: delivery.GroupName,

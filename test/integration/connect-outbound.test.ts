@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConnectClient,
   DescribeContactCommand,
@@ -134,6 +137,57 @@ describe('StartOutboundVoiceContact over HTTP with the AWS SDK', () => {
       connectedToSystemTimestamp: '2026-03-02T09:00:00.000Z',
       disconnectReason: 'CONTACT_FLOW_DISCONNECT',
     });
+  });
+
+  it('keeps only live calls in memory: an ended call moves to the archive file and is still described and listed', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'connect-archive-test-'));
+    const archiveFile = join(folder, 'archive.sqlite');
+    try {
+      const { emulator, call, client } = await anInstance({ archiveFile });
+      emulator.setNumberBehaviour(CUSTOMER, { answer: 'answer', keys: '1' });
+      const { ContactId } = await call();
+      await emulator.whenIdle();
+      expect(emulator.callsInMemory()).toBe(1); // ended, not yet retired
+
+      await emulator.tick();
+      expect(emulator.callsInMemory()).toBe(0);
+      // Still answered from the archive: the simulator's view, the call list, DescribeContact, the log.
+      expect(emulator.getCall(ContactId ?? '')).toMatchObject({ state: 'ended', to: CUSTOMER });
+      expect(emulator.listCalls().map((c) => c.callId)).toEqual([ContactId]);
+      const described = await client.send(
+        new DescribeContactCommand({ InstanceId: emulator.instanceId, ContactId }),
+      );
+      expect(described.Contact).toMatchObject({
+        Id: ContactId,
+        DisconnectReason: 'CONTACT_FLOW_DISCONNECT',
+        Attributes: { ticketNumber: '4711' },
+      });
+      expect(emulator.callLog).toEqual([
+        expect.objectContaining({ contactId: ContactId, result: 'started', endedAt: expect.any(String) }),
+      ]);
+      expect(emulator.contactEvents.map((e) => e.detail.eventType)).toEqual([
+        'INITIATED',
+        'CONNECTED_TO_SYSTEM',
+        'DISCONNECTED',
+        'COMPLETED',
+      ]);
+      // An ended call cannot be stopped, archived or not (Connect: 410 ContactNotFoundException).
+      await expect(
+        client.send(new StopContactCommand({ InstanceId: emulator.instanceId, ContactId })),
+      ).rejects.toMatchObject({ name: 'ContactNotFoundException' });
+      emulator.close();
+
+      // The same file after a restart: the history is there, and new calls are numbered after it.
+      const again = await anInstance({ archiveFile });
+      again.emulator.setNumberBehaviour(CUSTOMER, { answer: 'answer', keys: '1' });
+      const second = await again.call({ ClientToken: 'after-restart' });
+      await again.emulator.whenIdle();
+      expect(again.emulator.listCalls().map((c) => c.callId)).toEqual([second.ContactId, ContactId]);
+      expect(again.emulator.callLog.map((e) => e.contactId)).toEqual([ContactId, second.ContactId]);
+      again.emulator.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('gives up on a number nobody answers after 60 seconds of clock time', async () => {
