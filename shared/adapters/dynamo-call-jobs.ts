@@ -313,16 +313,25 @@ export class DynamoCallJobStore implements CallJobStore {
     };
   }
 
+  /** The pacing condition that held at the last claim: during a broadcast the bucket stays busy. */
+  private paceGuess: 'idle' | 'busy' = 'idle';
+
   async claim(next: CallJob, expectedVersion: number, limits: DialLimits): Promise<ClaimResult> {
     // Another dialer run claiming at the same moment makes DynamoDB cancel one transaction as a conflict
-    // (the counters are shared): that one tries again. The pacing state picks its condition: idle first.
-    let mode: 'idle' | 'busy' = 'idle';
-    for (let round = 0; round < 6; round++) {
+    // (the counters are shared): that one tries again. The pacing state picks its condition (idle: the
+    // bucket's time has passed; busy: it is ahead, within the burst): the one that held last time first.
+    // The bucket's time only moves forward, so once `idle` has failed, a failing `busy` means the rate is
+    // used up; a `busy` that fails first may have found it idle, so `idle` comes next, then `busy` again.
+    const order =
+      this.paceGuess === 'busy' ? (['busy', 'idle', 'busy'] as const) : (['idle', 'busy'] as const);
+    let step = 0;
+    for (let round = 0; round < 8; round++) {
+      const mode = order[step] ?? 'busy';
       const result = await this.claimPaced(next, expectedVersion, limits, mode);
       if (result === 'pace_busy') {
-        if (mode === 'busy') return 'rate_limited';
-        mode = 'busy';
+        if (++step >= order.length) return 'rate_limited';
       } else if (result !== 'conflict') {
+        if (result === 'claimed') this.paceGuess = mode;
         return result;
       }
     }
