@@ -37,8 +37,10 @@ export class CallArchive {
         'INSERT OR REPLACE INTO calls (id, seq, direction, phone, contact) VALUES (?, ?, ?, ?, ?)',
       ),
       getCall: db.prepare('SELECT phone, contact FROM calls WHERE id = ?'),
-      callsNewestFirst: db.prepare('SELECT seq, phone FROM calls ORDER BY seq DESC'),
-      callsOfDirection: db.prepare('SELECT seq, phone FROM calls WHERE direction = ? ORDER BY seq DESC'),
+      callsNewestFirst: db.prepare('SELECT seq, phone FROM calls ORDER BY seq DESC LIMIT ?'),
+      callsOfDirection: db.prepare(
+        'SELECT seq, phone FROM calls WHERE direction = ? ORDER BY seq DESC LIMIT ?',
+      ),
       maxCallSeq: db.prepare('SELECT MAX(seq) AS seq FROM calls'),
       putHistory: db.prepare('INSERT OR REPLACE INTO history (kind, seq, body) VALUES (?, ?, ?)'),
       history: db.prepare('SELECT seq, body FROM history WHERE kind = ? ORDER BY seq'),
@@ -62,12 +64,13 @@ export class CallArchive {
     return row ? { phone: JSON.parse(row.phone) as P, contact: JSON.parse(row.contact) as C } : undefined;
   }
 
-  /** Ended calls' simulator views with their sequence numbers, the newest first. */
-  listCalls<P>(direction?: string): { seq: number; phone: P }[] {
+  /** Ended calls' simulator views with their sequence numbers, the newest first (all, or `limit`). */
+  listCalls<P>(direction?: string, limit?: number): { seq: number; phone: P }[] {
+    // SQLite: a negative LIMIT is no limit.
     const rows = (
       direction === undefined
-        ? this.statements.callsNewestFirst.all()
-        : this.statements.callsOfDirection.all(direction)
+        ? this.statements.callsNewestFirst.all(limit ?? -1)
+        : this.statements.callsOfDirection.all(direction, limit ?? -1)
     ) as { seq: number; phone: string }[];
     return rows.map((row) => ({ seq: Number(row.seq), phone: JSON.parse(row.phone) as P }));
   }

@@ -1139,13 +1139,14 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     return record ? view(record) : archive.getCall<PhoneCallView, unknown>(callId)?.phone;
   }
 
-  /** Every call, the newest first: those in memory and those archived. */
-  function listCalls(filter: { direction?: CallDirection } = {}): PhoneCallView[] {
+  /** Every call (or the newest `limit`), the newest first: those in memory and those archived. */
+  function listCalls(filter: { direction?: CallDirection; limit?: number } = {}): PhoneCallView[] {
     const inMemory = [...calls.values()]
       .filter((record) => filter.direction === undefined || record.direction === filter.direction)
       .map((record) => ({ seq: record.seq, phone: view(record) }));
-    return [...inMemory, ...archive.listCalls<PhoneCallView>(filter.direction)]
+    return [...inMemory, ...archive.listCalls<PhoneCallView>(filter.direction, filter.limit)]
       .sort((a, b) => b.seq - a.seq)
+      .slice(0, filter.limit ?? Number.POSITIVE_INFINITY)
       .map((entry) => entry.phone);
   }
 

@@ -25,6 +25,8 @@ const numberBody = z.strictObject({
   ringSeconds: z.number().int().min(0).max(60).optional(),
 });
 const direction = z.enum(['inbound', 'outbound']).optional();
+/** `?limit=`: the newest calls only (a city-wide broadcast leaves hundreds of thousands). */
+const listLimit = z.coerce.number().int().min(1).max(10_000).optional();
 
 const PREFIX = '/local/phone/';
 
@@ -89,7 +91,10 @@ export function createPhoneRoutes(connect: ConnectEmulator): PhoneRouter {
       }
       if (method === 'GET') {
         const filter = parse(direction, url.searchParams.get('direction') ?? undefined);
-        sendJson(res, 200, { calls: connect.listCalls(filter ? { direction: filter } : {}) });
+        const limit = parse(listLimit, url.searchParams.get('limit') ?? undefined);
+        sendJson(res, 200, {
+          calls: connect.listCalls({ ...(filter ? { direction: filter } : {}), ...(limit ? { limit } : {}) }),
+        });
         return;
       }
     }

@@ -154,6 +154,11 @@ describe('phone simulator HTTP surface', () => {
     expect(calls.map((c) => c.callId)).toEqual([second.ContactId, first.ContactId]);
     expect(calls.every((c) => c.state === 'ended' && c.disconnectReason === 'TELECOM_BUSY')).toBe(true);
     expect((all.body.calls as unknown[]).length).toBe(3);
+    // Ended calls are archived on the next tick: the list reads the same, and `limit` keeps the newest.
+    await connect.tick();
+    const newest = await request('GET', '/local/phone/calls?direction=outbound&limit=1');
+    expect((newest.body.calls as { callId: string }[]).map((c) => c.callId)).toEqual([second.ContactId]);
+    expect((await request('GET', '/local/phone/calls?limit=0')).status).toBe(400);
   });
 
   it('lets a person answer a ringing outbound call', async () => {
