@@ -477,78 +477,64 @@ export class DynamoCallJobStore implements CallJobStore {
     return item?.jobId ? { jobId: String(item.jobId), attempt: Number(item.attempt) } : undefined;
   }
 
+  /** One conditional write to the dialer's turn: false when its condition did not hold. */
+  private async turnWrite(
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: TURN_KEY,
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#o': 'owner', '#u': 'until', '#a': 'again' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async takeDialerTurn(owner: string, nowMs: number, untilMs: number): Promise<'held' | 'queued'> {
     for (let round = 0; round < 3; round++) {
-      try {
-        await this.options.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: TURN_KEY,
-            UpdateExpression: 'SET #o = :me, #u = :until, #a = :no',
-            ConditionExpression: 'attribute_not_exists(#o) OR #u < :now',
-            ExpressionAttributeNames: { '#o': 'owner', '#u': 'until', '#a': 'again' },
-            ExpressionAttributeValues: { ':me': owner, ':until': untilMs, ':now': nowMs, ':no': false },
-          }),
-        );
-        return 'held';
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
-      try {
-        await this.options.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: TURN_KEY,
-            UpdateExpression: 'SET #a = :yes',
-            ConditionExpression: 'attribute_exists(#o) AND #u >= :now',
-            ExpressionAttributeNames: { '#o': 'owner', '#u': 'until', '#a': 'again' },
-            ExpressionAttributeValues: { ':now': nowMs, ':yes': true },
-          }),
-        );
+      const taken = await this.turnWrite(
+        'SET #o = :me, #u = :until, #a = :no',
+        'attribute_not_exists(#o) OR #u < :now',
+        { ':me': owner, ':until': untilMs, ':now': nowMs, ':no': false },
+      );
+      if (taken) return 'held';
+      // Held by another run: ask it to go round again (unless it was given back meanwhile: take it then).
+      if (
+        await this.turnWrite('SET #a = :yes', 'attribute_exists(#o) AND #u >= :now', {
+          ':now': nowMs,
+          ':yes': true,
+        })
+      )
         return 'queued';
-      } catch (error) {
-        // Given back between the two writes: try to take it again.
-        if (!isConditionFailed(error)) throw error;
-      }
     }
     // Passed back and forth this often: dial without it (the claim transaction keeps the limits).
     return 'held';
   }
 
   async endDialerTurn(owner: string, untilMs: number, force = false): Promise<'done' | 'again'> {
-    const names = { '#o': 'owner', '#u': 'until', '#a': 'again' };
-    try {
-      await this.options.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: TURN_KEY,
-          UpdateExpression: 'REMOVE #o, #u, #a',
-          ConditionExpression: force ? '#o = :me' : '#o = :me AND #a = :no',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':me': owner, ...(force ? {} : { ':no': false }) },
-        }),
-      );
-      return 'done';
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-    if (force) return 'done';
-    try {
-      await this.options.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: TURN_KEY,
-          UpdateExpression: 'SET #a = :no, #u = :until',
-          ConditionExpression: '#o = :me',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':me': owner, ':no': false, ':until': untilMs },
-        }),
-      );
-      return 'again';
-    } catch (error) {
-      // The turn lapsed and another run took it: that run dials.
-      if (isConditionFailed(error)) return 'done';
-      throw error;
-    }
+    const given = await this.turnWrite('REMOVE #o, #u, #a', force ? '#o = :me' : '#o = :me AND #a = :no', {
+      ':me': owner,
+      ...(force ? {} : { ':no': false }),
+    });
+    if (given || force) return 'done';
+    // Asked to go again: keep the turn (a fresh lease) with the flag cleared. If the turn lapsed and another
+    // run took it, that run dials.
+    const kept = await this.turnWrite('SET #a = :no, #u = :until', '#o = :me', {
+      ':me': owner,
+      ':no': false,
+      ':until': untilMs,
+    });
+    return kept ? 'again' : 'done';
   }
 }
