@@ -116,6 +116,11 @@ function loadSqlite(): typeof import('node:sqlite') {
   }) as typeof process.emitWarning;
   try {
     return createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
+  } catch (error) {
+    throw new Error(
+      `The local Connect emulator keeps ended calls with node:sqlite, which needs Node.js 22 (this is ${process.version}); run it through npm (npm start, npm test, npm run bench), whose scripts bring Node.js 22`,
+      { cause: error },
+    );
   } finally {
     process.emitWarning = emit;
   }
