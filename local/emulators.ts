@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConnectClient } from '@aws-sdk/client-connect';
 import sesEmulatorModule from 'aws-ses-v2-local';
 import { functionsTriggeredBy, recurringSchedules, scheduleTimeZone } from '#functions/catalog';
 import type { Clock } from '#shared/ports/clock';
 import { type ConnectEmulator, type ConnectLimits, createConnectEmulator } from './connect/emulator';
 import { startConnectServer } from './connect/server';
-import { configureLocalHotline } from './hotline';
+import { configureLocalHotline, sdkProvisioning } from './hotline';
 import { functionIdFromArn, type LambdaHost, LOCAL_ACCOUNT, localFunctionArn } from './lambda-host';
 
 const LOCAL_SCHEDULER_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`;
@@ -156,7 +157,13 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     };
     const connect = createConnectEmulator({
       clock,
-      ...(options.dataDir ? { callJournalFile: join(options.dataDir, 'connect-calls.jsonl') } : {}),
+      ...(options.dataDir
+        ? {
+            callJournalFile: join(options.dataDir, 'connect-calls.jsonl'),
+            // Flows, queues, numbers... created through the API (the hotline's, and any a user loads) stay.
+            stateFile: join(options.dataDir, 'connect-instance.json'),
+          }
+        : {}),
       // Ended calls on disk: in the data folder, or a temporary one for an in-memory desk.
       archiveFile: join(options.dataDir ?? archiveFolder(), 'connect-archive.sqlite'),
       ...(options.connectLimits ? { limits: options.connectLimits } : {}),
@@ -174,7 +181,6 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       connect.close();
       if (temporaryFolder) rmSync(temporaryFolder, { recursive: true, force: true });
     });
-    configureLocalHotline(connect, { lambdaArn: localFunctionArn });
     const phoneRoutes = createPhoneRoutes(connect);
     const connectServer = await startConnectServer({
       emulator: connect,
@@ -182,13 +188,25 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       port: options.ports.connect,
       extraRoutes: phoneRoutes,
     });
+    stops.push(() => connectServer.close());
+    // The hotline's Connect resources, created through the Connect API as CDK creates them on AWS.
+    const provisioningClient = new ConnectClient({
+      endpoint: connectServer.url,
+      region: connect.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await configureLocalHotline(connect, {
+        lambdaArn: localFunctionArn,
+        api: sdkProvisioning(provisioningClient),
+      });
+    } finally {
+      provisioningClient.destroy();
+    }
     // Input time limits and rings follow real time too, for a person at the phone simulator.
     const connectTimer = setInterval(() => void connect.tick(), 500);
     connectTimer.unref();
-    stops.push(async () => {
-      clearInterval(connectTimer);
-      await connectServer.close();
-    });
+    stops.push(async () => clearInterval(connectTimer));
 
     // SES (v1 and v2 APIs; sent mail readable at GET /store). Its store is in memory only.
     const sesServer = await startSesEmulator({ host, port: options.ports.ses });

@@ -1,5 +1,6 @@
 import { functionsTriggeredBy } from '#functions/catalog';
 import { DEFAULT_HOTLINE_NUMBER, DEFAULT_INSTANCE_ID } from './connect/emulator';
+import { localFlowIds } from './hotline';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-host';
 
 export interface LocalEndpoints {
@@ -32,6 +33,8 @@ export function localHandlerEnv(
     AWS_ENDPOINT_URL_SES: endpoints.ses,
     CONNECT_INSTANCE_ID: DEFAULT_INSTANCE_ID,
     HOTLINE_PHONE_NUMBER: DEFAULT_HOTLINE_NUMBER,
+    // The ids the local instance gives the hotline's flows (local/hotline.ts), as CDK passes the real ones.
+    CONTACT_FLOW_IDS: JSON.stringify(localFlowIds()),
     SCHEDULE_GROUP_NAME: 'default',
     SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`,
     MAIL_FROM: 'complaints@hotline.example.com',

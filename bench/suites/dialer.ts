@@ -84,7 +84,7 @@ export async function runDialerScenario(scenario: DialerScenario): Promise<Diale
     defaultNumberBehaviour: { answer: 'answer', keys: '1', ringSeconds: scenario.ringSeconds },
     log: () => undefined,
   });
-  configureLocalHotline(connect, { lambdaArn: localFunctionArn });
+  await configureLocalHotline(connect, { lambdaArn: localFunctionArn });
   const server = await startConnectServer({ emulator: connect, host: '127.0.0.1', port: 0 });
   const timer = new MemoryTimer();
   try {

@@ -21,7 +21,7 @@ const STEADY_ROUNDS = 10;
 export async function phoneBench(): Promise<BenchRow[]> {
   const runtime = await startLocalRuntime({ port: 0 });
   try {
-    const phone = aPhoneSystem({ limits: { maxConcurrentCalls: CALLS * 2 } });
+    const phone = await aPhoneSystem({ limits: { maxConcurrentCalls: CALLS * 2 } });
     const { ticket } = await registerComplaint(phone.deps, HOTLINE_ACTOR, aComplaint());
 
     // Warm up: load every handler once (cold starts are reported by the cold-start suite).

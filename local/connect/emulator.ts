@@ -10,11 +10,19 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectContactFlowInitiationMethod, EventBridgeEvent } from 'aws-lambda';
+import { isPossiblePhoneNumber } from 'libphonenumber-js';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
-import { assertValidFlow } from '#infra/flows/lib/validate';
+import { assertValidFlow, validateFlow } from '#infra/flows/lib/validate';
 import type { Clock } from '#shared/ports/clock';
+import { ConnectApiError } from './api-error.ts';
 import { CallArchive } from './call-archive';
-import { checkHoursConfig, type HoursOfOperationConfig, isWithinHours } from './hours.ts';
+import {
+  type ControlPlane,
+  createControlPlane,
+  type QueueConfig,
+  type StoredQueue,
+} from './control-plane.ts';
+import { type HoursOfOperationConfig, isWithinHours } from './hours.ts';
 import {
   type CallbackRequest,
   ContactFlowSession,
@@ -25,6 +33,9 @@ import {
   type TraceEntry,
   type TranscriptLine,
 } from './interpreter.ts';
+
+export { ConnectApiError } from './api-error.ts';
+export type { QueueConfig } from './control-plane.ts';
 
 export const DEFAULT_INSTANCE_ID = '5a1b7c3e-0000-4000-8000-00000000c0de';
 export const DEFAULT_HOTLINE_NUMBER = '+15550100100';
@@ -47,17 +58,6 @@ export const DISCONNECT_REASONS = {
 
 // ---------------------------------------------------------------------------
 // Public types
-
-export interface QueueConfig {
-  readonly name: string;
-  /** Most contacts waiting at once before TransferContactToQueue takes QueueAtCapacity; default unlimited. */
-  readonly capacity?: number;
-  /** Hours used by CheckHoursOfOperation when it names no hours of its own. */
-  readonly hoursOfOperationId?: string;
-  /** Closed regardless of hours (e.g. an emergency switch). */
-  readonly closed?: boolean;
-  readonly outboundCallerId?: string;
-}
 
 export interface NumberBehaviour {
   /** `manual`: rings until someone answers or declines through the phone simulator (or 60 s pass). */
@@ -201,17 +201,8 @@ export interface ConnectEmulatorOptions {
   /** Process due work (answering, busy) right after an outbound request instead of waiting for `tick()`; default true. */
   readonly autoTick?: boolean;
   readonly log?: (message: string) => void;
-}
-
-export class ConnectApiError extends Error {
-  constructor(
-    readonly errorType: string,
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = errorType;
-  }
+  /** A JSON file the instance's resources (flows, queues, numbers, ...) are kept in across restarts. */
+  readonly stateFile?: string;
 }
 
 /** Bad use of the emulator's own (non-AWS) surface, e.g. dialing from a malformed number. */
@@ -259,15 +250,9 @@ interface CallRecord {
   lastUpdate: Date;
 }
 
-interface RegisteredFlow {
-  readonly id: string;
-  readonly arn: string;
-  readonly doc: FlowDocument;
-}
-
 interface RegisteredQueue {
   readonly ref: QueueRef;
-  config: QueueConfig;
+  readonly config: QueueConfig;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -293,10 +278,17 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   const autoTick = options.autoTick ?? true;
   let defaultBehaviour: NumberBehaviour = options.defaultNumberBehaviour ?? { answer: 'manual' };
 
-  const flows = new Map<string, RegisteredFlow>();
-  const queues = new Map<string, RegisteredQueue>();
-  const hours = new Map<string, HoursOfOperationConfig>();
-  const inboundFlows = new Map<string, string>();
+  const control: ControlPlane = createControlPlane({
+    clock,
+    region,
+    accountId,
+    instanceId,
+    ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    checkContent: (doc) =>
+      validateFlow(doc, options.knownLambdaArns ? { knownLambdaArns: options.knownLambdaArns } : {}).map(
+        (problem) => problem.message,
+      ),
+  });
   const archive = new CallArchive(options.archiveFile);
   /** Live calls, and ended ones until their flow has stopped (then they move to the archive). */
   const calls = new Map<string, CallRecord>();
@@ -326,6 +318,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
 
   // --- registration ----------------------------------------------------------
 
+  /** In-process: a published flow under `contactFlowId` (an id or this instance's ARN), checked as Connect checks it. */
   function registerFlow(contactFlowId: string, document: FlowDocument | string): void {
     const doc: unknown = typeof document === 'string' ? JSON.parse(document) : structuredClone(document);
     assertValidFlow(doc, {
@@ -335,52 +328,56 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     const id = contactFlowId.includes('/contact-flow/')
       ? (contactFlowId.split('/contact-flow/')[1] ?? contactFlowId)
       : contactFlowId;
-    flows.set(id, { id, arn: `${instanceArn}/contact-flow/${id}`, doc });
+    control.putFlow(id, doc as FlowDocument);
   }
 
-  function findFlow(idOrArn: string): RegisteredFlow | undefined {
-    const id = idOrArn.includes('/contact-flow/') ? (idOrArn.split('/contact-flow/')[1] ?? idOrArn) : idOrArn;
-    return flows.get(id);
+  function findFlow(idOrArn: string): { readonly id: string; readonly doc: FlowDocument } | undefined {
+    const flow = control.findFlow(idOrArn);
+    return flow?.doc ? { id: flow.Id, doc: flow.doc } : undefined;
   }
 
-  /** Binds the flow that answers calls to `phoneNumber` (default: the hotline number). */
+  /** Binds the flow that answers calls to `phoneNumber` (default: the hotline number), claiming the number. */
   function setInboundFlow(contactFlowId: string, phoneNumber: string = hotlineNumber): void {
-    if (!findFlow(contactFlowId))
-      throw new Error(`Register flow ${contactFlowId} before binding it to ${phoneNumber}`);
-    inboundFlows.set(phoneNumber, contactFlowId);
+    control.routeNumber(phoneNumber, contactFlowId);
   }
 
-  function setQueue(queueId: string, config: QueueConfig): QueueRef {
-    const existing = queues.get(queueId);
-    if (existing) {
-      existing.config = config;
-      return existing.ref;
-    }
-    const ref: QueueRef = {
-      id: queueId,
-      arn: `${instanceArn}/queue/${queueId}`,
-      name: config.name,
-      ...(config.outboundCallerId ? { outboundCallerId: config.outboundCallerId } : {}),
+  function queueRef(queue: StoredQueue): QueueRef {
+    const callerId = queue.OutboundCallerConfig?.OutboundCallerIdName;
+    return {
+      id: queue.QueueId,
+      arn: queue.QueueArn,
+      name: queue.Name,
+      ...(callerId ? { outboundCallerId: callerId } : {}),
     };
-    queues.set(queueId, { ref, config });
-    return ref;
+  }
+
+  /** In-process: a queue under an id (or new settings for the queue of that id or name). */
+  function setQueue(queueId: string, config: QueueConfig): QueueRef {
+    return queueRef(control.putQueue(queueId, config));
   }
 
   function findQueue(idOrArn: string): RegisteredQueue | undefined {
-    const id = idOrArn.includes('/queue/') ? (idOrArn.split('/queue/')[1] ?? idOrArn) : idOrArn;
-    return queues.get(id);
+    const queue = control.findQueue(idOrArn);
+    if (!queue) return undefined;
+    return {
+      ref: queueRef(queue),
+      config: {
+        name: queue.Name,
+        ...(queue.MaxContacts !== undefined ? { capacity: queue.MaxContacts } : {}),
+        ...(queue.HoursOfOperationId !== undefined ? { hoursOfOperationId: queue.HoursOfOperationId } : {}),
+        ...(queue.closed ? { closed: true } : {}),
+        ...(queue.Status === 'DISABLED' ? { closed: true } : {}),
+      },
+    };
   }
 
+  /** In-process: hours under an id or name (new settings for existing ones), with local dated overrides. */
   function setHoursOfOperation(hoursId: string, config: HoursOfOperationConfig): void {
-    checkHoursConfig(hoursId, config);
-    hours.set(hoursId, config);
+    control.putHours(hoursId, config);
   }
 
   function findHours(idOrArn: string): HoursOfOperationConfig | undefined {
-    const id = idOrArn.includes('/operating-hours/')
-      ? (idOrArn.split('/operating-hours/')[1] ?? idOrArn)
-      : idOrArn;
-    return hours.get(id);
+    return control.findHours(idOrArn)?.config;
   }
 
   function setNumberBehaviour(e164: string, behaviour: NumberBehaviour): void {
@@ -643,7 +640,10 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
             `from must be an E.164 number, got "${from}"`,
             'from',
           );
-        const contactFlowId = inboundFlows.get(to);
+        if (!control.isClaimed(to)) {
+          throw new PhoneSimulatorError('NOT_FOUND', `${to} is not a number of this instance`, 'to');
+        }
+        const contactFlowId = control.flowForNumber(to)?.Id;
         if (!contactFlowId) throw new PhoneSimulatorError('NOT_FOUND', `no contact flow answers ${to}`, 'to');
         const now = clock.now();
         const record: CallRecord = {
@@ -768,6 +768,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     }
   }
 
+  // The hotline number belongs to the instance from the start (as the number CDK claims does).
+  control.claimPhoneNumber({ PhoneNumber: hotlineNumber, TargetArn: instanceArn });
+
   /** StartOutboundVoiceContact, as the HTTP API and tests call it. */
   async function startOutboundVoiceContact(input: unknown): Promise<{ ContactId: string }> {
     const now = clock.now();
@@ -807,11 +810,11 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
           404,
           `Contact flow ${contactFlowId} not found`,
         );
-      if (!E164.test(destination)) {
+      if (!E164.test(destination) || !isPossiblePhoneNumber(destination)) {
         throw new ConnectApiError(
           'InvalidParameterException',
           400,
-          'DestinationPhoneNumber must be an E.164 phone number',
+          `DestinationPhoneNumber ${destination} is not a valid E.164 phone number`,
         );
       }
       const source = typeof body.SourcePhoneNumber === 'string' ? body.SourcePhoneNumber : undefined;
@@ -828,6 +831,13 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
           'InvalidParameterException',
           400,
           'SourcePhoneNumber must be an E.164 phone number',
+        );
+      }
+      if (source !== undefined && !control.isClaimed(source)) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          `SourcePhoneNumber ${source} is not a number claimed by this instance`,
         );
       }
       const queue = queueId !== undefined ? findQueue(queueId) : undefined;
@@ -1110,6 +1120,12 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         );
         return;
       }
+      const body = method === 'PUT' || method === 'POST' ? await readJson(req) : undefined;
+      const answered = control.handle(method, url.pathname, url.searchParams, body);
+      if (answered) {
+        send(res, 200, answered.result);
+        return;
+      }
       throw new ConnectApiError(
         'UnknownOperationException',
         404,
@@ -1117,7 +1133,12 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       );
     } catch (error) {
       if (error instanceof ConnectApiError) {
-        send(res, error.statusCode, { message: error.message, Message: error.message }, error.errorType);
+        send(
+          res,
+          error.statusCode,
+          { message: error.message, Message: error.message, ...error.extra },
+          error.errorType,
+        );
         return;
       }
       log(
@@ -1167,6 +1188,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   return {
     instanceId,
     instanceArn,
+    /** The instance's resources and their API (flows, queues, hours, numbers, routing profiles, users). */
+    control,
     region,
     hotlineNumber,
     /** Every StartOutboundVoiceContact request, in order, with its result (read from the archive). */

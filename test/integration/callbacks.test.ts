@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { hoursOfOperation } from '#infra/flows/contact-center';
 import { WEEKDAYS } from '#local/connect/hours';
 import type { LocalApi } from '#test/support/local-api';
 import { startCallingRuntime } from '#test/support/outbound-calls';
@@ -40,7 +41,7 @@ describe('callbacks through the one dialer', () => {
     api = await startCallingRuntime({ timeZone: zone });
     const runtime = api.runtime;
     // Agents on duty from 08:00 in the customer's zone, every day: the callback at 08:00 finds one.
-    runtime.connect.setHoursOfOperation('desk', {
+    runtime.connect.setHoursOfOperation(hoursOfOperation.desk.name, {
       timeZone: zone,
       weekly: WEEKDAYS.map((day) => ({ day, start: '08:00', end: '18:00' })),
     });

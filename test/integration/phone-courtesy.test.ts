@@ -45,7 +45,7 @@ const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)
 
 describe('the closing of an inbound call', () => {
   it('a caller who stays on after the closing hears the question twice, 3 s apart, and is then hung up on', async () => {
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const callId = await callerAtTheClosing(phone);
     const system = () => phone.call(callId).transcript.filter((l) => l.speaker === 'system');
     const thanksAt = system().find((l) => l.text === PROMPTS.thanks)?.at ?? '';
@@ -81,7 +81,7 @@ describe('the closing of an inbound call', () => {
   });
 
   it('a key pressed after the closing takes the caller back to the menu instead', async () => {
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const callId = await callerAtTheClosing(phone);
     await phone.silence(callId, 3);
     expect(phone.said(callId).at(-1)).toBe(PROMPTS.anythingElseAgain);

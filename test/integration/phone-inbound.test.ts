@@ -45,7 +45,7 @@ async function storedTickets(phone: PhoneSystem, caller: string) {
 
 describe('the inbound hotline flow, walked by scripted calls', () => {
   it('greets an unknown caller, nudges twice about 3 s apart on silence, then says goodbye and hangs up', async () => {
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const call = await phone.dial(aCaller());
     expect(phone.said(call.callId)).toEqual([PROMPTS.welcome, PROMPTS.mainMenu]);
     expect(call.attributes.callerKnown).toBe('false');
@@ -67,7 +67,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('greets a known caller by first name and reads out their open complaints', async () => {
     const caller = aCaller();
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const { ticket } = await registerComplaint(
       phone.deps,
       HOTLINE_ACTOR,
@@ -83,7 +83,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('files a complaint from the keypad: a phone ticket with the caller number, read back twice', async () => {
     const caller = aCaller();
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const call = await phone.dial(caller);
     await phone.press(call.callId, '1'); // file
     await phone.press(call.callId, '3'); // billing
@@ -114,7 +114,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
   });
 
   it('reads the status of a complaint by its number typed with #', async () => {
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const owner = aCaller();
     const { ticket } = await registerComplaint(
       phone.deps,
@@ -138,7 +138,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
   });
 
   it('gives three tries for a status number: wrong check digit, unknown number, then an apology', async () => {
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const call = await phone.dial(aCaller());
     await phone.press(call.callId, '2');
     const body = '987654';
@@ -170,7 +170,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('records an emergency as a crisis ticket and puts the caller straight into the emergency queue', async () => {
     const caller = aCaller();
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const call = await phone.dial(caller);
     const view = await phone.press(call.callId, '3');
 
@@ -193,7 +193,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('books a priority callback when the emergency queue is full', async () => {
     const desk = aCallbackDesk();
-    const phone = aPhoneSystem({
+    const phone = await aPhoneSystem({
       overrides: { PhoneRequestCallback: desk.handler },
       hotline: { queueOverrides: { emergency: { capacity: 0 } } },
     });
@@ -214,7 +214,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('books a priority callback when the emergency queue is closed', async () => {
     const desk = aCallbackDesk();
-    const phone = aPhoneSystem({
+    const phone = await aPhoneSystem({
       overrides: { PhoneRequestCallback: desk.handler },
       hotline: { queueOverrides: { emergency: { closed: true, hoursOfOperationId: undefined } } },
     });
@@ -226,7 +226,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('queues a caller for an agent during desk hours, or books a callback instead of waiting', async () => {
     const desk = aCallbackDesk();
-    const phone = aPhoneSystem({ overrides: { PhoneRequestCallback: desk.handler } });
+    const phone = await aPhoneSystem({ overrides: { PhoneRequestCallback: desk.handler } });
     const waiting = await phone.dial(aCaller());
     await phone.press(waiting.callId, '4');
     expect(phone.said(waiting.callId).slice(-1)).toEqual([PROMPTS.agentOffer]);
@@ -243,7 +243,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('books an after-hours callback when the desk is closed', async () => {
     const desk = aCallbackDesk();
-    const phone = aPhoneSystem({ at: DESK_CLOSED, overrides: { PhoneRequestCallback: desk.handler } });
+    const phone = await aPhoneSystem({ at: DESK_CLOSED, overrides: { PhoneRequestCallback: desk.handler } });
     const call = await phone.dial(aCaller());
     await phone.press(call.callId, '4');
     const said = phone.said(call.callId);
@@ -255,7 +255,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
   });
 
   it('lets a caller press 9 to hear the menu again, and gives up politely after three wrong keys', async () => {
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const call = await phone.dial(aCaller());
     await phone.press(call.callId, '9');
     expect(phone.said(call.callId).slice(-2)).toEqual([PROMPTS.mainMenu, PROMPTS.mainMenu]);
@@ -273,7 +273,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('keeps a blocked caller apart: an emergency key first, then a short fixed message and the blocked queue, no menu', async () => {
     const caller = aCaller();
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     await phone.deps.callers.block({
       phone: caller,
       reason: 'abusive calls',
@@ -293,7 +293,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
 
   it('flags a number that calls again and again within the hour for a supervisor', async () => {
     const caller = aCaller();
-    const phone = aPhoneSystem();
+    const phone = await aPhoneSystem();
     const started = phone.clock.now().toISOString();
     const attributes: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -310,7 +310,7 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
   });
 
   it('routes a failing phone Lambda to a polite fallback: an agent in hours, never a dropped call', async () => {
-    const phone = aPhoneSystem({
+    const phone = await aPhoneSystem({
       overrides: {
         PhoneFileComplaint: async () => {
           throw new Error('DynamoDB is unavailable');
@@ -329,7 +329,9 @@ describe('the inbound hotline flow, walked by scripted calls', () => {
   });
 
   it('answers as an unknown caller when the caller lookup fails', async () => {
-    const phone = aPhoneSystem({ overrides: { PhoneCallerLookup: async () => ({ outcome: 'failed' }) } });
+    const phone = await aPhoneSystem({
+      overrides: { PhoneCallerLookup: async () => ({ outcome: 'failed' }) },
+    });
     const call = await phone.dial(aCaller());
     expect(phone.said(call.callId)).toEqual([PROMPTS.welcome, PROMPTS.mainMenu]);
   });

@@ -7,7 +7,7 @@ import {
   type PhoneCallView,
 } from '#local/connect/emulator';
 import { FakeClock } from '#local/connect/testing';
-import { configureLocalHotline, type LocalHotlineContext } from '#local/hotline';
+import { configureLocalHotline, type LocalHotlineContext, localFlowIds } from '#local/hotline';
 import { functionIdFromArn, LambdaHost, localFunctionArn } from '#local/lambda-host';
 import { REPO_ROOT } from '#local/runtime';
 import {
@@ -51,16 +51,20 @@ export interface PhoneSystem {
  * Lambdas are the real handlers (LambdaHost) against the local runtime's DynamoDB, on a fake clock
  * shared by the emulator and the handlers. `overrides` replace single functions (failures, stand-ins).
  */
-export function aPhoneSystem(
+export async function aPhoneSystem(
   options: {
     readonly at?: string;
     readonly overrides?: Readonly<Record<string, LambdaOverride>>;
     readonly hotline?: Omit<LocalHotlineContext, 'lambdaArn'>;
     readonly limits?: Partial<ConnectLimits>;
   } = {},
-): PhoneSystem {
+): Promise<PhoneSystem> {
   const clock = new FakeClock(options.at ?? DESK_OPEN);
-  const deps = createDependencies(loadConfig(process.env), clock);
+  // The flow ids the local instance gives the hotline's flows, as the runtime passes them.
+  const deps = createDependencies(
+    loadConfig({ ...process.env, CONTACT_FLOW_IDS: JSON.stringify(localFlowIds()) }),
+    clock,
+  );
   setDependencies(deps);
   const lambdas = new LambdaHost(REPO_ROOT);
   const invocations: PhoneSystem['invocations'] = [];
@@ -86,7 +90,7 @@ export function aPhoneSystem(
     ...(options.limits ? { limits: options.limits } : {}),
     log: () => undefined,
   });
-  configureLocalHotline(connect, { lambdaArn: localFunctionArn, ...options.hotline });
+  await configureLocalHotline(connect, { lambdaArn: localFunctionArn, ...options.hotline });
 
   const view = (callId: string): PhoneCallView => {
     const call = connect.getCall(callId);
