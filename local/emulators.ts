@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectClient } from '@aws-sdk/client-connect';
-import sesEmulatorModule from 'aws-ses-v2-local';
 import { functionsTriggeredBy, recurringSchedules, scheduleTimeZone } from '#functions/catalog';
 import type { Clock } from '#shared/ports/clock';
 import { type ConnectEmulator, type ConnectLimits, createConnectEmulator } from './connect/emulator';
@@ -17,13 +16,10 @@ const LOCAL_SCHEDULER_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotli
 import { createPhoneRoutes, type PhoneRouter } from './phone/routes';
 import { SchedulerEmulator } from './scheduler/emulator';
 import { createSchedulerHttpHandler } from './scheduler/http';
+import { createSesEmulator, startSesServer } from './ses/index.ts';
 
-// A CommonJS module: Node's ESM loader hands over `module.exports`, bundlers its `default`.
-type StartSes = typeof sesEmulatorModule;
-const startSesEmulator: StartSes =
-  typeof sesEmulatorModule === 'function'
-    ? sesEmulatorModule
-    : (sesEmulatorModule as unknown as { default: StartSes }).default;
+const DEFAULT_MAIL_FROM = 'complaints@hotline.example.com';
+const senderDomain = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
 export interface LocalEmulators {
   readonly scheduler: SchedulerEmulator;
@@ -52,6 +48,8 @@ export interface EmulatorOptions {
   readonly deskTimeZone?: string;
   /** Connect's quotas for this instance (default: Connect's defaults, 2 calls/s, 10 concurrent). */
   readonly connectLimits?: Partial<ConnectLimits>;
+  /** The desk's sender address (MAIL_FROM): its domain is a verified SES identity. */
+  readonly mailFrom?: string;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<string> {
@@ -208,16 +206,20 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
     connectTimer.unref();
     stops.push(async () => clearInterval(connectTimer));
 
-    // SES (v1 and v2 APIs; sent mail readable at GET /store). Its store is in memory only.
-    const sesServer = await startSesEmulator({ host, port: options.ports.ses });
-    // Express 5 calls back on a listen error too (EADDRINUSE): the server then has no address.
-    const sesAddress = sesServer.address() as AddressInfo | null;
-    if (!sesAddress) {
-      await closeServer(sesServer).catch(() => undefined);
-      throw new Error(`SES emulator: cannot listen on ${host}:${options.ports.ses} (port in use?)`);
-    }
-    const sesUrl = `http://${host}:${sesAddress.port}`;
-    stops.push(() => closeServer(sesServer));
+    // SES v2 (sent mail readable at GET /store): kept in SQLite, in the data folder when there is one.
+    const ses = createSesEmulator({
+      clock,
+      region: connect.region,
+      accountId: LOCAL_ACCOUNT,
+      ...(options.dataDir ? { storeFile: join(options.dataDir, 'ses-mail.sqlite') } : {}),
+      // The desk's sender domain, verified as the deployed identity is (infra/constructs/mail.ts).
+      verifiedIdentities: [senderDomain(options.mailFrom ?? DEFAULT_MAIL_FROM)],
+      log: (line) => log(`ses: ${line}`),
+    });
+    stops.push(async () => ses.close());
+    const sesServer = await startSesServer({ host, port: options.ports.ses, emulator: ses });
+    const sesUrl = sesServer.url;
+    stops.push(() => sesServer.close());
 
     const probe = async (endpoint: string, path: string) => {
       try {

@@ -136,6 +136,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.connectLimits ? { connectLimits: options.connectLimits } : {}),
       ...(options.periodicSweep === false ? { periodicSweep: false } : {}),
       ...(options.env?.DESK_TIME_ZONE ? { deskTimeZone: options.env.DESK_TIME_ZONE } : {}),
+      ...(options.env?.MAIL_FROM ? { mailFrom: options.env.MAIL_FROM } : {}),
       log,
     });
     stops.unshift(() => emulators.stop());

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { DatabaseSync as Database } from 'node:sqlite';
+import { loadSqlite } from '../sqlite.ts';
 
 /**
  * What the Connect emulator no longer needs in memory: ended calls (the phone simulator's view and the
@@ -15,7 +15,9 @@ export class CallArchive {
   private closed = false;
 
   constructor(file?: string) {
-    this.db = new (loadSqlite().DatabaseSync)(file ?? ':memory:');
+    this.db = new (loadSqlite('The local Connect emulator keeps ended calls').DatabaseSync)(
+      file ?? ':memory:',
+    );
     // A local emulator's history: a crash may lose the last writes, never the file; no fsync per call.
     this.db.exec(`
       PRAGMA journal_mode = WAL;
@@ -100,28 +102,5 @@ export class CallArchive {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
-  }
-}
-
-/**
- * `node:sqlite` announces itself as experimental when first loaded (Node 22): that one notice is kept off
- * the console, every other warning goes through.
- */
-function loadSqlite(): typeof import('node:sqlite') {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    if (type === 'ExperimentalWarning' && String(warning).includes('SQLite')) return;
-    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
-  } catch (error) {
-    throw new Error(
-      `The local Connect emulator keeps ended calls with node:sqlite, which needs Node.js 22 (this is ${process.version}); run it through npm (npm start, npm test, npm run bench), whose scripts bring Node.js 22`,
-      { cause: error },
-    );
-  } finally {
-    process.emitWarning = emit;
   }
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSync as Database } from 'node:sqlite';
+import { loadSqlite } from '../sqlite.ts';
 import type { MailDraft, StoredMail } from './mail.ts';
-import { loadSqlite } from './sqlite.ts';
 
 export type IdentityType = 'EMAIL_ADDRESS' | 'DOMAIN';
 
@@ -26,7 +26,7 @@ export class MailStore {
   private closed = false;
 
   constructor(file?: string) {
-    this.db = new (loadSqlite().DatabaseSync)(file ?? ':memory:');
+    this.db = new (loadSqlite('The local SES emulator keeps sent mail').DatabaseSync)(file ?? ':memory:');
     // A local emulator's history: a crash may lose the last writes, never the file; no fsync per mail.
     this.db.exec(`
       PRAGMA journal_mode = WAL;

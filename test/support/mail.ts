@@ -18,7 +18,7 @@ export async function allMails(runtime: WithSes): Promise<SentMail[]> {
 }
 
 /**
- * The mail sent since it was opened. The SES emulator's store lives as long as the process (across runtimes),
+ * The mail sent since it was opened. The SES emulator's store is the runtime's own (kept in its data folder when it has one),
  * so a test opens one when it begins.
  */
 export class Mailbox {

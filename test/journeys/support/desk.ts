@@ -217,7 +217,7 @@ export class Desk {
     return ((await res.json()) as { emails: DeskMail[] }).emails;
   }
 
-  /** Mail the desk sent since it opened (the SES store outlives a runtime in one process). */
+  /** Mail the desk sent since it opened (the SES store may hold earlier mail: a data folder keeps it). */
   async mails(): Promise<DeskMail[]> {
     await this.settle();
     return (await this.mailStore()).slice(this.mailBaseline);
