@@ -8,7 +8,7 @@ import { functionsTriggeredBy, recurringSchedules, scheduleTimeZone } from '#fun
 import type { Clock } from '#shared/ports/clock';
 import { type ConnectEmulator, type ConnectLimits, createConnectEmulator } from './connect/emulator';
 import { startConnectServer } from './connect/server';
-import { configureLocalHotline, sdkProvisioning } from './hotline';
+import { configureLocalHotline, sdkProvisioning, staffLocalDesk } from './hotline';
 import { functionIdFromArn, type LambdaHost, LOCAL_ACCOUNT, localFunctionArn } from './lambda-host';
 
 const LOCAL_SCHEDULER_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`;
@@ -198,6 +198,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
         lambdaArn: localFunctionArn,
         api: sdkProvisioning(provisioningClient),
       });
+      await staffLocalDesk(connect, provisioningClient);
     } finally {
       provisioningClient.destroy();
     }

@@ -6,6 +6,7 @@ import {
   CreateHoursOfOperationCommand,
   CreateQueueCommand,
   CreateRoutingProfileCommand,
+  CreateUserCommand,
   UpdateContactFlowContentCommand,
   UpdateHoursOfOperationCommand,
   UpdateQueueHoursOfOperationCommand,
@@ -60,6 +61,38 @@ export interface HotlineProvisioning {
   updateQueueHoursOfOperation(input: Input): Promise<unknown>;
   updateRoutingProfileQueues(input: Input): Promise<unknown>;
   updateContactFlowContent(input: Input): Promise<unknown>;
+}
+
+/** Simulated agents of the local desk (Offline until set Available): one per routing profile. */
+export const LOCAL_AGENTS = [
+  { username: 'dana', profile: 'agents' },
+  { username: 'sam', profile: 'supervisors' },
+] as const;
+
+/**
+ * Creates the local desk's simulated agents (local only: on AWS, staff are users an admin creates and gives
+ * a routing profile, see the README), each Offline until set Available.
+ */
+export async function staffLocalDesk(connect: ConnectEmulator, client: ConnectClient): Promise<void> {
+  for (const agent of LOCAL_AGENTS) {
+    await createOrUpdate(
+      () =>
+        client.send(
+          new CreateUserCommand({
+            InstanceId: connect.instanceId,
+            Username: agent.username,
+            RoutingProfileId: resourceId(
+              connect.instanceId,
+              'routing-profile',
+              routingProfiles[agent.profile].name,
+            ),
+            SecurityProfileIds: ['Agent'],
+            PhoneConfig: { PhoneType: 'SOFT_PHONE', AfterContactWorkTimeLimit: 30 },
+          }),
+        ),
+      async () => undefined,
+    );
+  }
 }
 
 /** The name each hotline flow has in the instance (as CDK names it). */

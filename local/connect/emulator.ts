@@ -14,6 +14,7 @@ import { isPossiblePhoneNumber } from 'libphonenumber-js';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
 import { assertValidFlow, validateFlow } from '#infra/flows/lib/validate';
 import type { Clock } from '#shared/ports/clock';
+import { AGENT_STATUSES, AgentFloor, type AgentStatusName } from './agents.ts';
 import { ConnectApiError } from './api-error.ts';
 import { CallArchive } from './call-archive';
 import {
@@ -79,7 +80,13 @@ export interface ConnectLimits {
 
 export const DEFAULT_LIMITS: ConnectLimits = { callsPerSecond: 2, burst: 5, maxConcurrentCalls: 10 };
 
-export type ContactEventType = 'INITIATED' | 'CONNECTED_TO_SYSTEM' | 'QUEUED' | 'DISCONNECTED' | 'COMPLETED';
+export type ContactEventType =
+  | 'INITIATED'
+  | 'CONNECTED_TO_SYSTEM'
+  | 'QUEUED'
+  | 'CONNECTED_TO_AGENT'
+  | 'DISCONNECTED'
+  | 'COMPLETED';
 
 export interface ContactEventDetail {
   readonly eventType: ContactEventType;
@@ -97,12 +104,14 @@ export interface ContactEventDetail {
     readonly queueType: 'STANDARD';
     readonly enqueueTimestamp: string;
   };
+  readonly agentInfo?: { readonly agentArn: string; readonly connectedToAgentTimestamp: string };
   readonly tags: Readonly<Record<string, string>>;
 }
 
 export type ContactEvent = EventBridgeEvent<'Amazon Connect Contact Event', ContactEventDetail>;
 
-export type PhoneCallState = 'ringing' | 'in-progress' | 'queued' | 'ended';
+/** `with-agent`: a simulated agent of a routing profile that holds the queue took the call. */
+export type PhoneCallState = 'ringing' | 'in-progress' | 'queued' | 'with-agent' | 'ended';
 export type CallDirection = 'inbound' | 'outbound';
 
 export interface PhoneCallView {
@@ -124,6 +133,7 @@ export interface PhoneCallView {
   readonly transcript: readonly TranscriptLine[];
   readonly attributes: Readonly<Record<string, string>>;
   readonly queue?: { readonly name: string; readonly arn: string; readonly enqueuedAt: string };
+  readonly agent?: { readonly username: string; readonly connectedAt: string };
   /** Why the emulator could not run the flow (unknown action, bad parameter, ...). */
   readonly failure?: string;
   /** What happened inside the flow (Lambda results and errors, branches taken), for debugging. */
@@ -245,10 +255,14 @@ interface CallRecord {
   answerDueAt?: Date;
   dialDeadline?: Date;
   queue?: { ref: QueueRef; enqueuedAt: Date };
+  agent?: { userId: string; username: string; arn: string; connectedAt: Date };
   logEntry?: OutboundCallLogEntry;
   logSeq?: number;
   lastUpdate: Date;
 }
+
+/** How a contact ended: the flow's reasons, or the agent hanging up. */
+type EndReason = DisconnectReason | 'AGENT_DISCONNECT';
 
 interface RegisteredQueue {
   readonly ref: QueueRef;
@@ -294,6 +308,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   const calls = new Map<string, CallRecord>();
   /** Ended calls still in memory: retired to the archive once their session has nothing left to do. */
   const ended = new Set<CallRecord>();
+  const floor = new AgentFloor(control);
   let callSeq = archive.lastCallSeq();
   const seqOf = {
     log: archive.lastSeq('log'),
@@ -442,6 +457,14 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
             },
           }
         : {}),
+      ...(record.agent
+        ? {
+            agentInfo: {
+              agentArn: record.agent.arn,
+              connectedToAgentTimestamp: record.agent.connectedAt.toISOString(),
+            },
+          }
+        : {}),
       tags: {},
     };
     const event: ContactEvent = {
@@ -475,7 +498,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   }
 
   /** Ends a call that never reached a flow, or after its session ended. */
-  async function finish(record: CallRecord, reason: DisconnectReason, note: string): Promise<void> {
+  async function finish(record: CallRecord, reason: EndReason, note: string): Promise<void> {
     if (record.state === 'ended') return;
     const now = clock.now();
     record.state = 'ended';
@@ -485,6 +508,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     record.lastUpdate = now;
     record.disconnectReason = reason;
     say(record, 'system', note);
+    if (record.agent) floor.contactEnded(record.id, now.getTime());
     if (record.live) {
       record.live = false;
       activeCalls -= 1;
@@ -529,7 +553,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         if (waiting >= capacity) return 'at-capacity';
         record.queue = { ref: queue, enqueuedAt: clock.now() };
         record.state = 'queued';
-        track(emit(record, 'QUEUED'));
+        track(emit(record, 'QUEUED').then(() => routeToAgents()));
         return 'queued';
       },
       requestCallback: async (request) => {
@@ -567,6 +591,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
               enqueuedAt: record.queue.enqueuedAt.toISOString(),
             },
           }
+        : {}),
+      ...(record.agent
+        ? { agent: { username: record.agent.username, connectedAt: record.agent.connectedAt.toISOString() } }
         : {}),
       ...(session?.failure ? { failure: session.failure } : {}),
       trace: [...(session?.trace ?? [])],
@@ -1016,6 +1043,14 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       ...(record.queue
         ? { QueueInfo: { Id: record.queue.ref.id, EnqueueTimestamp: seconds(record.queue.enqueuedAt) } }
         : {}),
+      ...(record.agent
+        ? {
+            AgentInfo: {
+              Id: record.agent.userId,
+              ConnectedToAgentTimestamp: seconds(record.agent.connectedAt),
+            },
+          }
+        : {}),
       ...(record.disconnectReason ? { DisconnectReason: record.disconnectReason } : {}),
       Attributes: { ...(session?.attributes ?? record.initialAttributes) },
     };
@@ -1024,6 +1059,56 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   // --- time ------------------------------------------------------------------------
 
   /** Applies whatever the clock has made due: answering, busy, dialing timeouts, input time limits. */
+  /** Offers waiting contacts to free agents (routing profiles, priorities, delays, longest idle first). */
+  async function routeToAgents(): Promise<void> {
+    const now = clock.now();
+    const waiting = [...open]
+      .filter((r) => r.state === 'queued' && r.queue)
+      .map((r) => ({
+        contactId: r.id,
+        queueId: r.queue?.ref.id ?? '',
+        enqueuedAt: r.queue?.enqueuedAt.getTime() ?? 0,
+      }));
+    if (waiting.length === 0) return;
+    const work: Promise<void>[] = [];
+    for (const { agent, contactId } of floor.offer(waiting, now.getTime())) {
+      const record = calls.get(contactId);
+      if (!record) continue;
+      floor.connect(agent, contactId, now.getTime());
+      record.state = 'with-agent';
+      record.agent = {
+        userId: agent.userId,
+        username: agent.username,
+        arn: `${instanceArn}/agent/${agent.userId}`,
+        connectedAt: now,
+      };
+      record.lastUpdate = now;
+      say(record, 'system', `(agent ${agent.username} answered)`);
+      work.push(emit(record, 'CONNECTED_TO_AGENT'));
+    }
+    await Promise.all(work);
+  }
+
+  /** When a contact waiting since `enqueuedAt` is first offered to a free agent of a profile with a delay. */
+  function offerDueAt(queueId: string, enqueuedAt: number): number | undefined {
+    const freeProfiles = new Set(
+      floor
+        .all()
+        .filter((a) => a.status === 'Available' && a.activity === 'idle')
+        .map((a) => a.routingProfileId),
+    );
+    let due: number | undefined;
+    for (const profile of control.routingProfiles()) {
+      if (!freeProfiles.has(profile.RoutingProfileId)) continue;
+      for (const config of profile.QueueConfigs) {
+        if (config.QueueId !== queueId || config.Delay === 0) continue;
+        const at = enqueuedAt + config.Delay * 1000;
+        if (at > clock.now().getTime() && (due === undefined || at < due)) due = at;
+      }
+    }
+    return due;
+  }
+
   function tick(): Promise<void> {
     retireEnded();
     const now = clock.now().getTime();
@@ -1042,7 +1127,14 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         work.push(record.session.checkTimeouts());
       }
     }
-    return track(Promise.all(work).then(() => undefined));
+    for (const contactId of floor.due(now)) {
+      const record = calls.get(contactId);
+      if (record && record.state === 'with-agent') {
+        say(record, 'system', `(agent ${record.agent?.username} hung up)`);
+        work.push(finish(record, 'AGENT_DISCONNECT', '(call ended by the agent)'));
+      } else floor.contactEnded(contactId, now);
+    }
+    return track(Promise.all(work).then(() => routeToAgents()));
   }
 
   /**
@@ -1062,9 +1154,133 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         consider(record.dialDeadline?.getTime());
       } else if (record.session?.awaitingInput) {
         consider(record.session.inputDeadline?.getTime());
+      } else if (record.state === 'queued' && record.queue) {
+        consider(offerDueAt(record.queue.ref.id, record.queue.enqueuedAt.getTime()));
       }
     }
+    consider(floor.nextDueAt());
     return next;
+  }
+
+  // --- agents ------------------------------------------------------------------------
+
+  function agentStatusSummary(status: (typeof AGENT_STATUSES)[number]) {
+    const id = control.idFor('agent-status', status.name);
+    return { Id: id, Arn: `${instanceArn}/agent-state/${id}`, Name: status.name, Type: status.type };
+  }
+
+  function agentOf(key: string) {
+    const agent = floor.agent(key);
+    if (!agent) throw new ConnectApiError('ResourceNotFoundException', 404, `User ${key} not found`);
+    return agent;
+  }
+
+  /** PutUserStatus: the agent's status by AgentStatusId (Available routes contacts to them). */
+  function putUserStatus(userId: string, input: unknown): Record<string, never> {
+    const body = isRecord(input) ? input : {};
+    const statusId = typeof body.AgentStatusId === 'string' ? body.AgentStatusId : '';
+    const status = AGENT_STATUSES.map(agentStatusSummary).find(
+      (s) => s.Id === statusId || s.Arn === statusId,
+    );
+    if (!status)
+      throw new ConnectApiError('ResourceNotFoundException', 404, `Agent status ${statusId} not found`);
+    setAgentStatus(agentOf(userId).userId, status.Name as AgentStatusName);
+    return {};
+  }
+
+  /** The phone simulator's and PutUserStatus's way to staff the floor: Available agents take queued calls. */
+  function setAgentStatus(key: string, status: AgentStatusName, talkSeconds?: number) {
+    const agent = agentOf(key);
+    floor.setStatus(agent, status, clock.now().getTime());
+    if (talkSeconds !== undefined) agent.talkSeconds = talkSeconds;
+    void track(routeToAgents());
+    return floor.view(agent);
+  }
+
+  const QUEUE_METRICS = ['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE', 'CONTACTS_SCHEDULED'] as const;
+  const AGENT_METRICS = [
+    'AGENTS_ONLINE',
+    'AGENTS_AVAILABLE',
+    'AGENTS_ON_CALL',
+    'AGENTS_ON_CONTACT',
+    'AGENTS_AFTER_CONTACT_WORK',
+    'AGENTS_STAFFED',
+    'SLOTS_ACTIVE',
+    'SLOTS_AVAILABLE',
+  ] as const;
+
+  /** GetCurrentMetricData for queues: contacts waiting, their age, and the agents whose profiles hold them. */
+  function currentMetricData(input: unknown) {
+    const body = isRecord(input) ? input : {};
+    const filters = isRecord(body.Filters) ? body.Filters : undefined;
+    const queueKeys = Array.isArray(filters?.Queues) ? filters.Queues.map(String) : [];
+    if (queueKeys.length === 0 || queueKeys.length > 100) {
+      throw new ConnectApiError('InvalidParameterException', 400, 'Filters.Queues must name 1 to 100 queues');
+    }
+    const queues = queueKeys.map((key) => {
+      const queue = control.findQueue(key);
+      if (!queue || key === queue.Name) {
+        throw new ConnectApiError('InvalidParameterException', 400, `Filters.Queues: no queue ${key}`);
+      }
+      return queue;
+    });
+    const requested = Array.isArray(body.CurrentMetrics) ? body.CurrentMetrics : [];
+    if (requested.length === 0) {
+      throw new ConnectApiError('InvalidParameterException', 400, 'CurrentMetrics is required');
+    }
+    const wanted = requested.map((m, i) => {
+      const name = isRecord(m) ? String(m.Name) : '';
+      if (![...QUEUE_METRICS, ...AGENT_METRICS].includes(name as never)) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          `CurrentMetrics[${i}]: ${name} is not supported`,
+        );
+      }
+      return { Name: name, Unit: name === 'OLDEST_CONTACT_AGE' ? 'SECONDS' : 'COUNT' };
+    });
+    const groupings = Array.isArray(body.Groupings) ? body.Groupings.map(String) : [];
+    const byQueue = groupings.includes('QUEUE');
+    const now = clock.now().getTime();
+    const measure = (group: readonly StoredQueue[]) => {
+      const ids = new Set(group.map((q) => q.QueueId));
+      const waiting = [...open].filter((r) => r.state === 'queued' && r.queue && ids.has(r.queue.ref.id));
+      const profiles = new Set(group.flatMap((q) => [...floor.profileIdsFor(q.QueueId)]));
+      const agents = floor.all().filter((a) => profiles.has(a.routingProfileId));
+      const online = agents.filter((a) => a.status !== 'Offline' || a.activity !== 'idle');
+      const value = (name: string): number => {
+        switch (name) {
+          case 'CONTACTS_IN_QUEUE':
+            return waiting.length;
+          case 'OLDEST_CONTACT_AGE':
+            return Math.max(
+              0,
+              ...waiting.map((r) => Math.floor((now - (r.queue?.enqueuedAt.getTime() ?? now)) / 1000)),
+            );
+          case 'CONTACTS_SCHEDULED':
+            return 0;
+          case 'AGENTS_AVAILABLE':
+          case 'SLOTS_AVAILABLE':
+            return agents.filter((a) => a.status === 'Available' && a.activity === 'idle').length;
+          case 'AGENTS_ON_CALL':
+          case 'AGENTS_ON_CONTACT':
+            return agents.filter((a) => a.activity === 'on-contact').length;
+          case 'AGENTS_AFTER_CONTACT_WORK':
+            return agents.filter((a) => a.activity === 'after-contact-work').length;
+          default:
+            // AGENTS_ONLINE, AGENTS_STAFFED, SLOTS_ACTIVE
+            return online.length;
+        }
+      };
+      return wanted.map((metric) => ({ Metric: metric, Value: value(metric.Name) }));
+    };
+    const MetricResults = byQueue
+      ? queues.map((q) => ({
+          Dimensions: { Queue: { Id: q.QueueId, Arn: q.QueueArn }, Channel: 'VOICE' },
+          Collections: measure([q]),
+        }))
+      : [{ Dimensions: {}, Collections: measure(queues) }];
+    return { MetricResults, DataSnapshotTime: now / 1000, ApproximateTotalCount: MetricResults.length };
   }
 
   // --- HTTP (REST-JSON, as the AWS SDK speaks it) ------------------------------------
@@ -1121,6 +1337,24 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         return;
       }
       const body = method === 'PUT' || method === 'POST' ? await readJson(req) : undefined;
+      const agentStatus = /^\/users\/([^/]+)\/([^/]+)\/status$/.exec(url.pathname);
+      if (method === 'PUT' && agentStatus) {
+        checkInstance(decodeURIComponent(agentStatus[1] ?? ''));
+        send(res, 200, putUserStatus(decodeURIComponent(agentStatus[2] ?? ''), body));
+        return;
+      }
+      const statuses = /^\/agent-status\/([^/]+)$/.exec(url.pathname);
+      if (method === 'GET' && statuses) {
+        checkInstance(decodeURIComponent(statuses[1] ?? ''));
+        send(res, 200, { AgentStatusSummaryList: AGENT_STATUSES.map(agentStatusSummary) });
+        return;
+      }
+      const metrics = /^\/metrics\/current\/([^/]+)$/.exec(url.pathname);
+      if (method === 'POST' && metrics) {
+        checkInstance(decodeURIComponent(metrics[1] ?? ''));
+        send(res, 200, currentMetricData(body));
+        return;
+      }
       const answered = control.handle(method, url.pathname, url.searchParams, body);
       if (answered) {
         send(res, 200, answered.result);
@@ -1204,6 +1438,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     get contactEvents(): readonly ContactEvent[] {
       return archive.history<ContactEvent>('event').map((entry) => entry.body);
     },
+    /** The simulated agents (every user of the instance), with status and what they are doing. */
+    agents: () => floor.all().map((agent) => floor.view(agent)),
+    setAgentStatus,
     /** Calls held in memory now (live, or ended with their flow still finishing): bounded by live work. */
     callsInMemory: () => calls.size,
     /** Closes the archive (a temporary one is removed). */

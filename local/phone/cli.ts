@@ -5,7 +5,8 @@
  *   tsx local/phone/cli.ts --answer +15551239001        (wait for an outbound call to that number)
  *
  * Type a line of keys (e.g. `1` or `4711#`) to press them, `s [seconds]` to stay silent
- * (advances the simulated clock), `h` to hang up; when a call rings: `a` answers, `d` declines.
+ * (advances the simulated clock), `h` to hang up; when a call rings: `a` answers, `d` declines;
+ * `agents` lists the simulated agents, `agent dana available` (or `offline`) staffs the floor.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -19,7 +20,7 @@ interface TranscriptLine {
 
 interface CallView {
   readonly callId: string;
-  readonly state: 'ringing' | 'in-progress' | 'queued' | 'ended';
+  readonly state: 'ringing' | 'in-progress' | 'queued' | 'with-agent' | 'ended';
   readonly direction: 'inbound' | 'outbound';
   readonly from: string;
   readonly to: string;
@@ -44,7 +45,8 @@ if (values.help) {
   console.log(
     'Usage: tsx local/phone/cli.ts [--url URL] [--from +E164] [--to +E164] [--speak] [--silence SECONDS]\n' +
       '       tsx local/phone/cli.ts --answer +E164   wait for an outbound call to that number\n' +
-      'Keys: a line of 0-9 * # presses them; s [seconds] stays silent; h hangs up; a / d answer or decline.',
+      'Keys: a line of 0-9 * # presses them; s [seconds] stays silent; h hangs up; a / d answer or decline;\n' +
+      'agents lists the simulated agents; agent NAME available|offline sets one (available agents take queued calls).',
   );
   process.exit(0);
 }
@@ -131,6 +133,25 @@ async function handleInput(input: string): Promise<void> {
   if (line === '') return;
   const call = currentCall;
   const [command, argument] = line.split(/\s+/);
+  if (command === 'agents') {
+    const { agents } = await api<{ agents: { username: string; status: string; activity: string }[] }>(
+      'GET',
+      '/local/phone/agents',
+    );
+    for (const a of agents) console.log(`(agent ${a.username}: ${a.status}, ${a.activity})`);
+    return;
+  }
+  if (command === 'agent') {
+    const [, name, status] = line.split(/\s+/);
+    if (!name || (status !== 'available' && status !== 'offline')) {
+      return console.log('Usage: agent NAME available|offline');
+    }
+    const agent = await api<{ username: string; status: string }>('PUT', `/local/phone/agents/${name}`, {
+      status: status === 'available' ? 'Available' : 'Offline',
+    });
+    console.log(`(agent ${agent.username} is ${agent.status})`);
+    return;
+  }
   if (command === 's') {
     const seconds = argument !== undefined ? Number(argument) : defaultSilence;
     if (!Number.isFinite(seconds) || seconds <= 0) return console.log('Usage: s [seconds]');

@@ -24,6 +24,11 @@ const numberBody = z.strictObject({
     .optional(),
   ringSeconds: z.number().int().min(0).max(60).optional(),
 });
+const agentBody = z.strictObject({
+  status: z.enum(['Available', 'Offline']),
+  /** How long the simulated agent talks before hanging up (default 120 s). */
+  talkSeconds: z.number().int().min(1).max(3600).optional(),
+});
 const direction = z.enum(['inbound', 'outbound']).optional();
 /** `?limit=`: the newest calls only (a city-wide broadcast leaves hundreds of thousands). */
 const listLimit = z.coerce.number().int().min(1).max(10_000).optional();
@@ -146,6 +151,19 @@ export function createPhoneRoutes(connect: ConnectEmulator): PhoneRouter {
         sendJson(res, 200, { number, ...connect.getNumberBehaviour(number) });
         return;
       }
+    }
+
+    if (parts[0] === 'agents' && parts.length === 1 && method === 'GET') {
+      sendJson(res, 200, { agents: connect.agents() });
+      return;
+    }
+    if (parts[0] === 'agents' && parts.length === 2 && parts[1] !== undefined && method === 'PUT') {
+      const body = parse(agentBody, await readBody(req));
+      const known = connect.agents().some((a) => a.username === parts[1] || a.userId === parts[1]);
+      if (!known)
+        throw new PhoneSimulatorError('NOT_FOUND', `no agent ${parts[1]} (CreateUser makes one)`, 'agent');
+      sendJson(res, 200, connect.setAgentStatus(parts[1], body.status, body.talkSeconds));
+      return;
     }
 
     sendError(res, 404, 'NOT_FOUND', `no phone simulator route ${method} ${pathname}`);

@@ -174,6 +174,28 @@ describe('phone journeys', () => {
     expect(again.status).toBe(200);
   });
 
+  it('12: emergency callers reach the agents on duty through their routing profiles, and nobody else is offered them', async () => {
+    const staffed = (name: string, status: 'Available' | 'Offline') =>
+      desk.http('PUT', `/local/phone/agents/${name}`, { body: { status } });
+    expect((await staffed('dana', 'Available')).status).toBe(200);
+    const first = await desk.dial(aPhoneNumber());
+    const answered = await desk.press(first.callId, '3'); // an emergency
+    expect(answered.state).toBe('with-agent');
+    expect(answered.agent?.username).toBe('dana');
+
+    const second = await desk.dial(aPhoneNumber());
+    expect((await desk.press(second.callId, '3')).state).toBe('queued'); // dana is busy
+    expect((await staffed('sam', 'Available')).status).toBe(200); // a supervisor: emergencies are in that profile too
+    expect((await desk.call(second.callId)).agent?.username).toBe('sam');
+
+    await desk.advance(121); // a simulated agent talks for 2 minutes, then hangs up
+    const ended = await desk.call(first.callId);
+    expect(ended.state).toBe('ended');
+    expect(ended.disconnectReason).toBe('AGENT_DISCONNECT');
+    await staffed('dana', 'Offline');
+    await staffed('sam', 'Offline');
+  });
+
   // Last: it moves the desk's clock to the evening.
   it('10b: a callback that finds no agent on shift says so honestly instead of queuing the customer to nobody', async () => {
     const caller = aPhoneNumber();

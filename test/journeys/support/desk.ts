@@ -30,8 +30,10 @@ export interface DeskMail {
 /** A phone call as the simulator shows it (`GET /local/phone/calls/{id}`). */
 export interface PhoneCall {
   readonly callId: string;
-  readonly state: 'ringing' | 'in-progress' | 'ended';
+  readonly state: 'ringing' | 'in-progress' | 'queued' | 'with-agent' | 'ended';
   readonly direction: 'inbound' | 'outbound';
+  readonly agent?: { readonly username: string; readonly connectedAt: string };
+  readonly disconnectReason?: string;
   readonly from: string;
   readonly to: string;
   readonly transcript: readonly {
