@@ -38,7 +38,7 @@ export class CallArchive {
       putCall: db.prepare(
         'INSERT OR REPLACE INTO calls (id, seq, direction, phone, contact) VALUES (?, ?, ?, ?, ?)',
       ),
-      getCall: db.prepare('SELECT phone, contact FROM calls WHERE id = ?'),
+      getCall: db.prepare('SELECT seq, phone, contact FROM calls WHERE id = ?'),
       callsNewestFirst: db.prepare('SELECT seq, phone FROM calls ORDER BY seq DESC LIMIT ?'),
       callsOfDirection: db.prepare(
         'SELECT seq, phone FROM calls WHERE direction = ? ORDER BY seq DESC LIMIT ?',
@@ -61,9 +61,13 @@ export class CallArchive {
     );
   }
 
-  getCall<P, C>(id: string): { phone: P; contact: C } | undefined {
-    const row = this.statements.getCall.get(id) as { phone: string; contact: string } | undefined;
-    return row ? { phone: JSON.parse(row.phone) as P, contact: JSON.parse(row.contact) as C } : undefined;
+  getCall<P, C>(id: string): { seq: number; phone: P; contact: C } | undefined {
+    const row = this.statements.getCall.get(id) as
+      | { seq: number; phone: string; contact: string }
+      | undefined;
+    return row
+      ? { seq: Number(row.seq), phone: JSON.parse(row.phone) as P, contact: JSON.parse(row.contact) as C }
+      : undefined;
   }
 
   /** Ended calls' simulator views with their sequence numbers, the newest first (all, or `limit`). */

@@ -244,7 +244,7 @@ interface CallRecord {
   readonly contactFlowId: string;
   readonly initiatedAt: Date;
   readonly transcript: TranscriptLine[];
-  readonly initialAttributes: Readonly<Record<string, string>>;
+  initialAttributes: Readonly<Record<string, string>>;
   state: PhoneCallState;
   live: boolean;
   connectedAt?: Date;
@@ -1162,6 +1162,66 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     return next;
   }
 
+  // --- contact attributes ---------------------------------------------------------------
+
+  /** GetContactAttributes: the user-defined attributes of a live or ended contact. */
+  function attributesOf(contactId: string): Record<string, string> {
+    const record = calls.get(contactId);
+    if (record) return { ...(record.session?.attributes ?? record.initialAttributes) };
+    const archived = archive.getCall<PhoneCallView, unknown>(contactId);
+    if (!archived)
+      throw new ConnectApiError('ResourceNotFoundException', 404, `Contact ${contactId} not found`);
+    return { ...archived.phone.attributes };
+  }
+
+  /**
+   * UpdateContactAttributes: adds or replaces attributes of a live contact (its flow reads them next) or of
+   * an ended one (what DescribeContact and the call list show), within Connect's 32 KB; an empty value stays.
+   */
+  function updateContactAttributes(input: unknown): Record<string, never> {
+    const body = isRecord(input) ? input : {};
+    checkInstance(body.InstanceId);
+    const contactId = typeof body.InitialContactId === 'string' ? body.InitialContactId : '';
+    if (!contactId)
+      throw new ConnectApiError('InvalidParameterException', 400, 'InitialContactId is required');
+    if (!isRecord(body.Attributes) || Object.values(body.Attributes).some((v) => typeof v !== 'string')) {
+      throw new ConnectApiError('InvalidParameterException', 400, 'Attributes must be a map of strings');
+    }
+    const updates = body.Attributes as Record<string, string>;
+    const check = (merged: Record<string, string>) => {
+      const bytes = Object.entries(merged).reduce(
+        (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v),
+        0,
+      );
+      if (bytes > MAX_REQUEST_ATTRIBUTES_BYTES) {
+        throw new ConnectApiError(
+          'InvalidParameterException',
+          400,
+          `Attributes would take ${bytes} bytes, over 32 KB`,
+        );
+      }
+      return merged;
+    };
+    const record = calls.get(contactId);
+    if (record) {
+      if (record.session) record.session.attributes = check({ ...record.session.attributes, ...updates });
+      else record.initialAttributes = check({ ...record.initialAttributes, ...updates });
+      return {};
+    }
+    const archived = archive.getCall<PhoneCallView, Record<string, unknown>>(contactId);
+    if (!archived)
+      throw new ConnectApiError('ResourceNotFoundException', 404, `Contact ${contactId} not found`);
+    const merged = check({ ...archived.phone.attributes, ...updates });
+    archive.putCall({
+      id: contactId,
+      seq: archived.seq,
+      direction: archived.phone.direction,
+      phone: { ...archived.phone, attributes: merged },
+      contact: { ...archived.contact, Attributes: merged },
+    });
+    return {};
+  }
+
   // --- agents ------------------------------------------------------------------------
 
   function agentStatusSummary(status: (typeof AGENT_STATUSES)[number]) {
@@ -1347,6 +1407,16 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       if (method === 'GET' && statuses) {
         checkInstance(decodeURIComponent(statuses[1] ?? ''));
         send(res, 200, { AgentStatusSummaryList: AGENT_STATUSES.map(agentStatusSummary) });
+        return;
+      }
+      if (method === 'POST' && url.pathname === '/contact/attributes') {
+        send(res, 200, updateContactAttributes(body));
+        return;
+      }
+      const attributes = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (method === 'GET' && attributes) {
+        checkInstance(decodeURIComponent(attributes[1] ?? ''));
+        send(res, 200, { Attributes: attributesOf(decodeURIComponent(attributes[2] ?? '')) });
         return;
       }
       const metrics = /^\/metrics\/current\/([^/]+)$/.exec(url.pathname);

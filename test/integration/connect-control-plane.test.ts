@@ -18,6 +18,7 @@ import {
   DescribeQueueCommand,
   DescribeRoutingProfileCommand,
   DisassociatePhoneNumberContactFlowCommand,
+  GetContactAttributesCommand,
   ListContactFlowsCommand,
   ListHoursOfOperationsCommand,
   ListInstancesCommand,
@@ -27,6 +28,7 @@ import {
   ListRoutingProfileQueuesCommand,
   ListUsersCommand,
   StartOutboundVoiceContactCommand,
+  UpdateContactAttributesCommand,
   UpdateContactFlowContentCommand,
   UpdateContactFlowNameCommand,
 } from '@aws-sdk/client-connect';
@@ -470,6 +472,88 @@ describe('the local Connect control plane (the SDK and the aws CLI by endpoint o
     for (const queue of emulator.control.queues()) {
       expect(emulator.control.profilesContaining(queue.QueueId).length, queue.Name).toBeGreaterThan(0);
     }
+  });
+
+  it('reads and updates the attributes of a live contact and of an ended one', async () => {
+    const { client, emulator, InstanceId } = await anInstance();
+    const menu = {
+      Version: '2019-10-30',
+      StartAction: 'ask',
+      Actions: [
+        {
+          Identifier: 'ask',
+          Type: 'GetParticipantInput',
+          Parameters: { Text: 'Press 1 to hear your reference.', InputTimeLimitSeconds: '5' },
+          Transitions: {
+            NextAction: 'bye',
+            Conditions: [{ NextAction: 'say', Condition: { Operator: 'Equals', Operands: ['1'] } }],
+            Errors: [
+              { NextAction: 'bye', ErrorType: 'InputTimeLimitExceeded' },
+              { NextAction: 'bye', ErrorType: 'NoMatchingCondition' },
+              { NextAction: 'bye', ErrorType: 'NoMatchingError' },
+            ],
+          },
+        },
+        {
+          Identifier: 'say',
+          Type: 'MessageParticipant',
+          Parameters: { Text: 'Your reference is $.Attributes.reference.' },
+          Transitions: { NextAction: 'bye', Errors: [{ NextAction: 'bye', ErrorType: 'NoMatchingError' }] },
+        },
+        { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    };
+    emulator.registerFlow('menu', menu);
+    emulator.setInboundFlow('menu', '+15550100166');
+    const call = await emulator.startInboundCall('+15551230001', '+15550100166');
+    await emulator.whenIdle();
+    await client.send(
+      new UpdateContactAttributesCommand({
+        InstanceId,
+        InitialContactId: call.callId,
+        Attributes: { reference: 'R-42' },
+      }),
+    );
+    expect(
+      (await client.send(new GetContactAttributesCommand({ InstanceId, InitialContactId: call.callId })))
+        .Attributes,
+    ).toEqual({ reference: 'R-42' });
+    await emulator.pressKeys(call.callId, '1');
+    await emulator.whenIdle();
+    expect(emulator.getCall(call.callId)?.transcript.map((l) => l.text)).toContain('Your reference is R-42.');
+
+    await emulator.tick(); // the ended call leaves memory for the archive
+    expect(emulator.callsInMemory()).toBe(0);
+    await client.send(
+      new UpdateContactAttributesCommand({
+        InstanceId,
+        InitialContactId: call.callId,
+        Attributes: { outcome: 'heard' },
+      }),
+    );
+    expect(
+      (await client.send(new GetContactAttributesCommand({ InstanceId, InitialContactId: call.callId })))
+        .Attributes,
+    ).toEqual({ reference: 'R-42', outcome: 'heard' });
+    const unknown = await client
+      .send(
+        new GetContactAttributesCommand({
+          InstanceId,
+          InitialContactId: '00000000-0000-4000-8000-000000000000',
+        }),
+      )
+      .catch((e: { name: string }) => e);
+    expect(unknown).toMatchObject({ name: 'ResourceNotFoundException' });
+    const tooBig = await client
+      .send(
+        new UpdateContactAttributesCommand({
+          InstanceId,
+          InitialContactId: call.callId,
+          Attributes: { big: 'x'.repeat(33_000) },
+        }),
+      )
+      .catch((e: { name: string }) => e);
+    expect(tooBig).toMatchObject({ name: 'InvalidParameterException' });
   });
 
   it('keeps the instance resources in its state file across a restart, where the hotline is redeployed in place', async () => {
