@@ -28,6 +28,9 @@ import { contactFlows, type FlowContext, INBOUND_FLOW_NAME } from '#infra/flows/
 import { resourceId } from '#local/connect/control-plane';
 import { type ConnectEmulator, DEFAULT_INSTANCE_ID, type QueueConfig } from '#local/connect/emulator';
 import type { HoursOfOperationConfig } from '#local/connect/hours';
+import type { FlowSessionHost } from '#local/connect/interpreter';
+import type { Customer } from '#shared/domain/customer';
+import type { CustomerStore } from '#shared/ports/customer-store';
 
 export interface LocalHotlineContext {
   /** The local ARN of a catalog function (see local/lambda-host.ts localFunctionArn). */
@@ -315,4 +318,56 @@ export async function configureLocalHotline(
     ContactFlowId: flowIds[INBOUND_FLOW_NAME],
   });
   return flowIds;
+}
+
+/**
+ * GetCustomerProfile against the desk's customer registry (the local stand-in for Customer Profiles): a
+ * search by phone number (`_phone`, `PhoneNumber`) or account (`_account`, `AccountNumber`, `ProfileId`);
+ * each read is written to the registry's access log (who: the contact flow, why: the caller's profile).
+ */
+export function registryProfiles(deps: {
+  readonly customers: CustomerStore;
+  readonly clock: { now(): Date };
+}): NonNullable<FlowSessionHost['customerProfiles']> {
+  return async (query) => {
+    const found = new Map<string, Customer>();
+    const matches: Customer[][] = [];
+    for (const { name, value } of query.criteria) {
+      const key = name.replace(/^_/, '').toLowerCase();
+      let customer: Customer | undefined;
+      if (key === 'phone' || key === 'phonenumber') customer = await deps.customers.findByPhone(value);
+      else if (key === 'account' || key === 'accountnumber' || key === 'profileid') {
+        customer = await deps.customers.get(value);
+      } else continue;
+      matches.push(customer ? [customer] : []);
+    }
+    const combined =
+      query.logicalOperator === 'AND'
+        ? (matches[0] ?? []).filter((c) => matches.every((m) => m.some((x) => x.account === c.account)))
+        : matches.flat();
+    for (const customer of combined) found.set(customer.account, customer);
+    const profiles = [...found.values()];
+    for (const customer of profiles) {
+      await deps.customers.recordAccess({
+        at: deps.clock.now().toISOString(),
+        username: 'contact-flow:GetCustomerProfile',
+        action: 'read',
+        account: customer.account,
+      });
+    }
+    return profiles.map((c) => {
+      const [first, ...rest] = c.name.split(' ');
+      return {
+        ProfileId: c.account,
+        AccountNumber: c.account,
+        FirstName: first ?? c.name,
+        LastName: rest.join(' '),
+        PhoneNumber: c.phones[0] ?? '',
+        ...(c.email ? { EmailAddress: c.email } : {}),
+        Address1: c.address,
+        PartyType: 'INDIVIDUAL',
+        'Attributes.language': c.language,
+      };
+    });
+  };
 }

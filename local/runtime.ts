@@ -14,6 +14,7 @@ import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
 import { startEmulators } from './emulators';
 import { readBody, sendError, sendJson, serveApi } from './gateway';
 import { type LocalEndpoints, localHandlerEnv } from './handler-env';
+import { registryProfiles } from './hotline';
 import { createDevIdentityProvider, type DevIdentityProvider } from './identity';
 import { LambdaHost } from './lambda-host';
 import { createPortalRoutes } from './portal';
@@ -152,6 +153,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     Object.assign(process.env, env);
     const deps = createDependencies(loadConfig(process.env), clock);
     setDependencies(deps);
+    // GetCustomerProfile in a contact flow reads the desk's customer registry (and logs the read).
+    emulators.connect.setCustomerProfiles(registryProfiles(deps));
 
     // The deployed event source mapping, locally: the same Reactor function on the same stream records.
     const reactor = new StreamReactor({
@@ -179,6 +182,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     /** Handlers idle and every saved event reacted to, repeated while reactions save further events. */
     const settled = async () => {
       for (let round = 0; round < 20; round++) {
+        // Contact events go to their targets asynchronously, as EventBridge delivers them.
+        await emulators.connect.whenIdle();
         await lambdas.whenIdle();
         const before = reactor.status().processed;
         await reactor.drain();

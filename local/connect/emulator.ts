@@ -9,14 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ConnectContactFlowInitiationMethod, EventBridgeEvent } from 'aws-lambda';
 import { isPossiblePhoneNumber } from 'libphonenumber-js';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
 import { assertValidFlow, validateFlow } from '#infra/flows/lib/validate';
-import type { Clock } from '#shared/ports/clock';
 import { AGENT_STATUSES, AgentFloor, type AgentStatusName } from './agents.ts';
 import { ConnectApiError } from './api-error.ts';
 import { CallArchive } from './call-archive';
+import { ContactEventBus } from './contact-events.ts';
 import {
   type ControlPlane,
   createControlPlane,
@@ -24,258 +23,46 @@ import {
   type StoredQueue,
 } from './control-plane.ts';
 import { type HoursOfOperationConfig, isWithinHours } from './hours.ts';
+import { createConnectHttp } from './http.ts';
 import {
   type CallbackRequest,
   ContactFlowSession,
   type DisconnectReason,
   type FlowSessionHost,
-  type LambdaInvoker,
   type QueueRef,
-  type TraceEntry,
   type TranscriptLine,
 } from './interpreter.ts';
+import { currentMetrics } from './metrics.ts';
 
 export { ConnectApiError } from './api-error.ts';
+export * from './contact-model.ts';
 export type { QueueConfig } from './control-plane.ts';
 
-export const DEFAULT_INSTANCE_ID = '5a1b7c3e-0000-4000-8000-00000000c0de';
-export const DEFAULT_HOTLINE_NUMBER = '+15550100100';
-/** Connect fails an outbound call that is not connected within 60 seconds. */
-export const DIALING_TIMEOUT_SECONDS = 60;
-/** StartOutboundVoiceContact's ClientToken is valid for 7 days. */
-const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
-const MAX_REQUEST_ATTRIBUTES_BYTES = 32 * 1024;
-const E164 = /^\+[1-9]\d{1,14}$/;
-const DTMF_KEYS = /^[0-9*#]+$/;
-
-/** Disconnect reasons for the outcomes a dialer has to tell apart. */
-export const DISCONNECT_REASONS = {
-  callerHungUp: 'CUSTOMER_DISCONNECT',
-  flowHungUp: 'CONTACT_FLOW_DISCONNECT',
-  noAnswer: 'TELECOM_TIMEOUT',
-  busy: 'TELECOM_BUSY',
-  stopped: 'OTHER',
-} as const satisfies Record<string, DisconnectReason>;
-
-// ---------------------------------------------------------------------------
-// Public types
-
-export interface NumberBehaviour {
-  /** `manual`: rings until someone answers or declines through the phone simulator (or 60 s pass). */
-  readonly answer: 'answer' | 'no-answer' | 'busy' | 'manual';
-  /** Keys pressed when the flow asks, in order: one per menu, up to `#` for digits. */
-  readonly keys?: string;
-  /** Clock seconds the phone rings before answering (or before busy is signalled); default 0. */
-  readonly ringSeconds?: number;
-}
-
-export interface ConnectLimits {
-  /** StartOutboundVoiceContact calls per second (token bucket refill rate). */
-  readonly callsPerSecond: number;
-  /** Bucket size: calls allowed in a burst. */
-  readonly burst: number;
-  /** Live calls (ringing, in a flow or queued) per instance. */
-  readonly maxConcurrentCalls: number;
-}
-
-export const DEFAULT_LIMITS: ConnectLimits = { callsPerSecond: 2, burst: 5, maxConcurrentCalls: 10 };
-
-export type ContactEventType =
-  | 'INITIATED'
-  | 'CONNECTED_TO_SYSTEM'
-  | 'QUEUED'
-  | 'CONNECTED_TO_AGENT'
-  | 'DISCONNECTED'
-  | 'COMPLETED';
-
-export interface ContactEventDetail {
-  readonly eventType: ContactEventType;
-  readonly contactId: string;
-  readonly initialContactId: string;
-  readonly channel: 'VOICE';
-  readonly instanceArn: string;
-  readonly initiationMethod: ConnectContactFlowInitiationMethod;
-  readonly initiationTimestamp: string;
-  readonly connectedToSystemTimestamp?: string;
-  readonly disconnectTimestamp?: string;
-  readonly disconnectReason?: string;
-  readonly queueInfo?: {
-    readonly queueArn: string;
-    readonly queueType: 'STANDARD';
-    readonly enqueueTimestamp: string;
-  };
-  readonly agentInfo?: { readonly agentArn: string; readonly connectedToAgentTimestamp: string };
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-export type ContactEvent = EventBridgeEvent<'Amazon Connect Contact Event', ContactEventDetail>;
-
-/** `with-agent`: a simulated agent of a routing profile that holds the queue took the call. */
-export type PhoneCallState = 'ringing' | 'in-progress' | 'queued' | 'with-agent' | 'ended';
-export type CallDirection = 'inbound' | 'outbound';
-
-export interface PhoneCallView {
-  readonly callId: string;
-  /** Same as callId: the Connect ContactId. */
-  readonly contactId: string;
-  readonly direction: CallDirection;
-  readonly state: PhoneCallState;
-  readonly from: string;
-  readonly to: string;
-  readonly initiationMethod: ConnectContactFlowInitiationMethod;
-  readonly contactFlowId: string;
-  readonly startedAt: string;
-  readonly answeredAt?: string;
-  readonly endedAt?: string;
-  readonly disconnectReason?: string;
-  /** The flow is waiting for keys right now. */
-  readonly awaitingInput: boolean;
-  readonly transcript: readonly TranscriptLine[];
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly queue?: { readonly name: string; readonly arn: string; readonly enqueuedAt: string };
-  readonly agent?: { readonly username: string; readonly connectedAt: string };
-  /** Why the emulator could not run the flow (unknown action, bad parameter, ...). */
-  readonly failure?: string;
-  /** What happened inside the flow (Lambda results and errors, branches taken), for debugging. */
-  readonly trace: readonly TraceEntry[];
-}
-
-export type OutboundRequestResult =
-  | 'started'
-  | 'existing-contact'
-  | 'ThrottlingException'
-  | 'LimitExceededException'
-  | 'InvalidParameterException'
-  | 'ResourceNotFoundException'
-  | 'DestinationNotAllowedException';
-
-export interface OutboundCallLogEntry {
-  readonly at: string;
-  readonly destination: string;
-  readonly contactFlowId: string;
-  readonly clientToken?: string;
-  readonly contactId?: string;
-  readonly result: OutboundRequestResult;
-  readonly message?: string;
-  /** Live calls right after this request was handled. */
-  readonly activeCallsAfter: number;
-  /** How the call ended, filled in when it does. */
-  disconnectReason?: string;
-  endedAt?: string;
-}
-
-export interface ConnectStats {
-  readonly activeCalls: number;
-  /** The most live calls there ever were at once. */
-  readonly peakActiveCalls: number;
-  readonly limits: ConnectLimits;
-  readonly outboundStarted: number;
-  readonly throttled: number;
-  readonly limitExceeded: number;
-}
-
-export interface ConnectEmulatorOptions {
-  readonly clock: Clock;
-  /**
-   * Append one JSON line per outbound call that rang (time, number, contact, the call job and attempt it
-   * carries), written before the API answers: the record of who was rung survives a crash of the runtime.
-   */
-  readonly callJournalFile?: string;
-  /**
-   * Where ended calls, the outbound request log, contact events and callback requests are kept (SQLite);
-   * in memory when absent (compact, but growing with history). With a file, memory holds only live calls.
-   */
-  readonly archiveFile?: string;
-  readonly invokeLambda: LambdaInvoker;
-  readonly emitContactEvent?: (event: ContactEvent) => void | Promise<void>;
-  readonly onCallbackRequested?: (request: CallbackRequest) => void | Promise<void>;
-  readonly region?: string;
-  readonly accountId?: string;
-  readonly instanceId?: string;
-  /** The number inbound calls dial; default +15550100100. */
-  readonly hotlineNumber?: string;
-  readonly flows?: Readonly<Record<string, FlowDocument>>;
-  /** The flow that answers the hotline number. */
-  readonly inboundContactFlowId?: string;
-  readonly queues?: Readonly<Record<string, QueueConfig>>;
-  readonly hoursOfOperation?: Readonly<Record<string, HoursOfOperationConfig>>;
-  readonly limits?: Partial<ConnectLimits>;
-  /** When given, registered flows may only invoke these Lambda ARNs. */
-  readonly knownLambdaArns?: readonly string[];
-  /** How an outbound destination behaves unless set per number; default `manual`. */
-  readonly defaultNumberBehaviour?: NumberBehaviour;
-  /** DestinationNotAllowedException (and CallbackNumberNotDialable) for numbers this refuses. */
-  readonly isDestinationAllowed?: (e164: string) => boolean;
-  /** Emit COMPLETED right after DISCONNECTED, as Connect does for contacts without after-contact work; default true. */
-  readonly emitCompletedEvents?: boolean;
-  /** Process due work (answering, busy) right after an outbound request instead of waiting for `tick()`; default true. */
-  readonly autoTick?: boolean;
-  readonly log?: (message: string) => void;
-  /** A JSON file the instance's resources (flows, queues, numbers, ...) are kept in across restarts. */
-  readonly stateFile?: string;
-}
-
-/** Bad use of the emulator's own (non-AWS) surface, e.g. dialing from a malformed number. */
-export class PhoneSimulatorError extends Error {
-  constructor(
-    /** INVALID_INPUT (400), NOT_FOUND (404) or CONFLICT (409), as the API's error body names them. */
-    readonly code: 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'PhoneSimulatorError';
-  }
-}
-
-// ---------------------------------------------------------------------------
-
-interface CallRecord {
-  readonly id: string;
-  /** Order of creation, across restarts: the phone simulator lists calls newest first by it. */
-  readonly seq: number;
-  clientToken?: string;
-  readonly direction: CallDirection;
-  readonly from: string;
-  readonly to: string;
-  readonly customerAddress: string;
-  readonly systemAddress: string;
-  readonly initiationMethod: ConnectContactFlowInitiationMethod;
-  readonly contactFlowId: string;
-  readonly initiatedAt: Date;
-  readonly transcript: TranscriptLine[];
-  initialAttributes: Readonly<Record<string, string>>;
-  state: PhoneCallState;
-  live: boolean;
-  connectedAt?: Date;
-  endedAt?: Date;
-  disconnectReason?: string;
-  session?: ContactFlowSession;
-  behaviour?: NumberBehaviour;
-  answerDueAt?: Date;
-  dialDeadline?: Date;
-  queue?: { ref: QueueRef; enqueuedAt: Date };
-  agent?: { userId: string; username: string; arn: string; connectedAt: Date };
-  logEntry?: OutboundCallLogEntry;
-  logSeq?: number;
-  lastUpdate: Date;
-}
-
-/** How a contact ended: the flow's reasons, or the agent hanging up. */
-type EndReason = DisconnectReason | 'AGENT_DISCONNECT';
-
-interface RegisteredQueue {
-  readonly ref: QueueRef;
-  readonly config: QueueConfig;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function eventTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+import {
+  type CallDirection,
+  type CallRecord,
+  CLIENT_TOKEN_TTL_MS,
+  type ConnectEmulatorOptions,
+  type ConnectLimits,
+  type ConnectStats,
+  type ContactEvent,
+  type ContactEventType,
+  DEFAULT_HOTLINE_NUMBER,
+  DEFAULT_INSTANCE_ID,
+  DEFAULT_LIMITS,
+  DIALING_TIMEOUT_SECONDS,
+  DTMF_KEYS,
+  E164,
+  type EndReason,
+  isRecord,
+  MAX_REQUEST_ATTRIBUTES_BYTES,
+  type NumberBehaviour,
+  type OutboundCallLogEntry,
+  type OutboundRequestResult,
+  type PhoneCallView,
+  PhoneSimulatorError,
+  type RegisteredQueue,
+} from './contact-model.ts';
 
 export type ConnectEmulator = ReturnType<typeof createConnectEmulator>;
 
@@ -298,10 +85,13 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     accountId,
     instanceId,
     ...(options.stateFile ? { stateFile: options.stateFile } : {}),
-    checkContent: (doc) =>
-      validateFlow(doc, options.knownLambdaArns ? { knownLambdaArns: options.knownLambdaArns } : {}).map(
-        (problem) => problem.message,
-      ),
+    // As Connect publishes: orphan blocks are allowed; a block this emulator cannot run is refused by name.
+    checkContent: (doc, kind) =>
+      validateFlow(doc, {
+        kind,
+        allowUnreachable: true,
+        ...(options.knownLambdaArns ? { knownLambdaArns: options.knownLambdaArns } : {}),
+      }).map((problem) => problem.message),
   });
   const archive = new CallArchive(options.archiveFile);
   /** Live calls, and ended ones until their flow has stopped (then they move to the archive). */
@@ -309,10 +99,11 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   /** Ended calls still in memory: retired to the archive once their session has nothing left to do. */
   const ended = new Set<CallRecord>();
   const floor = new AgentFloor(control);
+  /** Customer Profiles for GetCustomerProfile; without them the block takes its error branch, as in Connect. */
+  let customerProfiles = options.customerProfiles;
   let callSeq = archive.lastCallSeq();
   const seqOf = {
     log: archive.lastSeq('log'),
-    event: archive.lastSeq('event'),
     callback: archive.lastSeq('callback'),
   };
   /** Log entries of calls still in memory (their end is written into them); the rest is archived. */
@@ -323,6 +114,16 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   const clientTokens = new Map<string, { contactId: string; at: number }>();
   const logRequest = (entry: OutboundCallLogEntry) => archive.append('log', ++seqOf.log, entry);
   const pending = new Set<Promise<unknown>>();
+  const events = new ContactEventBus({
+    clock,
+    region,
+    accountId,
+    instanceArn,
+    archive,
+    ...(options.emitContactEvent ? { deliver: options.emitContactEvent } : {}),
+    track: (promise) => track(promise),
+    log,
+  });
   let activeCalls = 0;
   let peakActiveCalls = 0;
   let outboundStarted = 0;
@@ -435,56 +236,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     return options.isDestinationAllowed ? options.isDestinationAllowed(e164) : true;
   }
 
-  async function emit(record: CallRecord, eventType: ContactEventType): Promise<void> {
-    const queue = record.queue;
-    const detail: ContactEventDetail = {
-      eventType,
-      contactId: record.id,
-      initialContactId: record.id,
-      channel: 'VOICE',
-      instanceArn,
-      initiationMethod: record.initiationMethod,
-      initiationTimestamp: record.initiatedAt.toISOString(),
-      ...(record.connectedAt ? { connectedToSystemTimestamp: record.connectedAt.toISOString() } : {}),
-      ...(record.endedAt ? { disconnectTimestamp: record.endedAt.toISOString() } : {}),
-      ...(record.disconnectReason ? { disconnectReason: record.disconnectReason } : {}),
-      ...(queue
-        ? {
-            queueInfo: {
-              queueArn: queue.ref.arn,
-              queueType: 'STANDARD',
-              enqueueTimestamp: queue.enqueuedAt.toISOString(),
-            },
-          }
-        : {}),
-      ...(record.agent
-        ? {
-            agentInfo: {
-              agentArn: record.agent.arn,
-              connectedToAgentTimestamp: record.agent.connectedAt.toISOString(),
-            },
-          }
-        : {}),
-      tags: {},
-    };
-    const event: ContactEvent = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Amazon Connect Contact Event',
-      source: 'aws.connect',
-      account: accountId,
-      time: eventTime(clock.now()),
-      region,
-      resources: [`${instanceArn}/contact/${record.id}`, instanceArn],
-      detail,
-    };
-    archive.append('event', ++seqOf.event, event);
-    if (!options.emitContactEvent) return;
-    try {
-      await options.emitContactEvent(event);
-    } catch (error) {
-      log(`emitContactEvent failed for ${eventType} ${record.id}: ${String(error)}`);
-    }
+  /** Archives the contact's event now; EventBridge's targets get it asynchronously. */
+  function emit(record: CallRecord, eventType: ContactEventType): void {
+    events.publish(record, eventType);
   }
 
   function say(record: CallRecord, speaker: TranscriptLine['speaker'], text: string): void {
@@ -517,8 +271,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       record.logEntry.disconnectReason = reason;
       record.logEntry.endedAt = now.toISOString();
     }
-    await emit(record, 'DISCONNECTED');
-    if (emitCompleted) await emit(record, 'COMPLETED');
+    emit(record, 'DISCONNECTED');
+    if (emitCompleted) emit(record, 'COMPLETED');
   }
 
   const endNotes: Record<DisconnectReason, string> = {
@@ -536,6 +290,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       invokeLambda: options.invokeLambda,
       log,
       findFlow: (idOrArn) => findFlow(idOrArn)?.doc,
+      findFlowModule: (idOrArn) => control.findModule(idOrArn)?.doc,
+      ...(customerProfiles ? { customerProfiles } : {}),
       findQueue: (idOrArn) => findQueue(idOrArn)?.ref,
       isOpen: (hoursId, queue) => {
         const queueConfig = queue ? findQueue(queue.id)?.config : undefined;
@@ -553,7 +309,9 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         if (waiting >= capacity) return 'at-capacity';
         record.queue = { ref: queue, enqueuedAt: clock.now() };
         record.state = 'queued';
-        track(emit(record, 'QUEUED').then(() => routeToAgents()));
+        emit(record, 'QUEUED');
+        // After the flow's own step (its queue announcement), as Connect routes a contact once it is queued.
+        void track(Promise.resolve().then(routeToAgents));
         return 'queued';
       },
       requestCallback: async (request) => {
@@ -702,7 +460,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         open.add(record);
         startLive(record);
         record.connectedAt = now;
-        await emit(record, 'INITIATED');
+        emit(record, 'INITIATED');
         await runFlow(record);
         return view(record);
       })(),
@@ -773,7 +531,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     record.connectedAt = now;
     record.lastUpdate = now;
     say(record, 'caller', '(answered)');
-    await emit(record, 'CONNECTED_TO_SYSTEM');
+    emit(record, 'CONNECTED_TO_SYSTEM');
     await runFlow(record);
   }
 
@@ -989,7 +747,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         );
       }
       say(record, 'system', `(ringing ${destination})`);
-      await emit(record, 'INITIATED');
+      emit(record, 'INITIATED');
       if (autoTick) void track(new Promise<void>((resolve) => setImmediate(() => resolve(tick()))));
       return { ContactId: record.id };
     } catch (error) {
@@ -1060,7 +818,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
 
   /** Applies whatever the clock has made due: answering, busy, dialing timeouts, input time limits. */
   /** Offers waiting contacts to free agents (routing profiles, priorities, delays, longest idle first). */
-  async function routeToAgents(): Promise<void> {
+  function routeToAgents(): void {
     const now = clock.now();
     const waiting = [...open]
       .filter((r) => r.state === 'queued' && r.queue)
@@ -1070,7 +828,6 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         enqueuedAt: r.queue?.enqueuedAt.getTime() ?? 0,
       }));
     if (waiting.length === 0) return;
-    const work: Promise<void>[] = [];
     for (const { agent, contactId } of floor.offer(waiting, now.getTime())) {
       const record = calls.get(contactId);
       if (!record) continue;
@@ -1084,9 +841,8 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       };
       record.lastUpdate = now;
       say(record, 'system', `(agent ${agent.username} answered)`);
-      work.push(emit(record, 'CONNECTED_TO_AGENT'));
+      emit(record, 'CONNECTED_TO_AGENT');
     }
-    await Promise.all(work);
   }
 
   /** When a contact waiting since `enqueuedAt` is first offered to a free agent of a profile with a delay. */
@@ -1134,7 +890,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         work.push(finish(record, 'AGENT_DISCONNECT', '(call ended by the agent)'));
       } else floor.contactEnded(contactId, now);
     }
-    return track(Promise.all(work).then(() => routeToAgents()));
+    return track(Promise.all(work).then(routeToAgents));
   }
 
   /**
@@ -1253,204 +1009,57 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     const agent = agentOf(key);
     floor.setStatus(agent, status, clock.now().getTime());
     if (talkSeconds !== undefined) agent.talkSeconds = talkSeconds;
-    void track(routeToAgents());
+    routeToAgents();
     return floor.view(agent);
   }
 
-  const QUEUE_METRICS = ['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE', 'CONTACTS_SCHEDULED'] as const;
-  const AGENT_METRICS = [
-    'AGENTS_ONLINE',
-    'AGENTS_AVAILABLE',
-    'AGENTS_ON_CALL',
-    'AGENTS_ON_CONTACT',
-    'AGENTS_AFTER_CONTACT_WORK',
-    'AGENTS_STAFFED',
-    'SLOTS_ACTIVE',
-    'SLOTS_AVAILABLE',
-  ] as const;
-
-  /** GetCurrentMetricData for queues: contacts waiting, their age, and the agents whose profiles hold them. */
   function currentMetricData(input: unknown) {
-    const body = isRecord(input) ? input : {};
-    const filters = isRecord(body.Filters) ? body.Filters : undefined;
-    const queueKeys = Array.isArray(filters?.Queues) ? filters.Queues.map(String) : [];
-    if (queueKeys.length === 0 || queueKeys.length > 100) {
-      throw new ConnectApiError('InvalidParameterException', 400, 'Filters.Queues must name 1 to 100 queues');
-    }
-    const queues = queueKeys.map((key) => {
-      const queue = control.findQueue(key);
-      if (!queue || key === queue.Name) {
-        throw new ConnectApiError('InvalidParameterException', 400, `Filters.Queues: no queue ${key}`);
-      }
-      return queue;
-    });
-    const requested = Array.isArray(body.CurrentMetrics) ? body.CurrentMetrics : [];
-    if (requested.length === 0) {
-      throw new ConnectApiError('InvalidParameterException', 400, 'CurrentMetrics is required');
-    }
-    const wanted = requested.map((m, i) => {
-      const name = isRecord(m) ? String(m.Name) : '';
-      if (![...QUEUE_METRICS, ...AGENT_METRICS].includes(name as never)) {
-        throw new ConnectApiError(
-          'InvalidParameterException',
-          400,
-          `CurrentMetrics[${i}]: ${name} is not supported`,
-        );
-      }
-      return { Name: name, Unit: name === 'OLDEST_CONTACT_AGE' ? 'SECONDS' : 'COUNT' };
-    });
-    const groupings = Array.isArray(body.Groupings) ? body.Groupings.map(String) : [];
-    const byQueue = groupings.includes('QUEUE');
-    const now = clock.now().getTime();
-    const measure = (group: readonly StoredQueue[]) => {
-      const ids = new Set(group.map((q) => q.QueueId));
-      const waiting = [...open].filter((r) => r.state === 'queued' && r.queue && ids.has(r.queue.ref.id));
-      const profiles = new Set(group.flatMap((q) => [...floor.profileIdsFor(q.QueueId)]));
-      const agents = floor.all().filter((a) => profiles.has(a.routingProfileId));
-      const online = agents.filter((a) => a.status !== 'Offline' || a.activity !== 'idle');
-      const value = (name: string): number => {
-        switch (name) {
-          case 'CONTACTS_IN_QUEUE':
-            return waiting.length;
-          case 'OLDEST_CONTACT_AGE':
-            return Math.max(
-              0,
-              ...waiting.map((r) => Math.floor((now - (r.queue?.enqueuedAt.getTime() ?? now)) / 1000)),
-            );
-          case 'CONTACTS_SCHEDULED':
-            return 0;
-          case 'AGENTS_AVAILABLE':
-          case 'SLOTS_AVAILABLE':
-            return agents.filter((a) => a.status === 'Available' && a.activity === 'idle').length;
-          case 'AGENTS_ON_CALL':
-          case 'AGENTS_ON_CONTACT':
-            return agents.filter((a) => a.activity === 'on-contact').length;
-          case 'AGENTS_AFTER_CONTACT_WORK':
-            return agents.filter((a) => a.activity === 'after-contact-work').length;
-          default:
-            // AGENTS_ONLINE, AGENTS_STAFFED, SLOTS_ACTIVE
-            return online.length;
-        }
-      };
-      return wanted.map((metric) => ({ Metric: metric, Value: value(metric.Name) }));
-    };
-    const MetricResults = byQueue
-      ? queues.map((q) => ({
-          Dimensions: { Queue: { Id: q.QueueId, Arn: q.QueueArn }, Channel: 'VOICE' },
-          Collections: measure([q]),
-        }))
-      : [{ Dimensions: {}, Collections: measure(queues) }];
-    return { MetricResults, DataSnapshotTime: now / 1000, ApproximateTotalCount: MetricResults.length };
+    const waiting = [...open].flatMap((r) =>
+      r.state === 'queued' && r.queue
+        ? [{ queueId: r.queue.ref.id, enqueuedAt: r.queue.enqueuedAt.getTime() }]
+        : [],
+    );
+    return currentMetrics(input, { control, floor, waiting, now: clock.now().getTime() });
   }
 
   // --- HTTP (REST-JSON, as the AWS SDK speaks it) ------------------------------------
 
-  async function readJson(req: IncomingMessage): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      if (size > 1024 * 1024)
-        throw new ConnectApiError('InvalidRequestException', 400, 'Request body too large');
-      chunks.push(buffer);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (text.trim() === '') return {};
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ConnectApiError('InvalidRequestException', 400, 'Request body is not valid JSON');
-    }
-  }
-
-  function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-    const payload = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(payload),
-      'x-amzn-requestid': randomUUID(),
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-    });
-    res.end(payload);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://connect.local');
-    const method = req.method ?? 'GET';
-    try {
-      if (method === 'PUT' && url.pathname === '/contact/outbound-voice') {
-        send(res, 200, await startOutboundVoiceContact(await readJson(req)));
-        return;
-      }
-      if (method === 'POST' && url.pathname === '/contact/stop') {
-        send(res, 200, await stopContact(await readJson(req)));
-        return;
-      }
-      const describe = /^\/contacts\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-      if (method === 'GET' && describe) {
-        send(
-          res,
-          200,
-          describeContact(decodeURIComponent(describe[1] ?? ''), decodeURIComponent(describe[2] ?? '')),
-        );
-        return;
-      }
-      const body = method === 'PUT' || method === 'POST' ? await readJson(req) : undefined;
-      const agentStatus = /^\/users\/([^/]+)\/([^/]+)\/status$/.exec(url.pathname);
-      if (method === 'PUT' && agentStatus) {
-        checkInstance(decodeURIComponent(agentStatus[1] ?? ''));
-        send(res, 200, putUserStatus(decodeURIComponent(agentStatus[2] ?? ''), body));
-        return;
-      }
-      const statuses = /^\/agent-status\/([^/]+)$/.exec(url.pathname);
-      if (method === 'GET' && statuses) {
-        checkInstance(decodeURIComponent(statuses[1] ?? ''));
-        send(res, 200, { AgentStatusSummaryList: AGENT_STATUSES.map(agentStatusSummary) });
-        return;
-      }
-      if (method === 'POST' && url.pathname === '/contact/attributes') {
-        send(res, 200, updateContactAttributes(body));
-        return;
-      }
-      const attributes = /^\/contact\/attributes\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-      if (method === 'GET' && attributes) {
-        checkInstance(decodeURIComponent(attributes[1] ?? ''));
-        send(res, 200, { Attributes: attributesOf(decodeURIComponent(attributes[2] ?? '')) });
-        return;
-      }
-      const metrics = /^\/metrics\/current\/([^/]+)$/.exec(url.pathname);
-      if (method === 'POST' && metrics) {
-        checkInstance(decodeURIComponent(metrics[1] ?? ''));
-        send(res, 200, currentMetricData(body));
-        return;
-      }
-      const answered = control.handle(method, url.pathname, url.searchParams, body);
-      if (answered) {
-        send(res, 200, answered.result);
-        return;
-      }
-      throw new ConnectApiError(
-        'UnknownOperationException',
-        404,
-        `The emulator does not implement ${method} ${url.pathname}`,
-      );
-    } catch (error) {
-      if (error instanceof ConnectApiError) {
-        send(
-          res,
-          error.statusCode,
-          { message: error.message, Message: error.message, ...error.extra },
-          error.errorType,
-        );
-        return;
-      }
-      log(
-        `internal error on ${method} ${url.pathname}: ${error instanceof Error ? error.stack : String(error)}`,
-      );
-      send(res, 500, { message: 'Internal error in the Connect emulator' }, 'InternalServiceException');
-    }
-  }
+  const withInstance =
+    <T>(run: (id: string, body: unknown) => T) =>
+    (params: readonly string[], body: unknown) => {
+      checkInstance(params[0]);
+      return run(params[1] ?? '', body);
+    };
+  const handle = createConnectHttp({
+    routes: [
+      ['PUT', /^\/contact\/outbound-voice$/, (_p, body) => startOutboundVoiceContact(body)],
+      ['POST', /^\/contact\/stop$/, (_p, body) => stopContact(body)],
+      [
+        'GET',
+        /^\/contacts\/([^/]+)\/([^/]+)$/,
+        (params) => describeContact(params[0] ?? '', params[1] ?? ''),
+      ],
+      ['POST', /^\/contact\/attributes$/, (_p, body) => updateContactAttributes(body)],
+      [
+        'GET',
+        /^\/contact\/attributes\/([^/]+)\/([^/]+)$/,
+        withInstance((contactId) => ({ Attributes: attributesOf(contactId) })),
+      ],
+      [
+        'PUT',
+        /^\/users\/([^/]+)\/([^/]+)\/status$/,
+        withInstance((userId, body) => putUserStatus(userId, body)),
+      ],
+      [
+        'GET',
+        /^\/agent-status\/([^/]+)$/,
+        withInstance(() => ({ AgentStatusSummaryList: AGENT_STATUSES.map(agentStatusSummary) })),
+      ],
+      ['POST', /^\/metrics\/current\/([^/]+)$/, withInstance((_id, body) => currentMetricData(body))],
+    ],
+    areas: [control.handle],
+    log,
+  });
 
   /** Node HTTP handler for the Connect API; any SigV4 Authorization is accepted unverified. */
   function httpHandler(req: IncomingMessage, res: ServerResponse): void {
@@ -1511,6 +1120,10 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     /** The simulated agents (every user of the instance), with status and what they are doing. */
     agents: () => floor.all().map((agent) => floor.view(agent)),
     setAgentStatus,
+    /** Where GetCustomerProfile looks (the local runtime: the desk's customer registry). */
+    setCustomerProfiles: (profiles: ConnectEmulatorOptions['customerProfiles']) => {
+      customerProfiles = profiles;
+    },
     /** Calls held in memory now (live, or ended with their flow still finishing): bounded by live work. */
     callsInMemory: () => calls.size,
     /** Closes the archive (a temporary one is removed). */

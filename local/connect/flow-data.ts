@@ -1,6 +1,7 @@
 /**
  * The flow data a running contact exposes to JSONPath references ($.Attributes.x,
- * $.External.y, $.StoredCustomerInput, ...), and how references in parameters resolve.
+ * $.External.y, $.StoredCustomerInput, $.FlowAttributes.z, $.Customer.FirstName, ...), and how
+ * references in parameters resolve. Roots are the ones of FLOW_DATA_ROOTS in the action catalog.
  */
 import {
   type FlowReference,
@@ -26,6 +27,28 @@ export interface FlowData {
   readonly Channel: 'VOICE';
   readonly InstanceARN: string;
   readonly InitiationMethod: string;
+  /** The Region of the instance handling the contact. */
+  readonly AwsRegion: string;
+  /** The number a callback would dial: UpdateContactCallbackNumber's, else the caller's. */
+  readonly CallbackNumber: string;
+  /** The Amazon Polly voice prompts are spoken in; Joanna unless UpdateContactTextToSpeechVoice ran. */
+  readonly TextToSpeechVoiceId: string;
+  /** Contact data set by UpdateContactData. */
+  readonly Name?: string;
+  readonly Description?: string;
+  readonly LanguageCode?: string;
+  readonly CustomerId?: string;
+  readonly References?: Readonly<Record<string, unknown>>;
+  /** Attributes of the running flow only (UpdateFlowAttributes); a transfer or module starts empty. */
+  readonly FlowAttributes: Readonly<Record<string, string>>;
+  /** The Customer Profiles fields GetCustomerProfile returned. */
+  readonly Customer: Readonly<Record<string, string>>;
+  /** What a view returned (ShowView); always empty on a voice contact. */
+  readonly Views: Readonly<Record<string, unknown>>;
+  /** The result of the last ConnectParticipantWithLexBot: IntentName, Slots, SessionAttributes, ... */
+  readonly Lex?: Readonly<Record<string, unknown>>;
+  /** Live media streaming (UpdateContactMediaStreamingBehavior): Customer.Audio.StreamARN, ... */
+  readonly MediaStreams?: Readonly<Record<string, unknown>>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,9 @@
 /**
  * Runs one contact through flow-language documents, action by action, the way Amazon
  * Connect does: prompts go to the transcript, key presses feed GetParticipantInput,
- * Lambdas get real ContactFlowEvent payloads, and silence is measured on the injected
- * clock. What the emulator cannot run is a loud FlowRuntimeError, never a silent guess.
+ * Lambdas get real ContactFlowEvent payloads, flow modules run as calls that return, and
+ * silence is measured on the injected clock. What the emulator cannot run is a loud
+ * FlowRuntimeError, never a silent guess. One handler per action type of the catalog.
  */
 import type { ConnectContactFlowEvent, ConnectContactFlowInitiationMethod } from 'aws-lambda';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -12,6 +13,9 @@ import {
   isSupportedActionType,
   parameterProblems,
   parseWholeReference,
+  type SupportedActionType,
+  TEXT_TO_SPEECH_ENGINES,
+  TEXT_TO_SPEECH_STYLES,
 } from '#infra/flows/lib/action-catalog';
 import type { ConditionOperator, FlowAction, FlowDocument } from '#infra/flows/lib/flow-language';
 import type { Clock } from '#shared/ports/clock';
@@ -26,6 +30,10 @@ export const MAX_CONTACT_ATTRIBUTES_BYTES = 32 * 1024;
 export const DEFAULT_INTERDIGIT_SECONDS = 5;
 /** Actions in a row without waiting for the caller before the emulator calls it an endless loop. */
 const MAX_STEPS_WITHOUT_INPUT = 500;
+/** Flow modules invoked inside one another before the emulator calls it runaway recursion. */
+const MAX_MODULE_DEPTH = 10;
+/** The voice Connect speaks prompts in until UpdateContactTextToSpeechVoice runs. */
+export const DEFAULT_TEXT_TO_SPEECH_VOICE = 'Joanna';
 
 export type LambdaInvoker = (
   functionArn: string,
@@ -37,6 +45,8 @@ export interface TranscriptLine {
   readonly at: string;
   readonly speaker: 'system' | 'caller';
   readonly text: string;
+  /** The Amazon Polly voice a prompt was spoken in, once the flow chose one (UpdateContactTextToSpeechVoice). */
+  readonly voice?: string;
 }
 
 export interface TraceEntry {
@@ -79,11 +89,56 @@ export type DisconnectReason =
   | 'TELECOM_PROBLEM'
   | 'OTHER';
 
+/** A GetCustomerProfile search: identifier names and values as the flow gives them, resolved. */
+export interface CustomerProfileQuery {
+  /** E.g. `{ name: '_phone', value: '+15551230001' }`, or the older export shape's `PhoneNumber`. */
+  readonly criteria: readonly { readonly name: string; readonly value: string }[];
+  readonly logicalOperator: 'AND' | 'OR';
+}
+
+/** A Customer Profiles profile as flat fields: ProfileId, FirstName, PhoneNumber, Attributes.x, ... */
+export type CustomerProfile = Readonly<Record<string, string>>;
+
+export interface LexBotRequest {
+  readonly contactId: string;
+  /** The LexV2Bot alias ARN, or a (V1) LexBot's name, alias and Region, as resolved. */
+  readonly bot:
+    | { readonly aliasArn: string }
+    | { readonly name: string; readonly alias: string; readonly region?: string };
+  /** What the block said before listening, if it plays a prompt. */
+  readonly prompt?: string;
+  readonly sessionAttributes: Readonly<Record<string, string>>;
+  /** $.LanguageCode when UpdateContactData set one. */
+  readonly localeId?: string;
+}
+
+export type LexBotResult =
+  | {
+      readonly outcome: 'intent';
+      readonly intentName: string;
+      /** What the caller said, for the transcript. */
+      readonly utterance?: string;
+      readonly slots?: Readonly<Record<string, string>>;
+      readonly sessionAttributes?: Readonly<Record<string, string>>;
+      readonly dialogState?: string;
+      readonly intentConfidence?: number;
+    }
+  | { readonly outcome: 'timeout' };
+
 /** What the session needs from the emulator around it. */
 export interface FlowSessionHost {
   readonly clock: Clock;
   readonly invokeLambda: LambdaInvoker;
   findFlow(idOrArn: string): FlowDocument | undefined;
+  /** A published flow module (InvokeFlowModule); without it InvokeFlowModule is a FlowRuntimeError. */
+  findFlowModule?(idOrArn: string): FlowDocument | undefined;
+  /**
+   * Customer Profiles search (GetCustomerProfile): every matching profile. Without it the instance has
+   * no Customer Profiles, and the action takes its error branch as Connect does.
+   */
+  customerProfiles?(query: CustomerProfileQuery): Promise<readonly CustomerProfile[]>;
+  /** One turn with an Amazon Lex bot (ConnectParticipantWithLexBot); without it that action cannot run. */
+  lexBot?(request: LexBotRequest): Promise<LexBotResult>;
   findQueue(idOrArn: string): QueueRef | undefined;
   /** In hours? undefined when nothing says (no hours id and no working queue). Unknown ids throw. */
   isOpen(hoursOfOperationId: string | undefined, queue: QueueRef | undefined): boolean | undefined;
@@ -106,7 +161,41 @@ export interface ContactIdentity {
   readonly systemAddress: string;
 }
 
-export type SessionStatus = 'idle' | 'running' | 'awaiting-input' | 'queued' | 'ended';
+/** `holding`: prompts loop (MessageParticipantIteratively) until the clock interrupts them or the caller hangs up. */
+export type SessionStatus = 'idle' | 'running' | 'awaiting-input' | 'holding' | 'queued' | 'ended';
+
+export interface TextToSpeechSettings {
+  readonly voice: string;
+  readonly engine?: string;
+  readonly style?: string;
+}
+
+export interface RecordingSettings {
+  readonly recordedParticipants: readonly string[];
+  readonly screenRecordedParticipants: readonly string[];
+  readonly ivrRecording: boolean;
+  readonly analytics: boolean;
+}
+
+export interface ContactDataSettings {
+  readonly name?: string;
+  readonly description?: string;
+  readonly languageCode?: string;
+  readonly customerId?: string;
+  readonly references?: Readonly<Record<string, unknown>>;
+}
+
+/** One flow (or module) being run: its actions, its own flow attributes, and where a module returns to. */
+interface FlowFrame {
+  readonly actions: Map<string, FlowAction>;
+  readonly flowAttributes: Record<string, string>;
+  readonly module?: { readonly id: string; readonly returnTo: string };
+}
+
+interface PendingHold {
+  readonly action: FlowAction;
+  readonly until: number;
+}
 
 interface PendingInput {
   readonly action: FlowAction;
@@ -124,10 +213,13 @@ interface PendingInput {
 type StepResult =
   | { readonly kind: 'goto'; readonly target: string }
   | { readonly kind: 'wait' }
+  | { readonly kind: 'hold' }
   | { readonly kind: 'stop' };
 
 const STOP: StepResult = { kind: 'stop' };
 const WAIT: StepResult = { kind: 'wait' };
+const HOLD: StepResult = { kind: 'hold' };
+const LANGUAGE_CODE = /^[a-z]{2,3}-[A-Z]{2}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -174,6 +266,16 @@ async function withRealTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** The actions by Identifier; a console export may leave Parameters out (TransferContactToQueue), as the validator allows. */
+function actionMap(flow: FlowDocument): Map<string, FlowAction> {
+  return new Map(
+    flow.Actions.map((action) => [
+      action.Identifier,
+      { ...action, Parameters: action.Parameters ?? {}, Transitions: action.Transitions ?? {} },
+    ]),
+  );
+}
+
 function compare(operator: ConditionOperator, value: string, operand: string): boolean {
   const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
   switch (operator) {
@@ -209,9 +311,27 @@ export class ContactFlowSession {
   endReason: DisconnectReason | undefined;
   currentActionId: string | undefined;
   readonly trace: TraceEntry[] = [];
+  /** Unset until UpdateContactTextToSpeechVoice runs: prompts are then spoken in Joanna. */
+  textToSpeech: TextToSpeechSettings | undefined;
+  /** UpdateFlowLoggingBehavior's last setting. */
+  flowLogging: 'Enabled' | 'Disabled' | undefined;
+  recording: RecordingSettings | undefined;
+  /** UpdateContactMediaStreamingBehavior's stream, as $.MediaStreams shows it. */
+  mediaStreams: Record<string, unknown> | undefined;
+  /** Event hook (CustomerQueue, AgentWhisper, ...) to the flow id or ARN it runs. */
+  readonly eventHooks: Record<string, string> = {};
+  contactData: ContactDataSettings = {};
+  /** $.Customer: the fields GetCustomerProfile returned. */
+  customer: Record<string, string> = {};
+  /** $.Lex: the last Lex bot turn. */
+  lex: Record<string, unknown> | undefined;
+  /** $.Views: a view's result; a voice contact never gets one. */
+  views: Record<string, unknown> = {};
 
-  private actions = new Map<string, FlowAction>();
+  /** The flow being run, then any module it invoked on top. */
+  private frames: FlowFrame[] = [{ actions: new Map(), flowAttributes: {} }];
   private input: PendingInput | undefined;
+  private hold: PendingHold | undefined;
   private keyBuffer = '';
   private scriptedKeys = '';
   private readonly loopCounters = new Map<string, number>();
@@ -233,13 +353,29 @@ export class ContactFlowSession {
     return this.status === 'ended';
   }
 
+  /**
+   * The flow waits on the caller or on the clock: asking for keys, or looping prompts that the
+   * clock interrupts (MessageParticipantIteratively with InterruptFrequencySeconds). The runtime
+   * calls checkTimeouts once inputDeadline has passed.
+   */
   get awaitingInput(): boolean {
-    return this.status === 'awaiting-input';
+    return this.status === 'awaiting-input' || (this.status === 'holding' && this.hold !== undefined);
   }
 
-  /** When silence next changes something (input timeout or end of digits), if the caller is being asked. */
+  /** When silence or the clock next changes something (input timeout, end of digits, prompt-loop interrupt). */
   get inputDeadline(): Date | undefined {
-    return this.input ? new Date(this.deadlineOf(this.input)) : undefined;
+    if (this.input) return new Date(this.deadlineOf(this.input));
+    return this.hold ? new Date(this.hold.until) : undefined;
+  }
+
+  /** Attributes of the flow (or module) running now, as $.FlowAttributes shows them. */
+  get flowAttributes(): Readonly<Record<string, string>> {
+    return this.frame.flowAttributes;
+  }
+
+  /** Ids of the flow modules running now, outermost first. */
+  get moduleStack(): readonly string[] {
+    return this.frames.flatMap((frame) => (frame.module ? [frame.module.id] : []));
   }
 
   /** Keys the person called will press when asked (an outbound number's behaviour). */
@@ -281,6 +417,7 @@ export class ContactFlowSession {
     this.status = 'ended';
     this.endReason = reason;
     this.input = undefined;
+    this.hold = undefined;
     this.keyBuffer = '';
     await this.host.sessionEnded(this, reason);
   }
@@ -325,6 +462,23 @@ export class ContactFlowSession {
     this.transcript.push({ at: this.host.clock.now().toISOString(), speaker, text });
   }
 
+  /** A prompt the caller hears, in the voice the flow chose if it chose one. */
+  private speak(text: string): void {
+    const voice = this.textToSpeech?.voice;
+    this.transcript.push({
+      at: this.host.clock.now().toISOString(),
+      speaker: 'system',
+      text,
+      ...(voice !== undefined ? { voice } : {}),
+    });
+  }
+
+  /** A note for the caller's transcript and the runtime's log: something Connect does differently here. */
+  private announce(text: string): void {
+    this.say('system', text);
+    this.host.log?.(`contact ${this.identity.contactId}: ${text}`);
+  }
+
   private note(message: string): void {
     this.trace.push({
       at: this.host.clock.now().toISOString(),
@@ -333,8 +487,15 @@ export class ContactFlowSession {
     });
   }
 
+  private get frame(): FlowFrame {
+    const frame = this.frames.at(-1);
+    if (!frame) throw new FlowRuntimeError('no flow is running');
+    return frame;
+  }
+
+  /** Starts a flow afresh (start, TransferToFlow): modules invoked so far and flow attributes are left behind. */
   private switchToFlow(flow: FlowDocument): void {
-    this.actions = new Map(flow.Actions.map((action) => [action.Identifier, action]));
+    this.frames = [{ actions: actionMap(flow), flowAttributes: {} }];
   }
 
   private flowData(): FlowData {
@@ -360,7 +521,35 @@ export class ContactFlowSession {
       Channel: 'VOICE',
       InstanceARN: this.identity.instanceArn,
       InitiationMethod: this.identity.initiationMethod,
+      AwsRegion: this.region(),
+      CallbackNumber: this.callbackNumber ?? this.identity.customerAddress,
+      TextToSpeechVoiceId: this.textToSpeech?.voice ?? DEFAULT_TEXT_TO_SPEECH_VOICE,
+      ...(this.contactData.name !== undefined ? { Name: this.contactData.name } : {}),
+      ...(this.contactData.description !== undefined ? { Description: this.contactData.description } : {}),
+      ...(this.contactData.languageCode !== undefined ? { LanguageCode: this.contactData.languageCode } : {}),
+      ...(this.contactData.customerId !== undefined ? { CustomerId: this.contactData.customerId } : {}),
+      ...(this.contactData.references !== undefined ? { References: this.contactData.references } : {}),
+      FlowAttributes: this.frame.flowAttributes,
+      Customer: this.customer,
+      Views: this.views,
+      ...(this.lex ? { Lex: this.lex } : {}),
+      ...(this.mediaStreams ? { MediaStreams: this.mediaStreams } : {}),
     };
+  }
+
+  /** The customer audio stream as a Lambda sees it, null until streaming started. */
+  private customerAudio(): ConnectContactFlowEvent['Details']['ContactData']['MediaStreams']['Customer']['Audio'] {
+    const customer = this.mediaStreams?.Customer;
+    return isRecord(customer) && isRecord(customer.Audio) ? (customer.Audio as never) : null;
+  }
+
+  /** The instance's Region and account, read from its ARN. */
+  private region(): string {
+    return this.identity.instanceArn.split(':')[3] ?? '';
+  }
+
+  private account(): string {
+    return this.identity.instanceArn.split(':')[4] ?? '';
   }
 
   private resolve(value: unknown): string {
@@ -382,26 +571,41 @@ export class ContactFlowSession {
           `${MAX_STEPS_WITHOUT_INPUT} actions ran without waiting for the caller: endless loop?`,
         );
       }
-      const action = this.actions.get(target);
-      if (!action) throw new FlowRuntimeError(`the flow has no action "${target}" to go to`);
+      const action = this.frame.actions.get(target);
+      if (!action) {
+        const where = this.frame.module ? `flow module ${this.frame.module.id}` : 'flow';
+        throw new FlowRuntimeError(`the ${where} has no action "${target}" to go to`);
+      }
       this.currentActionId = target;
       this.status = 'running';
-      this.assertRunnable(action);
-      const result = await this.execute(action);
+      const type = this.assertRunnable(action);
+      // as Connect's flow logs do once UpdateFlowLoggingBehavior enabled them: one entry per block
+      if (this.flowLogging === 'Enabled') this.note(`[flow log] ${type}`);
+      const result = await this.handlers[type](action);
       if (this.isEnded()) return;
       if (result.kind === 'goto') {
         target = result.target;
         continue;
       }
       if (result.kind === 'wait') this.status = 'awaiting-input';
+      if (result.kind === 'hold') this.status = 'holding';
       return;
     }
   }
 
   /** The loud check that keeps flows and emulator from drifting apart. */
-  private assertRunnable(action: FlowAction): void {
+  private assertRunnable(action: FlowAction): SupportedActionType {
     if (!isSupportedActionType(action.Type)) {
       throw new FlowRuntimeError(`action type ${action.Type} is not supported by the Connect emulator`);
+    }
+    const needs = ACTION_CATALOG[action.Type].needs;
+    if (needs === 'lexBot' && !this.host.lexBot) {
+      throw new FlowRuntimeError(`action type ${action.Type} is not supported by the Connect emulator`);
+    }
+    if (needs === 'findFlowModule' && !this.host.findFlowModule) {
+      throw new FlowRuntimeError(
+        `${action.Type} needs flow modules, which this emulator host does not provide (FlowSessionHost.findFlowModule)`,
+      );
     }
     const problems = [
       ...parameterProblems(action.Type, action.Parameters),
@@ -410,6 +614,7 @@ export class ContactFlowSession {
     if (problems.length > 0) {
       throw new FlowRuntimeError(`${action.Type} cannot run: ${problems.join('; ')}`);
     }
+    return action.Type;
   }
 
   private next(action: FlowAction): StepResult {
@@ -434,7 +639,9 @@ export class ContactFlowSession {
 
   private matchCondition(action: FlowAction, value: string): string | undefined {
     for (const entry of action.Transitions.Conditions ?? []) {
-      const operand = entry.Condition.Operands[0] ?? '';
+      const raw = entry.Condition.Operands[0] ?? '';
+      // Compare may check one attribute against another
+      const operand = parseWholeReference(raw) ? this.resolve(raw) : raw;
       if (compare(entry.Condition.Operator, value, operand)) return entry.NextAction;
     }
     return undefined;
@@ -454,64 +661,91 @@ export class ContactFlowSession {
     return undefined;
   }
 
-  private execute(action: FlowAction): Promise<StepResult> | StepResult {
-    switch (action.Type) {
-      case 'MessageParticipant': {
-        const text = this.promptText(action.Parameters);
-        if (text !== undefined) this.say('system', text);
-        return this.next(action);
+  /** One handler per action type of the catalog; TypeScript holds the two lists together. */
+  private readonly handlers: {
+    readonly [T in SupportedActionType]: (action: FlowAction) => Promise<StepResult> | StepResult;
+  } = {
+    MessageParticipant: (action) => {
+      const text = this.promptText(action.Parameters);
+      if (text !== undefined) this.speak(text);
+      return this.next(action);
+    },
+    GetParticipantInput: (action) => this.askForInput(action),
+    InvokeLambdaFunction: (action) => this.invokeLambda(action),
+    UpdateContactAttributes: (action) => this.updateAttributes(action),
+    Compare: (action) => {
+      const value = this.resolve(action.Parameters.ComparisonValue);
+      const target = this.matchCondition(action, value);
+      return target !== undefined
+        ? { kind: 'goto', target }
+        : this.onError(action, 'NoMatchingCondition', `no condition matched "${value}"`);
+    },
+    CheckHoursOfOperation: (action) => this.checkHours(action),
+    UpdateContactTargetQueue: (action) => {
+      const queueId = this.resolve(action.Parameters.QueueId);
+      const queue = this.host.findQueue(queueId);
+      if (!queue) return this.onError(action, 'NoMatchingError', `no queue "${queueId}" in this instance`);
+      this.targetQueue = queue;
+      return this.next(action);
+    },
+    TransferContactToQueue: (action) => this.transferToQueue(action),
+    UpdateContactCallbackNumber: (action) => this.updateCallbackNumber(action),
+    CreateCallbackContact: (action) => this.createCallback(action),
+    DisconnectParticipant: () => this.end('CONTACT_FLOW_DISCONNECT').then(() => STOP),
+    Loop: (action) => this.loop(action),
+    TransferToFlow: (action) => {
+      const flowId = this.resolve(action.Parameters.ContactFlowId);
+      const flow = this.host.findFlow(flowId);
+      if (!flow) return this.onError(action, 'NoMatchingError', `no flow "${flowId}" in this instance`);
+      this.note(`transferred to flow ${flowId}`);
+      this.switchToFlow(flow);
+      return { kind: 'goto', target: flow.StartAction };
+    },
+    UpdateFlowLoggingBehavior: (action) => {
+      this.flowLogging =
+        str(action.Parameters.FlowLoggingBehavior)?.toLowerCase() === 'enabled' ? 'Enabled' : 'Disabled';
+      this.note(`flow logging ${this.flowLogging.toLowerCase()}`);
+      return this.next(action);
+    },
+    UpdateContactTextToSpeechVoice: (action) => this.setVoice(action),
+    UpdateContactEventHooks: (action) => this.setEventHooks(action),
+    EndFlowExecution: () => {
+      // Connect ends a contact whose flow finishes before it is queued
+      this.note('EndFlowExecution: the flow ended before the contact was queued, so the contact ends');
+      return this.end('CONTACT_FLOW_DISCONNECT').then(() => STOP);
+    },
+    InvokeFlowModule: (action) => this.invokeModule(action),
+    EndFlowModuleExecution: () => this.returnFromModule(),
+    UpdateContactRecordingBehavior: (action) => this.setRecording(action),
+    UpdateContactMediaStreamingBehavior: (action) => this.setMediaStreaming(action),
+    ShowView: (action) => {
+      const resource = isRecord(action.Parameters.ViewResource) ? action.Parameters.ViewResource : {};
+      const viewId = this.resolve(resource.Id);
+      const why = `ShowView (view ${viewId}) shows a view on chat only; a VOICE contact takes the Error branch`;
+      this.announce(`[view] ${why}`);
+      return this.onError(action, 'NoMatchingError', why);
+    },
+    UpdateFlowAttributes: (action) => {
+      const updates: Record<string, string> = {};
+      const entries = isRecord(action.Parameters.FlowAttributes) ? action.Parameters.FlowAttributes : {};
+      for (const [key, entry] of Object.entries(entries)) {
+        updates[key] = this.resolve(isRecord(entry) ? entry.Value : undefined);
       }
-      case 'GetParticipantInput':
-        return this.askForInput(action);
-      case 'InvokeLambdaFunction':
-        return this.invokeLambda(action);
-      case 'UpdateContactAttributes':
-        return this.updateAttributes(action);
-      case 'Compare': {
-        const value = this.resolve(action.Parameters.ComparisonValue);
-        const target = this.matchCondition(action, value);
-        return target !== undefined
-          ? { kind: 'goto', target }
-          : this.onError(action, 'NoMatchingCondition', `no condition matched "${value}"`);
-      }
-      case 'CheckHoursOfOperation':
-        return this.checkHours(action);
-      case 'UpdateContactTargetQueue': {
-        const queueId = this.resolve(action.Parameters.QueueId);
-        const queue = this.host.findQueue(queueId);
-        if (!queue) return this.onError(action, 'NoMatchingError', `no queue "${queueId}" in this instance`);
-        this.targetQueue = queue;
-        return this.next(action);
-      }
-      case 'TransferContactToQueue':
-        return this.transferToQueue(action);
-      case 'UpdateContactCallbackNumber':
-        return this.updateCallbackNumber(action);
-      case 'CreateCallbackContact':
-        return this.createCallback(action);
-      case 'DisconnectParticipant':
-        return this.end('CONTACT_FLOW_DISCONNECT').then(() => STOP);
-      case 'Loop':
-        return this.loop(action);
-      case 'TransferToFlow': {
-        const flowId = this.resolve(action.Parameters.ContactFlowId);
-        const flow = this.host.findFlow(flowId);
-        if (!flow) return this.onError(action, 'NoMatchingError', `no flow "${flowId}" in this instance`);
-        this.note(`transferred to flow ${flowId}`);
-        this.switchToFlow(flow);
-        return { kind: 'goto', target: flow.StartAction };
-      }
-      default:
-        throw new FlowRuntimeError(`action type ${action.Type} is not supported by the Connect emulator`);
-    }
-  }
+      Object.assign(this.frame.flowAttributes, updates);
+      return this.next(action);
+    },
+    MessageParticipantIteratively: (action) => this.loopPrompts(action),
+    UpdateContactData: (action) => this.updateContactData(action),
+    GetCustomerProfile: (action) => this.getCustomerProfile(action),
+    ConnectParticipantWithLexBot: (action) => this.talkToLexBot(action),
+  };
 
   // --- input --------------------------------------------------------------
 
   private askForInput(action: FlowAction): StepResult {
     const p = action.Parameters;
     const text = this.promptText(p);
-    if (text !== undefined) this.say('system', text);
+    if (text !== undefined) this.speak(text);
     const store = str(p.StoreInput)?.toLowerCase() === 'true';
     const dtmf = isRecord(p.DTMFConfiguration) ? p.DTMFConfiguration : {};
     const validation = isRecord(p.InputValidation) ? p.InputValidation : {};
@@ -614,6 +848,23 @@ export class ContactFlowSession {
   }
 
   private async applyTimeouts(): Promise<void> {
+    const hold = this.hold;
+    if (this.status === 'holding' && hold) {
+      if (this.now() < hold.until) return;
+      this.hold = undefined;
+      this.status = 'running';
+      this.currentActionId = hold.action.Identifier;
+      const target =
+        this.matchCondition(hold.action, 'MessagesInterrupted') ?? hold.action.Transitions.NextAction;
+      if (target === undefined) {
+        throw new FlowRuntimeError(
+          'MessageParticipantIteratively was interrupted but has no MessagesInterrupted condition or NextAction',
+        );
+      }
+      this.note('prompt loop interrupted: MessagesInterrupted');
+      await this.continueWith({ kind: 'goto', target });
+      return;
+    }
     const input = this.input;
     if (this.status !== 'awaiting-input' || !input || this.now() < this.deadlineOf(input)) return;
     this.status = 'running';
@@ -652,7 +903,7 @@ export class ContactFlowSession {
           PreviousContactId: this.identity.previousContactId ?? this.identity.contactId,
           Queue: queue ? { ARN: queue.arn, Name: queue.name } : null,
           SystemEndpoint: { Address: this.identity.systemAddress, Type: 'TELEPHONE_NUMBER' },
-          MediaStreams: { Customer: { Audio: null } },
+          MediaStreams: { Customer: { Audio: this.customerAudio() } },
         },
         Parameters: parameters,
       },
@@ -813,11 +1064,307 @@ export class ContactFlowSession {
     if (!Number.isInteger(count) || count < 0 || count > 100) {
       throw new FlowRuntimeError(`LoopCount resolved to "${String(count)}", not an integer from 0 to 100`);
     }
-    const done = this.loopCounters.get(action.Identifier) ?? 0;
+    // a module's Loop counts apart from a same-named Loop of the flow that invoked it
+    const key = `${this.frame.module?.id ?? ''}/${action.Identifier}`;
+    const done = this.loopCounters.get(key) ?? 0;
     const result = done < count ? 'ContinueLooping' : 'DoneLooping';
-    this.loopCounters.set(action.Identifier, result === 'ContinueLooping' ? done + 1 : 0);
+    this.loopCounters.set(key, result === 'ContinueLooping' ? done + 1 : 0);
     const target = this.matchCondition(action, result);
     if (target === undefined) throw new FlowRuntimeError(`Loop has no condition for ${result}`);
     return { kind: 'goto', target };
+  }
+
+  // --- contact settings ------------------------------------------------------
+
+  private setVoice(action: FlowAction): StepResult {
+    const p = action.Parameters;
+    const voice = this.resolve(p.TextToSpeechVoice).trim();
+    const engine = p.TextToSpeechEngine !== undefined ? this.resolve(p.TextToSpeechEngine) : undefined;
+    const style = p.TextToSpeechStyle !== undefined ? this.resolve(p.TextToSpeechStyle) : undefined;
+    const known = (list: readonly string[], value: string) =>
+      list.some((v) => v.toLowerCase() === value.toLowerCase());
+    if (voice === '') return this.onError(action, 'NoMatchingError', 'TextToSpeechVoice resolved to nothing');
+    if (engine !== undefined && !known(TEXT_TO_SPEECH_ENGINES, engine)) {
+      return this.onError(action, 'NoMatchingError', `"${engine}" is not an Amazon Polly engine`);
+    }
+    if (style !== undefined && !known(TEXT_TO_SPEECH_STYLES, style)) {
+      return this.onError(action, 'NoMatchingError', `"${style}" is not a speaking style`);
+    }
+    this.textToSpeech = {
+      voice,
+      ...(engine !== undefined ? { engine } : {}),
+      ...(style !== undefined ? { style } : {}),
+    };
+    this.note(`prompts now spoken by ${voice}${engine ? ` (${engine})` : ''}`);
+    return this.next(action);
+  }
+
+  private setEventHooks(action: FlowAction): StepResult {
+    const hooks = isRecord(action.Parameters.EventHooks) ? action.Parameters.EventHooks : {};
+    const updates: Record<string, string> = {};
+    for (const [hook, value] of Object.entries(hooks)) {
+      const flowId = this.resolve(value);
+      if (!this.host.findFlow(flowId)) {
+        return this.onError(action, 'NoMatchingError', `no flow "${flowId}" for the ${hook} event hook`);
+      }
+      updates[hook] = flowId;
+    }
+    Object.assign(this.eventHooks, updates);
+    this.note(
+      `event hooks set: ${Object.entries(updates)
+        .map(([hook, id]) => `${hook} -> ${id}`)
+        .join(', ')}`,
+    );
+    return this.next(action);
+  }
+
+  private setRecording(action: FlowAction): StepResult {
+    const p = action.Parameters;
+    const behaviour = isRecord(p.RecordingBehavior) ? p.RecordingBehavior : {};
+    const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+    this.recording = {
+      recordedParticipants: list(behaviour.RecordedParticipants),
+      screenRecordedParticipants: list(behaviour.ScreenRecordedParticipants),
+      ivrRecording: str(behaviour.IVRRecordingBehavior)?.toLowerCase() === 'enabled',
+      analytics: isRecord(p.AnalyticsBehavior) && str(p.AnalyticsBehavior.Enabled)?.toLowerCase() === 'true',
+    };
+    const who = this.recording.recordedParticipants.join(' and ') || 'nobody';
+    this.note(`recording ${who}${this.recording.ivrRecording ? ', IVR included' : ''}`);
+    return this.next(action);
+  }
+
+  private setMediaStreaming(action: FlowAction): StepResult {
+    const enabled = str(action.Parameters.MediaStreamingState)?.toLowerCase() === 'enabled';
+    const now = String(this.now());
+    const audio = isRecord(this.mediaStreams?.Customer) ? this.mediaStreams.Customer.Audio : undefined;
+    if (enabled) {
+      // the Kinesis Video stream Connect would name for this contact; nothing is streamed locally
+      const streamArn = `arn:aws:kinesisvideo:${this.region()}:${this.account()}:stream/connect-local-contact-${this.identity.contactId}/0`;
+      this.mediaStreams = {
+        Customer: { Audio: { StreamARN: streamArn, StartTimestamp: now, StartFragmentNumber: '0' } },
+      };
+      this.note('live media streaming started (nothing is streamed by the emulator)');
+    } else if (isRecord(audio)) {
+      this.mediaStreams = {
+        Customer: { Audio: { ...audio, StopTimestamp: now, StopFragmentNumber: '0' } },
+      };
+      this.note('live media streaming stopped');
+    }
+    return this.next(action);
+  }
+
+  private updateContactData(action: FlowAction): StepResult {
+    const p = action.Parameters;
+    const text = (value: unknown) => (value !== undefined ? this.resolve(value) : undefined);
+    const languageCode = text(p.LanguageCode);
+    if (languageCode !== undefined && !LANGUAGE_CODE.test(languageCode)) {
+      return this.onError(
+        action,
+        'NoMatchingError',
+        `"${languageCode}" is not a language code such as en-US`,
+      );
+    }
+    const name = text(p.Name);
+    const description = text(p.Description);
+    const customerId = text(p.CustomerId);
+    const references = p.References !== undefined ? this.resolveDeep(p.References) : undefined;
+    // all or nothing, as Connect sets them
+    this.contactData = {
+      ...this.contactData,
+      ...(name !== undefined ? { name } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(languageCode !== undefined ? { languageCode } : {}),
+      ...(customerId !== undefined ? { customerId } : {}),
+      ...(isRecord(references) ? { references: { ...this.contactData.references, ...references } } : {}),
+    };
+    const voiceId = Object.keys(p).filter((key) => /VoiceId|Voice(Authentication)|FraudDetection/.test(key));
+    if (voiceId.length > 0) this.note(`Voice ID settings recorded, not emulated: ${voiceId.join(', ')}`);
+    return this.next(action);
+  }
+
+  private resolveDeep(value: unknown): unknown {
+    if (typeof value === 'string') return this.resolve(value);
+    if (Array.isArray(value)) return value.map((entry) => this.resolveDeep(entry));
+    if (isRecord(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolveDeep(v)]));
+    return value;
+  }
+
+  // --- flow modules ------------------------------------------------------------
+
+  private invokeModule(action: FlowAction): StepResult {
+    const moduleId = this.resolve(action.Parameters.FlowModuleId);
+    const module = this.host.findFlowModule?.(moduleId);
+    if (!module)
+      return this.onError(action, 'NoMatchingError', `no flow module "${moduleId}" in this instance`);
+    const returnTo = action.Transitions.NextAction;
+    if (returnTo === undefined) throw new FlowRuntimeError('InvokeFlowModule has no NextAction to return to');
+    if (this.frames.length > MAX_MODULE_DEPTH) {
+      throw new FlowRuntimeError(`more than ${MAX_MODULE_DEPTH} flow modules inside one another`);
+    }
+    this.frames.push({ actions: actionMap(module), flowAttributes: {}, module: { id: moduleId, returnTo } });
+    this.note(`entered flow module ${moduleId}`);
+    return { kind: 'goto', target: module.StartAction };
+  }
+
+  private returnFromModule(): StepResult {
+    const frame = this.frame;
+    if (!frame.module) throw new FlowRuntimeError('EndFlowModuleExecution ran outside a flow module');
+    this.frames.pop();
+    this.note(`returned from flow module ${frame.module.id}`);
+    return { kind: 'goto', target: frame.module.returnTo };
+  }
+
+  // --- prompt loops ---------------------------------------------------------------
+
+  private loopPrompts(action: FlowAction): StepResult {
+    const messages = Array.isArray(action.Parameters.Messages) ? action.Parameters.Messages : [];
+    for (const message of messages) {
+      const text = isRecord(message) ? this.promptText(message as FlowAction['Parameters']) : undefined;
+      if (text !== undefined) this.speak(text);
+    }
+    const interrupt = action.Parameters.InterruptFrequencySeconds;
+    if (interrupt === undefined) {
+      this.say('system', '[hold] these prompts repeat until the caller hangs up');
+      this.note('prompt loop without interrupt: the contact holds here');
+      return HOLD;
+    }
+    const raw = this.resolve(interrupt);
+    const seconds = Number(raw);
+    if (!Number.isInteger(seconds) || seconds < 1) {
+      throw new FlowRuntimeError(
+        `InterruptFrequencySeconds resolved to "${raw}", not a whole number of seconds`,
+      );
+    }
+    this.hold = { action, until: this.now() + seconds * 1000 };
+    this.say('system', `[hold] these prompts repeat for ${seconds} s`);
+    return HOLD;
+  }
+
+  // --- Customer Profiles and Lex ------------------------------------------------
+
+  private profileQuery(action: FlowAction): CustomerProfileQuery {
+    const request = isRecord(action.Parameters.ProfileRequestData)
+      ? action.Parameters.ProfileRequestData
+      : {};
+    const operator = str(request.LogicalOperator)?.toUpperCase() === 'AND' ? 'AND' : 'OR';
+    if (Array.isArray(request.SearchCriteria)) {
+      return {
+        criteria: request.SearchCriteria.flatMap((c: unknown) =>
+          isRecord(c)
+            ? [{ name: this.resolve(c.IdentifierName), value: this.resolve(c.IdentifierValue) }]
+            : [],
+        ),
+        logicalOperator: operator,
+      };
+    }
+    if (request.IdentifierName !== undefined) {
+      return {
+        criteria: [
+          { name: this.resolve(request.IdentifierName), value: this.resolve(request.IdentifierValue) },
+        ],
+        logicalOperator: operator,
+      };
+    }
+    const legacy = ['PhoneNumber', 'EmailAddress', 'AccountNumber'].find((key) => request[key] !== undefined);
+    return {
+      criteria: legacy ? [{ name: legacy, value: this.resolve(request[legacy]) }] : [],
+      logicalOperator: operator,
+    };
+  }
+
+  private async getCustomerProfile(action: FlowAction): Promise<StepResult> {
+    const search = this.host.customerProfiles;
+    if (!search) {
+      const why = 'Customer Profiles is not enabled for this instance (the host has no customerProfiles)';
+      this.host.log?.(`contact ${this.identity.contactId}: GetCustomerProfile: ${why}`);
+      return this.onError(action, 'NoMatchingError', why);
+    }
+    let profiles: readonly CustomerProfile[];
+    try {
+      profiles = await search.call(this.host, this.profileQuery(action));
+    } catch (error) {
+      if (this.isEnded()) return STOP;
+      return this.onError(
+        action,
+        'NoMatchingError',
+        `profile search failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (this.isEnded()) return STOP;
+    const [profile, ...others] = profiles;
+    if (!profile) return this.onError(action, 'NoneFoundError', 'no profile matches');
+    if (others.length > 0)
+      return this.onError(action, 'MultipleFoundError', `${profiles.length} profiles match`);
+    const wanted = action.Parameters.ProfileResponseData;
+    const fields = Array.isArray(wanted) ? wanted.map(String) : Object.keys(profile);
+    const customer: Record<string, string> = {};
+    if (profile.ProfileId !== undefined) customer.ProfileId = profile.ProfileId;
+    for (const field of fields) {
+      const value = profile[field];
+      if (value !== undefined) customer[field] = value;
+    }
+    this.customer = customer;
+    // names only: profile values are personal data
+    this.note(`customer profile found: $.Customer has ${Object.keys(customer).join(', ') || 'no fields'}`);
+    return this.next(action);
+  }
+
+  private async talkToLexBot(action: FlowAction): Promise<StepResult> {
+    const p = action.Parameters;
+    const lexBot = this.host.lexBot;
+    if (!lexBot)
+      throw new FlowRuntimeError(`action type ${action.Type} is not supported by the Connect emulator`);
+    const prompt = this.promptText(p);
+    if (prompt !== undefined) this.speak(prompt);
+    const v2 = isRecord(p.LexV2Bot) ? p.LexV2Bot : undefined;
+    const v1 = isRecord(p.LexBot) ? p.LexBot : {};
+    const sessionAttributes: Record<string, string> = {};
+    if (isRecord(p.LexSessionAttributes)) {
+      for (const [key, value] of Object.entries(p.LexSessionAttributes))
+        sessionAttributes[key] = this.resolve(value);
+    }
+    let result: LexBotResult;
+    try {
+      result = await lexBot.call(this.host, {
+        contactId: this.identity.contactId,
+        bot: v2
+          ? { aliasArn: this.resolve(v2.AliasArn) }
+          : {
+              name: this.resolve(v1.Name),
+              alias: this.resolve(v1.Alias),
+              ...(v1.Region !== undefined ? { region: this.resolve(v1.Region) } : {}),
+            },
+        ...(prompt !== undefined ? { prompt } : {}),
+        sessionAttributes,
+        ...(this.contactData.languageCode
+          ? { localeId: this.contactData.languageCode.replace('-', '_') }
+          : {}),
+      });
+    } catch (error) {
+      if (this.isEnded()) return STOP;
+      return this.onError(
+        action,
+        'NoMatchingError',
+        `Lex bot failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (this.isEnded()) return STOP;
+    if (result.outcome === 'timeout')
+      return this.onError(action, 'InputTimeLimitExceeded', 'the caller said nothing');
+    if (result.utterance !== undefined) this.say('caller', result.utterance);
+    this.lex = {
+      IntentName: result.intentName,
+      Slots: { ...result.slots },
+      SessionAttributes: { ...sessionAttributes, ...result.sessionAttributes },
+      ...(result.dialogState !== undefined ? { DialogState: result.dialogState } : {}),
+      ...(result.intentConfidence !== undefined
+        ? { IntentConfidence: { Score: String(result.intentConfidence) } }
+        : {}),
+    };
+    const target = this.matchCondition(action, result.intentName);
+    return target !== undefined
+      ? { kind: 'goto', target }
+      : this.onError(action, 'NoMatchingCondition', `intent ${result.intentName} matches no condition`);
   }
 }

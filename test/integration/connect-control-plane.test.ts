@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import {
   ClaimPhoneNumberCommand,
   ConnectClient,
   CreateContactFlowCommand,
+  CreateContactFlowModuleCommand,
   CreateHoursOfOperationCommand,
   CreateQueueCommand,
   CreateRoutingProfileCommand,
@@ -36,8 +37,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConnectEmulator } from '#local/connect/emulator';
 import { type ConnectServer, startConnectServer } from '#local/connect/server';
 import { FakeClock, FakeLambdas } from '#local/connect/testing';
-import { configureLocalHotline, localFlowIds, sdkProvisioning } from '#local/hotline';
+import { configureLocalHotline, localFlowIds, registryProfiles, sdkProvisioning } from '#local/hotline';
 import { localFunctionArn } from '#local/lambda-host';
+import type { Customer } from '#shared/domain/customer';
+import type { CustomerAccess, CustomerStore } from '#shared/ports/customer-store';
 
 const run = promisify(execFile);
 const servers: ConnectServer[] = [];
@@ -503,7 +506,7 @@ describe('the local Connect control plane (the SDK and the aws CLI by endpoint o
         { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
       ],
     };
-    emulator.registerFlow('menu', menu);
+    emulator.registerFlow('menu', JSON.stringify(menu));
     emulator.setInboundFlow('menu', '+15550100166');
     const call = await emulator.startInboundCall('+15551230001', '+15550100166');
     await emulator.whenIdle();
@@ -603,5 +606,99 @@ describe('the local Connect control plane (the SDK and the aws CLI by endpoint o
     const call = await second.emulator.startInboundCall('+15551230001', '+15550100199');
     await second.emulator.whenIdle();
     expect(second.emulator.getCall(call.callId)?.transcript.map((l) => l.text)).toContain('Still here.');
+  });
+
+  it('takes the console-shaped corpus over the wire: modules, then the flows using them; broken ones refused with their problems', async () => {
+    const { client, emulator, InstanceId } = await anInstance();
+    const folder = join(import.meta.dirname, '..', 'fixtures', 'flows');
+    const read = (file: string) => readFileSync(join(folder, file), 'utf8');
+    const module = await client.send(
+      new CreateContactFlowModuleCommand({
+        InstanceId,
+        Name: 'office hours',
+        Content: read('module-office-hours.json'),
+      }),
+    );
+    const holdFlow = await client.send(
+      new CreateContactFlowCommand({
+        InstanceId,
+        Name: 'hold',
+        Type: 'CUSTOMER_QUEUE',
+        Content: read('customer-queue.json'),
+      }),
+    );
+    const broken = readdirSync(folder).filter((f) => f.startsWith('broken-'));
+    // Lex needs the local Lex runtime; the hold flow and the module are loaded above.
+    const flows = readdirSync(folder).filter(
+      (f) =>
+        !f.startsWith('broken-') &&
+        !['module-office-hours.json', 'lex-menu.json', 'customer-queue.json'].includes(f),
+    );
+    expect(flows.length).toBeGreaterThan(12);
+    const ids: Record<string, string> = {};
+    for (const file of flows) {
+      // The exports name the module by the id it had in their instance: here it is the one just created.
+      const content = read(file)
+        .replaceAll('5e663bd4-bcc8-446d-ac7b-d646f24af475', String(module.Id))
+        .replaceAll('1cd82824-a0ac-4dfa-83f0-b340f78afdc8', String(holdFlow.ContactFlowId));
+      const created = await client
+        .send(
+          new CreateContactFlowCommand({ InstanceId, Name: file, Type: 'CONTACT_FLOW', Content: content }),
+        )
+        .catch((e: { name: string; problems?: unknown }) => {
+          throw new Error(`${file}: ${e.name} ${JSON.stringify(e.problems)}`);
+        });
+      ids[file] = String(created.ContactFlowId);
+    }
+    for (const file of broken) {
+      const refused = await client
+        .send(
+          new CreateContactFlowCommand({ InstanceId, Name: file, Type: 'CONTACT_FLOW', Content: read(file) }),
+        )
+        .catch((e: { name: string; problems?: { message: string }[] }) => e);
+      expect(refused, file).toMatchObject({ name: 'InvalidContactFlowException' });
+      expect((refused as { problems: unknown[] }).problems.length, file).toBeGreaterThan(0);
+    }
+
+    // A flow module runs and hands back to the flow that invoked it.
+    emulator.setInboundFlow(ids['invoke-flow-module.json'] ?? '', '+15550100155');
+    const moduleCall = await emulator.startInboundCall('+15551230001', '+15550100155');
+    await emulator.whenIdle();
+    const heard = emulator.getCall(moduleCall.callId)?.transcript.map((l) => l.text) ?? [];
+    expect(
+      heard.some((t) => t.startsWith('Heard the hours:')),
+      heard.join('\n'),
+    ).toBe(true);
+    expect(emulator.getCall(moduleCall.callId)?.state).toBe('ended');
+
+    // GetCustomerProfile answers from the customer registry, and the read is logged.
+    const accesses: CustomerAccess[] = [];
+    const grace = { account: 'ACC-1', name: 'Grace Hopper', phones: ['+15551230009'] } as unknown as Customer;
+    const customers = {
+      findByPhone: async (phone: string) => (phone === '+15551230009' ? grace : undefined),
+      get: async () => undefined,
+      recordAccess: async (access: CustomerAccess) => {
+        accesses.push(access);
+      },
+    } as unknown as CustomerStore;
+    emulator.setCustomerProfiles(
+      registryProfiles({ customers, clock: { now: () => new Date('2026-03-02T15:00:00Z') } }),
+    );
+    emulator.setInboundFlow(ids['get-customer-profile.json'] ?? '', '+15550100156');
+    const known = await emulator.startInboundCall('+15551230009', '+15550100156');
+    const unknown = await emulator.startInboundCall('+15551230010', '+15550100156');
+    await emulator.whenIdle();
+    expect(emulator.getCall(known.callId)?.transcript.map((l) => l.text)).toContain('Hello Grace Hopper.');
+    expect(emulator.getCall(unknown.callId)?.transcript.map((l) => l.text)).toContain(
+      'Hello. We do not know this number yet.',
+    );
+    expect(accesses).toEqual([
+      {
+        at: '2026-03-02T15:00:00.000Z',
+        username: 'contact-flow:GetCustomerProfile',
+        action: 'read',
+        account: 'ACC-1',
+      },
+    ]);
   });
 });

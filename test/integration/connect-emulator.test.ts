@@ -186,6 +186,8 @@ describe('Connect emulator running the hotline flow', () => {
     ]);
     expect(call.transcript).toContainEqual(expect.objectContaining({ speaker: 'caller', text: 'pressed 1' }));
     expect(call).toMatchObject({ state: 'ended', disconnectReason: 'CONTACT_FLOW_DISCONNECT' });
+    // Contact events reach their targets asynchronously, as from EventBridge.
+    await connect.whenIdle();
     expect(eventTypes(events, callId)).toEqual(['INITIATED', 'DISCONNECTED', 'COMPLETED']);
     const disconnected = events.find((e) => e.detail.eventType === 'DISCONNECTED');
     expect(disconnected).toMatchObject({
@@ -229,6 +231,8 @@ describe('Connect emulator running the hotline flow', () => {
     const afterSecond = connect.getCall(callId)!;
     expect(systemSaid(afterSecond).slice(-2)).toEqual(['Goodbye.', '(call ended by the system)']);
     expect(afterSecond.state).toBe('ended');
+    // Contact events reach their targets asynchronously, as from EventBridge.
+    await connect.whenIdle();
     expect(eventTypes(events, callId)).toContain('DISCONNECTED');
   });
 
@@ -341,6 +345,8 @@ describe('Connect emulator running the hotline flow', () => {
     expect(call.state).toBe('queued');
     expect(call.queue).toMatchObject({ name: 'Complaints' });
     expect(systemSaid(call).at(-1)).toBe('[queued] waiting in queue Complaints for an agent');
+    // Contact events reach their targets asynchronously, as from EventBridge.
+    await connect.whenIdle();
     expect(eventTypes(events, callId)).toEqual(['INITIATED', 'QUEUED']);
     expect(events.at(-1)?.detail.queueInfo).toMatchObject({
       queueArn: `${connect.instanceArn}/queue/complaints`,
@@ -399,6 +405,8 @@ describe('Connect emulator running the hotline flow', () => {
     expect(systemSaid(call)).not.toContain(
       'Hello Ada. Press 1 to file a complaint, 2 for its status, 9 to talk to someone.',
     );
+    // Contact events reach their targets asynchronously, as from EventBridge.
+    await connect.whenIdle();
     expect(eventTypes(events, call.callId)).toEqual(['INITIATED', 'DISCONNECTED', 'COMPLETED']);
     expect(connect.stats().activeCalls).toBe(0);
   });

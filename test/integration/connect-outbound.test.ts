@@ -207,6 +207,7 @@ describe('StartOutboundVoiceContact over HTTP with the AWS SDK', () => {
       state: 'ended',
       disconnectReason: 'TELECOM_TIMEOUT',
     });
+    await emulator.whenIdle(); // contact events are delivered asynchronously
     expect(typesFor(events, ContactId)).toEqual(['INITIATED', 'DISCONNECTED', 'COMPLETED']);
     expect(events.find((e) => e.detail.eventType === 'DISCONNECTED')?.detail).toMatchObject({
       disconnectReason: 'TELECOM_TIMEOUT',

@@ -136,6 +136,8 @@ describe('the one outbound dialer on the local Connect emulator', () => {
     const deps = dependencies();
     const store = deps.callJobs;
     const nowMs = () => api.runtime.clock.now().getTime();
+    // The earlier tests' calls have ended and their dialer runs (started by contact events) are over.
+    await api.settled();
     // Held by another run: a new run dials nothing and queues; the holder is told to go again, then is done.
     expect(await store.takeDialerTurn('holder', nowMs(), nowMs() + 60_000)).toBe('held');
     expect(await dialDueJobs(deps)).toMatchObject({ started: 0, queued: true });

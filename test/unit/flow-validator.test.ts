@@ -31,6 +31,26 @@ describe('validateFlow', () => {
     expect(validateFlow(aValidFlow(), { knownLambdaArns: [LOOKUP_ARN] })).toEqual([]);
   });
 
+  it('accepts a prompt without an error branch, as the console exports it', () => {
+    const doc = withAction(aValidFlow(), 'greeting', (a) => {
+      a.Transitions.Errors = [];
+      a.Transitions.Conditions = [];
+    });
+
+    expect(validateFlow(doc)).toEqual([]);
+  });
+
+  it('accepts attributes set without TargetContact (the current contact)', () => {
+    const flow = new FlowBuilder();
+    flow.setAttributes('remember', { desk: 'complaints' }, { next: 'bye' });
+    flow.disconnect('bye');
+    const doc = withAction(flow.render(), 'remember', (a) => {
+      delete a.Parameters.TargetContact;
+    });
+
+    expect(validateFlow(doc)).toEqual([]);
+  });
+
   it('reports a StartAction that is not an action', () => {
     const doc = { ...aValidFlow(), StartAction: 'nowhere' };
 

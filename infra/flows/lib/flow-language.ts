@@ -53,8 +53,11 @@ export interface FlowTransitions {
   Errors?: FlowErrorTransition[];
 }
 
-/** Parameter values are strings (numbers too are written as strings) or nested objects of them. */
-export type FlowParameterValue = string | { [key: string]: FlowParameterValue };
+/**
+ * Parameter values are strings (numbers too are written as strings), lists (e.g. the
+ * RecordedParticipants of UpdateContactRecordingBehavior) or nested objects of them.
+ */
+export type FlowParameterValue = string | FlowParameterValue[] | { [key: string]: FlowParameterValue };
 
 export type FlowParameters = { [key: string]: FlowParameterValue };
 
@@ -64,6 +67,9 @@ export interface FlowAction {
   Parameters: FlowParameters;
   Transitions: FlowTransitions;
 }
+
+/** A flow proper (CreateContactFlow) or a flow module (CreateContactFlowModule). */
+export type FlowDocumentKind = 'flow' | 'module';
 
 export interface FlowDocument {
   Version: typeof FLOW_LANGUAGE_VERSION;

@@ -7,10 +7,14 @@ import {
   ACTION_CATALOG,
   conditionProblems,
   isSupportedActionType,
+  LOCAL_GAPS,
+  LOCALLY_UNSUPPORTED_ACTIONS,
+  OTHER_CONNECT_ACTION_TYPES,
   parameterProblems,
-  SUPPORTED_ACTION_TYPES,
+  ROOTS_SET_BY,
+  type SupportedActionType,
 } from './action-catalog.ts';
-import type { FlowAction, FlowDocument } from './flow-language.ts';
+import type { FlowAction, FlowDocument, FlowDocumentKind } from './flow-language.ts';
 import {
   FLOW_LANGUAGE_VERSION,
   identifierProblem,
@@ -36,17 +40,37 @@ export type FlowProblemCode =
   | 'missing-error-branch'
   | 'unexpected-error-branch'
   | 'invalid-conditions'
+  | 'wrong-flow-kind'
   | 'unknown-lambda';
 
+/**
+ * One thing wrong with a flow. `message` reads on its own (it starts with the action's
+ * Identifier when there is one), so a list of them maps straight onto Connect's
+ * InvalidContactFlowException `problems: [{ message }]`.
+ */
 export interface FlowProblem {
   readonly code: FlowProblemCode;
   readonly message: string;
   readonly actionId?: string;
+  readonly actionType?: string;
 }
 
 export interface ValidateFlowOptions {
   /** When given, every InvokeLambdaFunction must name one of these ARNs. */
   readonly knownLambdaArns?: readonly string[];
+  /**
+   * Action types the runtime that will run the flow cannot run, each refused by name. Default:
+   * what the local emulator lacks today (LOCALLY_UNSUPPORTED_ACTIONS: ConnectParticipantWithLexBot).
+   * Pass [] to check only what Connect itself accepts, or when the host runs them all.
+   */
+  readonly unsupportedActions?: readonly string[];
+  /** A flow or a flow module (EndFlowModuleExecution is only allowed in modules); unchecked when absent. */
+  readonly kind?: FlowDocumentKind;
+  /**
+   * Accept actions no path from StartAction reaches. Connect publishes them (console exports
+   * carry orphan blocks); by default this project refuses them in its own flows.
+   */
+  readonly allowUnreachable?: boolean;
 }
 
 export class FlowValidationError extends Error {
@@ -104,33 +128,56 @@ export function transitionTargets(action: FlowAction): string[] {
   ];
 }
 
-function checkAction(action: FlowAction, problems: FlowProblem[], options: ValidateFlowOptions): void {
+function unsupportedReason(type: string, unsupported: ReadonlySet<string>): string | undefined {
+  if (isSupportedActionType(type)) {
+    if (!unsupported.has(type)) return undefined;
+    return `${LOCAL_GAPS[type] ?? 'the host running it cannot'} (block "${ACTION_CATALOG[type].block}")`;
+  }
+  return OTHER_CONNECT_ACTION_TYPES.includes(type)
+    ? 'a Connect action the emulator does not implement'
+    : 'not an action type of the flow language';
+}
+
+interface CheckContext {
+  readonly options: ValidateFlowOptions;
+  readonly unsupported: ReadonlySet<string>;
+  readonly unavailableRoots: Readonly<Record<string, string>>;
+}
+
+function checkAction(action: FlowAction, problems: FlowProblem[], context: CheckContext): void {
   const id = action.Identifier;
   const add = (code: FlowProblemCode, message: string) =>
-    problems.push({ code, message: `${id}: ${message}`, actionId: id });
+    problems.push({ code, message: `${id}: ${message}`, actionId: id, actionType: action.Type });
 
   const badIdentifier = identifierProblem(id);
   if (badIdentifier) add('invalid-identifier', `Identifier ${badIdentifier}`);
 
-  if (!isSupportedActionType(action.Type)) {
-    add(
-      'unsupported-type',
-      `type ${action.Type} is not one the emulator runs (${SUPPORTED_ACTION_TYPES.join(', ')})`,
-    );
-    return;
-  }
+  const unsupported = unsupportedReason(action.Type, context.unsupported);
+  if (unsupported) add('unsupported-type', `${action.Type} is not one the emulator runs: ${unsupported}`);
+  if (!isSupportedActionType(action.Type)) return;
   const spec = ACTION_CATALOG[action.Type];
 
-  for (const message of parameterProblems(action.Type, action.Parameters)) add('invalid-parameters', message);
+  if (spec.onlyIn && context.options.kind && spec.onlyIn !== context.options.kind) {
+    add('wrong-flow-kind', `${action.Type} is only available in flow ${spec.onlyIn}s`);
+  }
+
+  for (const message of parameterProblems(action.Type, action.Parameters, {
+    unavailableRoots: context.unavailableRoots,
+  }))
+    add('invalid-parameters', message);
 
   const { NextAction, Conditions = [], Errors = [] } = action.Transitions;
   const next = spec.next(action);
   if (next === 'required' && NextAction === undefined)
     add('missing-next', `${action.Type} needs a NextAction`);
   if (next === 'none' && (NextAction !== undefined || Conditions.length > 0 || Errors.length > 0)) {
-    add('unexpected-next', `${action.Type} ends the contact and takes no transitions`);
+    add(
+      'unexpected-next',
+      `${action.Type} ends the ${spec.onlyIn === 'module' ? 'module' : 'contact'} and takes no transitions`,
+    );
   }
-  if (next === 'optional' && NextAction === undefined && Conditions.length === 0 && !spec.endsFlowOnSuccess) {
+  const goesNowhere = NextAction === undefined && Conditions.length === 0;
+  if (next === 'optional' && goesNowhere && !spec.endsFlowOnSuccess && !spec.mayHaveNoTransitions) {
     add('missing-next', `${action.Type} needs a NextAction or Conditions`);
   }
 
@@ -154,18 +201,33 @@ function checkAction(action: FlowAction, problems: FlowProblem[], options: Valid
   const duplicates = errorTypes.filter((type, index) => errorTypes.indexOf(type) !== index);
   for (const type of new Set(duplicates)) add('unexpected-error-branch', `Errors lists ${type} twice`);
 
-  if (action.Type === 'InvokeLambdaFunction' && options.knownLambdaArns) {
+  if (action.Type === 'InvokeLambdaFunction' && context.options.knownLambdaArns) {
     const arn = action.Parameters.LambdaFunctionARN;
-    if (typeof arn === 'string' && !options.knownLambdaArns.includes(arn)) {
+    if (typeof arn === 'string' && !context.options.knownLambdaArns.includes(arn)) {
       add('unknown-lambda', `LambdaFunctionARN ${arn} is not one of the known functions`);
     }
   }
 }
 
-/** Every problem with the document; empty when it is fit to deploy and to run locally. */
+function contextFor(options: ValidateFlowOptions): CheckContext {
+  const unsupported = new Set<string>(options.unsupportedActions ?? LOCALLY_UNSUPPORTED_ACTIONS);
+  const unavailableRoots: Record<string, string> = {};
+  for (const [root, type] of Object.entries(ROOTS_SET_BY)) {
+    if (unsupported.has(type))
+      unavailableRoots[root] =
+        `only ${type} sets it: ${LOCAL_GAPS[type as SupportedActionType] ?? 'not run here'}`;
+  }
+  return { options, unsupported, unavailableRoots };
+}
+
+/**
+ * Every problem with the document (all of them, not the first): empty when it is fit to deploy
+ * and to run locally.
+ */
 export function validateFlow(doc: unknown, options: ValidateFlowOptions = {}): FlowProblem[] {
   const problems: FlowProblem[] = [];
   if (!isRecord(doc)) return [{ code: 'invalid-document', message: 'flow document must be a JSON object' }];
+  const context = contextFor(options);
   if (doc.Version !== FLOW_LANGUAGE_VERSION) {
     problems.push({ code: 'invalid-version', message: `Version must be "${FLOW_LANGUAGE_VERSION}"` });
   }
@@ -203,7 +265,7 @@ export function validateFlow(doc: unknown, options: ValidateFlowOptions = {}): F
       continue;
     }
     actions.set(action.Identifier, action);
-    checkAction(action, problems, options);
+    checkAction(action, problems, context);
   }
 
   for (const action of actions.values()) {
@@ -237,7 +299,7 @@ export function validateFlow(doc: unknown, options: ValidateFlowOptions = {}): F
       }
     }
   }
-  for (const id of actions.keys()) {
+  for (const id of options.allowUnreachable ? [] : actions.keys()) {
     if (!reachable.has(id)) {
       problems.push({
         code: 'unreachable',
