@@ -13,6 +13,7 @@ import { functionIdFromArn, type LambdaHost, LOCAL_ACCOUNT, localFunctionArn } f
 
 const LOCAL_SCHEDULER_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/complaint-hotline-scheduler`;
 
+import { createLexRuntime, LOCAL_HOTLINE_BOT, startLexServer } from './lex/index.ts';
 import { createPhoneRoutes, type PhoneRouter } from './phone/routes';
 import { SchedulerEmulator } from './scheduler/emulator';
 import { createSchedulerHttpHandler } from './scheduler/http';
@@ -25,7 +26,12 @@ export interface LocalEmulators {
   readonly scheduler: SchedulerEmulator;
   readonly connect: ConnectEmulator;
   readonly phoneRoutes: PhoneRouter;
-  readonly endpoints: { readonly scheduler: string; readonly connect: string; readonly ses: string };
+  readonly endpoints: {
+    readonly scheduler: string;
+    readonly connect: string;
+    readonly ses: string;
+    readonly lex: string;
+  };
   /** Let every emulator act on what the clock has made due (schedules, rings, input time limits). */
   settle(): Promise<void>;
   health(): Promise<Record<string, { status: 'up' | 'down'; endpoint: string; detail?: string }>>;
@@ -34,7 +40,13 @@ export interface LocalEmulators {
 
 export interface EmulatorOptions {
   readonly host: string;
-  readonly ports: { readonly scheduler: number; readonly connect: number; readonly ses: number };
+  readonly ports: {
+    readonly scheduler: number;
+    readonly connect: number;
+    readonly ses: number;
+    /** Amazon Lex V2 runtime (the bot a flow's ConnectParticipantWithLexBot talks to). */
+    readonly lex: number;
+  };
   readonly clock: Clock;
   readonly lambdas: LambdaHost;
   readonly dataDir?: string;
@@ -153,8 +165,13 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       temporaryFolder = mkdtempSync(join(tmpdir(), 'hotline-connect-'));
       return temporaryFolder;
     };
+    // The hotline's Lex bot (infra/lex), as the flows' ConnectParticipantWithLexBot blocks reach it.
+    const lex = createLexRuntime({ bots: [LOCAL_HOTLINE_BOT], clock });
+    const lexServer = await startLexServer({ runtime: lex, host, port: options.ports.lex });
+    stops.push(() => lexServer.close());
     const connect = createConnectEmulator({
       clock,
+      lex,
       ...(options.dataDir
         ? {
             callJournalFile: join(options.dataDir, 'connect-calls.jsonl'),
@@ -236,7 +253,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
       scheduler,
       connect,
       phoneRoutes,
-      endpoints: { scheduler: schedulerUrl, connect: connectServer.url, ses: sesUrl },
+      endpoints: { scheduler: schedulerUrl, connect: connectServer.url, ses: sesUrl, lex: lexServer.url },
       settle: async () => {
         await connect.tick();
         await connect.whenIdle();
@@ -248,6 +265,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<LocalEmu
         scheduler: await probe(schedulerUrl, '/schedule-groups'),
         connect: await probe(connectServer.url, '/local/phone/calls'),
         ses: await probe(sesUrl, '/health-check'),
+        lex: await probe(lexServer.url, '/'),
       }),
       stop: async () => {
         for (const stop of stops.reverse()) await stop();

@@ -129,8 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // Port 0 binds a free port at once (no gap between finding a free port and taking it).
       ports:
         basePort === 0
-          ? { scheduler: 0, connect: 0, ses: 0 }
-          : { scheduler: basePort + 2, connect: basePort + 3, ses: basePort + 4 },
+          ? { scheduler: 0, connect: 0, ses: 0, lex: 0 }
+          : { scheduler: basePort + 2, connect: basePort + 3, ses: basePort + 4, lex: basePort + 5 },
       clock,
       lambdas,
       ...(dataDir ? { dataDir } : {}),

@@ -25,6 +25,12 @@ export interface ContactEventBusOptions {
 export class ContactEventBus {
   private seq: number;
   private delivering: Promise<void> = Promise.resolve();
+  private queued = 0;
+
+  /** Events published and not yet handed to their targets (or still with them). */
+  get inFlight(): number {
+    return this.queued;
+  }
 
   constructor(private readonly options: ContactEventBusOptions) {
     this.seq = options.archive.lastSeq('event');
@@ -78,6 +84,7 @@ export class ContactEventBus {
     this.options.archive.append('event', ++this.seq, event);
     const deliver = this.options.deliver;
     if (deliver) {
+      this.queued += 1;
       this.delivering = this.options.track(
         this.delivering.then(async () => {
           // Not in the caller's turn: the contact's own work (a hang-up's answer) goes first.
@@ -86,6 +93,8 @@ export class ContactEventBus {
             await deliver(event);
           } catch (error) {
             this.options.log(`contact event ${eventType} ${record.id} not delivered: ${String(error)}`);
+          } finally {
+            this.queued -= 1;
           }
         }),
       );

@@ -4,6 +4,7 @@
  */
 import type { ConnectContactFlowInitiationMethod, EventBridgeEvent } from 'aws-lambda';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
+import type { LexRuntime } from '#local/lex/index';
 import type { Clock } from '#shared/ports/clock';
 import type { QueueConfig } from './control-plane.ts';
 import type { HoursOfOperationConfig } from './hours.ts';
@@ -13,6 +14,8 @@ import type {
   DisconnectReason,
   FlowSessionHost,
   LambdaInvoker,
+  LexBotRequest,
+  LexBotResult,
   QueueRef,
   TraceEntry,
   TranscriptLine,
@@ -114,6 +117,8 @@ export interface PhoneCallView {
   readonly attributes: Readonly<Record<string, string>>;
   readonly queue?: { readonly name: string; readonly arn: string; readonly enqueuedAt: string };
   readonly agent?: { readonly username: string; readonly connectedAt: string };
+  /** A Lex bot is listening: say something (`POST /local/phone/calls/{id}/speech`). */
+  readonly listening?: boolean;
   /** Why the emulator could not run the flow (unknown action, bad parameter, ...). */
   readonly failure?: string;
   /** What happened inside the flow (Lambda results and errors, branches taken), for debugging. */
@@ -193,6 +198,8 @@ export interface ConnectEmulatorOptions {
   readonly log?: (message: string) => void;
   /** Customer Profiles search for GetCustomerProfile (every match); absent: the instance has none enabled. */
   readonly customerProfiles?: FlowSessionHost['customerProfiles'];
+  /** The Lex V2 runtime ConnectParticipantWithLexBot talks to; without it such a block is refused. */
+  readonly lex?: LexRuntime;
   /** A JSON file the instance's resources (flows, queues, numbers, ...) are kept in across restarts. */
   readonly stateFile?: string;
 }
@@ -238,6 +245,14 @@ export interface CallRecord {
   dialDeadline?: Date;
   queue?: { ref: QueueRef; enqueuedAt: Date };
   agent?: { userId: string; username: string; arn: string; connectedAt: Date };
+  /** A Lex block is listening: what the caller says next goes to the bot. */
+  listening?: {
+    readonly request: LexBotRequest;
+    readonly resolve: (result: LexBotResult) => void;
+    readonly reject: (error: Error) => void;
+    deadline: Date;
+    turns: number;
+  };
   logEntry?: OutboundCallLogEntry;
   logSeq?: number;
   lastUpdate: Date;

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPossiblePhoneNumber } from 'libphonenumber-js';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
 import { assertValidFlow, validateFlow } from '#infra/flows/lib/validate';
+import { connectLexTurn } from '#local/lex/index';
 import { AGENT_STATUSES, AgentFloor, type AgentStatusName } from './agents.ts';
 import { ConnectApiError } from './api-error.ts';
 import { CallArchive } from './call-archive';
@@ -29,9 +30,17 @@ import {
   ContactFlowSession,
   type DisconnectReason,
   type FlowSessionHost,
+  type LexBotRequest,
+  type LexBotResult,
   type QueueRef,
   type TranscriptLine,
 } from './interpreter.ts';
+import { emulatorTestContacts } from './test-case-contacts.ts';
+import { createTestCases } from './test-cases.ts';
+
+/** How long a Lex block waits for the caller to say something before InputTimeLimitExceeded. */
+export const LEX_SILENCE_SECONDS = 8;
+
 import { currentMetrics } from './metrics.ts';
 
 export { ConnectApiError } from './api-error.ts';
@@ -90,6 +99,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       validateFlow(doc, {
         kind,
         allowUnreachable: true,
+        ...(options.lex ? { unsupportedActions: [] } : {}),
         ...(options.knownLambdaArns ? { knownLambdaArns: options.knownLambdaArns } : {}),
       }).map((problem) => problem.message),
   });
@@ -99,6 +109,30 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   /** Ended calls still in memory: retired to the archive once their session has nothing left to do. */
   const ended = new Set<CallRecord>();
   const floor = new AgentFloor(control);
+  // Connect's flow tests (CreateTestCase, StartTestCaseExecution...) run on this instance's own contacts.
+  const testing = emulatorTestContacts({
+    clock,
+    hasPublishedFlow: (flowId) => control.findFlow(flowId) !== undefined,
+    routeTestNumber: (number, flowId) => control.routeNumber(number, flowId),
+    startInboundCall: (from, to, attributes) => startInboundCall(from, to, attributes),
+    pressKeys: (callId, digits) => pressKeys(callId, digits),
+    speak: (callId, text) => speak(callId, text),
+    hangup: (callId) => hangup(callId),
+    getCall: (callId) => getCall(callId),
+    whenIdle: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  });
+  const invokeLambda = testing.interceptLambda(options.invokeLambda);
+  const testCases = createTestCases({
+    clock,
+    instanceId,
+    instanceArn,
+    region,
+    accountId,
+    contacts: testing.contacts,
+    log,
+  });
   /** Customer Profiles for GetCustomerProfile; without them the block takes its error branch, as in Connect. */
   let customerProfiles = options.customerProfiles;
   let callSeq = archive.lastCallSeq();
@@ -139,6 +173,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     const doc: unknown = typeof document === 'string' ? JSON.parse(document) : structuredClone(document);
     assertValidFlow(doc, {
       flowName: contactFlowId,
+      ...(options.lex ? { unsupportedActions: [] } : {}),
       ...(options.knownLambdaArns ? { knownLambdaArns: options.knownLambdaArns } : {}),
     });
     const id = contactFlowId.includes('/contact-flow/')
@@ -228,8 +263,32 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   }
 
   /** Resolves when nothing the emulator started (flows, Lambdas, HTTP requests) is still running. */
+  /**
+   * Resolves when nothing the emulator started (flows, Lambdas, HTTP requests, contact events) is still
+   * running, except flows a Lex bot is listening on: they wait for the caller's words, not for work.
+   */
   async function whenIdle(): Promise<void> {
-    while (pending.size > 0) await Promise.allSettled([...pending]);
+    await untilQuiet();
+    await testCases.whenIdle();
+    await untilQuiet();
+  }
+
+  async function untilQuiet(): Promise<void> {
+    while (pending.size > 0) {
+      const listening = [...open].some((record) => record.listening);
+      if (!listening) {
+        await Promise.allSettled([...pending]);
+        continue;
+      }
+      const onlyListenersLeft =
+        events.inFlight === 0 &&
+        [...open].every((record) => !record.session || record.session.isSettled() || record.listening);
+      if (onlyListenersLeft) return;
+      await Promise.race([
+        Promise.allSettled([...pending]),
+        new Promise((resolve) => setTimeout(resolve, 1)),
+      ]);
+    }
   }
 
   function isAllowed(e164: string): boolean {
@@ -263,6 +322,12 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     record.disconnectReason = reason;
     say(record, 'system', note);
     if (record.agent) floor.contactEnded(record.id, now.getTime());
+    if (record.listening) {
+      // A Lex block still listening hears nothing more: its flow stops (the interpreter sees the end).
+      const { resolve } = record.listening;
+      record.listening = undefined;
+      resolve({ outcome: 'timeout' });
+    }
     if (record.live) {
       record.live = false;
       activeCalls -= 1;
@@ -287,11 +352,12 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
   function hostFor(record: CallRecord): FlowSessionHost {
     return {
       clock,
-      invokeLambda: options.invokeLambda,
+      invokeLambda,
       log,
       findFlow: (idOrArn) => findFlow(idOrArn)?.doc,
       findFlowModule: (idOrArn) => control.findModule(idOrArn)?.doc,
       ...(customerProfiles ? { customerProfiles } : {}),
+      ...(options.lex ? { lexBot: (request: LexBotRequest) => listen(record, request) } : {}),
       findQueue: (idOrArn) => findQueue(idOrArn)?.ref,
       isOpen: (hoursId, queue) => {
         const queueConfig = queue ? findQueue(queue.id)?.config : undefined;
@@ -353,6 +419,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       ...(record.agent
         ? { agent: { username: record.agent.username, connectedAt: record.agent.connectedAt.toISOString() } }
         : {}),
+      ...(record.listening ? { listening: true } : {}),
       ...(session?.failure ? { failure: session.failure } : {}),
       trace: [...(session?.trace ?? [])],
     };
@@ -410,13 +477,38 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     );
     record.session = session;
     if (record.behaviour?.keys) session.setScriptedKeys(record.behaviour.keys);
-    await session.start(flow.doc);
+    await untilListeningOr(record, track(session.start(flow.doc)));
+  }
+
+  /** Callbacks waiting for a call's flow to start listening to a Lex bot. */
+  const listenWaiters = new Map<string, (() => void)[]>();
+
+  /**
+   * The flow's work, or until it listens for the caller's words (a Lex block waits for a person, not for
+   * work: the phone simulator's request answers then, and the flow goes on when the caller speaks).
+   */
+  function untilListeningOr(record: CallRecord, work: Promise<unknown>): Promise<void> {
+    if (record.listening) return Promise.resolve();
+    let stop: (() => void) | undefined;
+    const listening = new Promise<void>((resolve) => {
+      stop = resolve;
+      listenWaiters.set(record.id, [...(listenWaiters.get(record.id) ?? []), resolve]);
+    });
+    return Promise.race([work.then(() => undefined), listening]).finally(() => {
+      const left = (listenWaiters.get(record.id) ?? []).filter((w) => w !== stop);
+      if (left.length > 0) listenWaiters.set(record.id, left);
+      else listenWaiters.delete(record.id);
+    });
   }
 
   // --- inbound -------------------------------------------------------------------
 
   /** A person (or test) dials a number of the instance, by default the hotline. */
-  function startInboundCall(from: string, to: string = hotlineNumber): Promise<PhoneCallView> {
+  function startInboundCall(
+    from: string,
+    to: string = hotlineNumber,
+    attributes: Readonly<Record<string, string>> = {},
+  ): Promise<PhoneCallView> {
     return track(
       (async () => {
         if (!E164.test(from))
@@ -443,7 +535,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
           contactFlowId,
           initiatedAt: now,
           transcript: [],
-          initialAttributes: {},
+          initialAttributes: { ...attributes },
           state: 'in-progress',
           live: false,
           lastUpdate: now,
@@ -467,6 +559,99 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     );
   }
 
+  // --- speech (Lex) ----------------------------------------------------------------------
+
+  /** A Lex block waits for the caller's words (or their silence, LEX_SILENCE_SECONDS). */
+  function listen(record: CallRecord, request: LexBotRequest): Promise<LexBotResult> {
+    return new Promise<LexBotResult>((resolve, reject) => {
+      record.listening = {
+        request,
+        resolve,
+        reject,
+        deadline: new Date(clock.now().getTime() + LEX_SILENCE_SECONDS * 1000),
+        turns: 0,
+      };
+      for (const wake of listenWaiters.get(record.id) ?? []) wake();
+    });
+  }
+
+  /** Waits until the call's flow has done what the last input set off (it listens or waits again, or ends). */
+  async function untilFlowWaits(record: CallRecord): Promise<void> {
+    for (let i = 0; i < 100_000; i++) {
+      const session = record.session;
+      if (
+        record.state === 'ended' ||
+        record.listening ||
+        !session ||
+        session.awaitingInput ||
+        session.isSettled()
+      ) {
+        return;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The caller says something: one turn with the Lex bot (it may ask for a missing detail, or close the intent). */
+  async function speak(callId: string, text: string): Promise<PhoneCallView> {
+    const record = recordOf(callId);
+    const words = text.trim();
+    if (words.length === 0 || words.length > 1024) {
+      throw new PhoneSimulatorError('INVALID_INPUT', 'text must be 1 to 1024 characters', 'text');
+    }
+    if (record.state === 'ended')
+      throw new PhoneSimulatorError('CONFLICT', `call ${callId} has ended`, 'callId');
+    const listening = record.listening;
+    if (!listening || !options.lex) {
+      throw new PhoneSimulatorError(
+        'CONFLICT',
+        `call ${callId} is not listening for speech (press keys instead)`,
+        'callId',
+      );
+    }
+    say(record, 'caller', words);
+    const { request } = listening;
+    const target =
+      'aliasArn' in request.bot
+        ? { botAliasArn: request.bot.aliasArn, localeId: request.localeId ?? 'en_US' }
+        : undefined;
+    if (!target) {
+      record.listening = undefined;
+      listening.reject(new Error('a Lex V1 bot (LexBot) is not emulated; use LexV2Bot'));
+      await untilFlowWaits(record);
+      return view(record);
+    }
+    try {
+      const response = options.lex.recognize(target, record.id, words, {
+        ...(listening.turns === 0 ? { sessionAttributes: request.sessionAttributes } : {}),
+      });
+      listening.turns += 1;
+      const turn = connectLexTurn(response);
+      for (const line of turn.say) say(record, 'system', line);
+      if (!turn.outcome) {
+        listening.deadline = new Date(clock.now().getTime() + LEX_SILENCE_SECONDS * 1000);
+        return view(record);
+      }
+      record.listening = undefined;
+      const { lex } = turn.outcome;
+      listening.resolve({
+        outcome: 'intent',
+        intentName: turn.outcome.intentName,
+        slots: Object.fromEntries(
+          Object.entries(lex.Slots ?? {}).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+        ),
+        sessionAttributes: { ...lex.SessionAttributes },
+        dialogState: lex.DialogState ?? 'Fulfilled',
+        ...(lex.IntentConfidence ? { intentConfidence: Number(lex.IntentConfidence.Score) } : {}),
+      });
+    } catch (error) {
+      record.listening = undefined;
+      listening.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    await untilFlowWaits(record);
+    return view(record);
+  }
+
   async function pressKeys(callId: string, digits: string): Promise<PhoneCallView> {
     const record = recordOf(callId);
     if (!DTMF_KEYS.test(digits))
@@ -475,7 +660,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       throw new PhoneSimulatorError('CONFLICT', `call ${callId} has ended`, 'callId');
     if (!record.session)
       throw new PhoneSimulatorError('CONFLICT', `call ${callId} is not connected yet`, 'callId');
-    await track(record.session.pressKeys(digits));
+    await untilListeningOr(record, track(record.session.pressKeys(digits)));
     return view(record);
   }
 
@@ -879,6 +1064,11 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         else if ((record.dialDeadline?.getTime() ?? Number.POSITIVE_INFINITY) <= now) {
           work.push(finish(record, 'TELECOM_TIMEOUT', endNotes.TELECOM_TIMEOUT));
         }
+      } else if (record.listening && record.listening.deadline.getTime() <= now) {
+        const { resolve } = record.listening;
+        record.listening = undefined;
+        resolve({ outcome: 'timeout' });
+        work.push(untilFlowWaits(record));
       } else if (record.session?.awaitingInput) {
         work.push(record.session.checkTimeouts());
       }
@@ -890,7 +1080,11 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         work.push(finish(record, 'AGENT_DISCONNECT', '(call ended by the agent)'));
       } else floor.contactEnded(contactId, now);
     }
-    return track(Promise.all(work).then(routeToAgents));
+    return track(
+      Promise.all(work)
+        .then(routeToAgents)
+        .then(() => testCases.tick()),
+    );
   }
 
   /**
@@ -910,11 +1104,14 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
         consider(record.dialDeadline?.getTime());
       } else if (record.session?.awaitingInput) {
         consider(record.session.inputDeadline?.getTime());
+      } else if (record.listening) {
+        consider(record.listening.deadline.getTime());
       } else if (record.state === 'queued' && record.queue) {
         consider(offerDueAt(record.queue.ref.id, record.queue.enqueuedAt.getTime()));
       }
     }
     consider(floor.nextDueAt());
+    consider(testCases.nextDueAt());
     return next;
   }
 
@@ -1057,7 +1254,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
       ],
       ['POST', /^\/metrics\/current\/([^/]+)$/, withInstance((_id, body) => currentMetricData(body))],
     ],
-    areas: [control.handle],
+    areas: [control.handle, testCases.handle],
     log,
   });
 
@@ -1138,6 +1335,7 @@ export function createConnectEmulator(options: ConnectEmulatorOptions) {
     setDefaultNumberBehaviour,
     startInboundCall,
     pressKeys,
+    speak,
     hangup,
     drop,
     answer,

@@ -6,7 +6,7 @@
  *
  * Type a line of keys (e.g. `1` or `4711#`) to press them, `s [seconds]` to stay silent
  * (advances the simulated clock), `h` to hang up; when a call rings: `a` answers, `d` declines;
- * `agents` lists the simulated agents, `agent dana available` (or `offline`) staffs the floor.
+ * `say WORDS` speaks to a flow's Lex bot; `agents` lists the simulated agents, `agent dana available` (or `offline`) staffs the floor.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -46,7 +46,7 @@ if (values.help) {
     'Usage: tsx local/phone/cli.ts [--url URL] [--from +E164] [--to +E164] [--speak] [--silence SECONDS]\n' +
       '       tsx local/phone/cli.ts --answer +E164   wait for an outbound call to that number\n' +
       'Keys: a line of 0-9 * # presses them; s [seconds] stays silent; h hangs up; a / d answer or decline;\n' +
-      'agents lists the simulated agents; agent NAME available|offline sets one (available agents take queued calls).',
+      'say WORDS speaks to a Lex bot; agents lists the simulated agents; agent NAME available|offline sets one (available agents take queued calls).',
   );
   process.exit(0);
 }
@@ -133,6 +133,13 @@ async function handleInput(input: string): Promise<void> {
   if (line === '') return;
   const call = currentCall;
   const [command, argument] = line.split(/\s+/);
+  if (command === 'say') {
+    if (!call) return console.log('No call in progress.');
+    const words = line.slice(3).trim();
+    if (!words) return console.log('Usage: say WORDS (a Lex bot listening hears them)');
+    await api('POST', `/local/phone/calls/${call.callId}/speech`, { text: words });
+    return;
+  }
   if (command === 'agents') {
     const { agents } = await api<{ agents: { username: string; status: string; activity: string }[] }>(
       'GET',

@@ -16,6 +16,7 @@ const dialBody = z.strictObject({ from: e164, to: e164.optional() });
 const keysBody = z.strictObject({
   digits: z.string().regex(/^[0-9*#]{1,64}$/, 'must be 1 to 64 keys of 0-9, * and #'),
 });
+const speechBody = z.strictObject({ text: z.string().trim().min(1).max(1024) });
 const numberBody = z.strictObject({
   answer: z.enum(['answer', 'no-answer', 'busy', 'manual']),
   keys: z
@@ -117,6 +118,11 @@ export function createPhoneRoutes(connect: ConnectEmulator): PhoneRouter {
         if (action === 'keys') {
           const body = parse(keysBody, await readBody(req));
           sendJson(res, 200, await connect.pressKeys(callId, body.digits));
+          return;
+        }
+        if (action === 'speech') {
+          const body = parse(speechBody, await readBody(req));
+          sendJson(res, 200, await connect.speak(callId, body.text));
           return;
         }
         if (action === 'hangup') {

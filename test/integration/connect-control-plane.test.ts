@@ -12,6 +12,7 @@ import {
   CreateHoursOfOperationCommand,
   CreateQueueCommand,
   CreateRoutingProfileCommand,
+  CreateTestCaseCommand,
   CreateUserCommand,
   DeleteContactFlowCommand,
   DescribeContactFlowCommand,
@@ -20,6 +21,7 @@ import {
   DescribeRoutingProfileCommand,
   DisassociatePhoneNumberContactFlowCommand,
   GetContactAttributesCommand,
+  GetTestCaseExecutionSummaryCommand,
   ListContactFlowsCommand,
   ListHoursOfOperationsCommand,
   ListInstancesCommand,
@@ -29,6 +31,7 @@ import {
   ListRoutingProfileQueuesCommand,
   ListUsersCommand,
   StartOutboundVoiceContactCommand,
+  StartTestCaseExecutionCommand,
   UpdateContactAttributesCommand,
   UpdateContactFlowContentCommand,
   UpdateContactFlowNameCommand,
@@ -700,5 +703,121 @@ describe('the local Connect control plane (the SDK and the aws CLI by endpoint o
         account: 'ACC-1',
       },
     ]);
+  });
+
+  it('runs a flow test case written in the Connect testing language (CreateTestCase, StartTestCaseExecution) to PASSED or FAILED', async () => {
+    const { client, emulator, clock, InstanceId } = await anInstance();
+    const menu = {
+      Version: '2019-10-30',
+      StartAction: 'ask',
+      Actions: [
+        {
+          Identifier: 'ask',
+          Type: 'GetParticipantInput',
+          Parameters: { Text: 'Press 1 for the outage line.', InputTimeLimitSeconds: '5' },
+          Transitions: {
+            NextAction: 'bye',
+            Conditions: [{ NextAction: 'outage', Condition: { Operator: 'Equals', Operands: ['1'] } }],
+            Errors: [
+              { NextAction: 'bye', ErrorType: 'InputTimeLimitExceeded' },
+              { NextAction: 'bye', ErrorType: 'NoMatchingCondition' },
+              { NextAction: 'bye', ErrorType: 'NoMatchingError' },
+            ],
+          },
+        },
+        {
+          Identifier: 'outage',
+          Type: 'MessageParticipant',
+          Parameters: { Text: 'Crews are on site in your street.' },
+          Transitions: { NextAction: 'bye' },
+        },
+        { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    };
+    const flow = await client.send(
+      new CreateContactFlowCommand({
+        InstanceId,
+        Name: 'outage menu',
+        Type: 'CONTACT_FLOW',
+        Content: JSON.stringify(menu),
+      }),
+    );
+    const testCase = (expected: string) => ({
+      Version: '2019-10-30',
+      Metadata: {},
+      Observations: [
+        {
+          Identifier: 'Start',
+          Event: { Identifier: 'e1', Type: 'TestInitiated', Actor: 'System', Properties: {} },
+          Transitions: { NextObservations: ['Menu'] },
+        },
+        {
+          Identifier: 'Menu',
+          Event: {
+            Identifier: 'e2',
+            Type: 'MessageReceived',
+            Actor: 'System',
+            Properties: { Text: 'Press 1', MatchingCriteria: { Type: 'Inclusion' } },
+          },
+          Actions: [
+            {
+              Identifier: 'Press 1',
+              Type: 'SendInstruction',
+              Parameters: {
+                ActionType: 'SendInstruction',
+                Actor: 'Customer',
+                Instruction: { Type: 'DtmfInput', Properties: { Value: '1' } },
+              },
+            },
+          ],
+          Transitions: { NextObservations: ['Answer'] },
+        },
+        {
+          Identifier: 'Answer',
+          Event: {
+            Identifier: 'e3',
+            Type: 'MessageReceived',
+            Actor: 'System',
+            Properties: { Text: expected, MatchingCriteria: { Type: 'Inclusion' } },
+          },
+        },
+      ],
+    });
+    const run = async (name: string, expected: string) => {
+      const created = await client.send(
+        new CreateTestCaseCommand({
+          InstanceId,
+          Name: name,
+          Content: JSON.stringify(testCase(expected)),
+          EntryPoint: {
+            Type: 'VOICE_CALL',
+            VoiceCallEntryPointParameters: { FlowId: flow.ContactFlowId, SourcePhoneNumber: '+15551230001' },
+          },
+        }),
+      );
+      const started = await client.send(
+        new StartTestCaseExecutionCommand({ InstanceId, TestCaseId: created.TestCaseId }),
+      );
+      expect(started.Status).toBe('IN_PROGRESS');
+      const summary = () =>
+        client.send(
+          new GetTestCaseExecutionSummaryCommand({
+            InstanceId,
+            TestCaseId: created.TestCaseId,
+            TestCaseExecutionId: started.TestCaseExecutionId,
+          }),
+        );
+      for (let step = 0; step < 100 && (await summary()).Status === 'IN_PROGRESS'; step++) {
+        await emulator.whenIdle();
+        clock.advance(1);
+        await emulator.tick();
+      }
+      return summary();
+    };
+    const passed = await run('hears the outage', 'Crews are on site');
+    expect(passed).toMatchObject({ Status: 'PASSED', ObservationSummary: { ObservationsFailed: 0 } });
+    const failed = await run('expects a callback offer', 'We will call you back');
+    expect(failed.Status).toBe('FAILED');
+    expect(failed.ObservationSummary?.ObservationsFailed).toBeGreaterThan(0);
   });
 });

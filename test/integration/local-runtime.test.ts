@@ -31,6 +31,7 @@ describe('the local runtime with its emulators', () => {
       'connect',
       'dynamodb',
       'gateway',
+      'lex',
       'reactor',
       'scheduler',
       'ses',
