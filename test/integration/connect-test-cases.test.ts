@@ -10,16 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { FlowBuilder } from '#infra/flows/lib/builder';
 import type { FlowDocument } from '#infra/flows/lib/flow-language';
 import { ConnectApiError } from '#local/connect/api-error';
-import { createConnectEmulator, type PhoneCallView } from '#local/connect/emulator';
+import { createConnectEmulator } from '#local/connect/emulator';
 import type { LambdaInvoker } from '#local/connect/interpreter';
-import {
-  type ContactHappening,
-  createTestCases,
-  type FlowActionOverride,
-  type TestContacts,
-} from '#local/connect/test-cases';
+import { emulatorTestContacts } from '#local/connect/test-case-contacts';
+import { createTestCases, type TestContacts } from '#local/connect/test-cases';
 import { FakeClock, FakeLambdas } from '#local/connect/testing';
-import { parametersMatch } from '#local/connect/testing-language/matching';
 
 const LOOKUP_ARN = 'arn:aws:lambda:eu-west-1:000000000000:function:CallerLookup';
 const FILE_ARN = 'arn:aws:lambda:eu-west-1:000000000000:function:FileComplaint';
@@ -70,16 +65,6 @@ function hotlineFlow(): FlowDocument {
   return flow.render({ knownLambdaArns: [LOOKUP_ARN, FILE_ARN] });
 }
 
-interface ContactRecord {
-  readonly overrides: readonly FlowActionOverride[];
-  /** Lambda invocations, each with how long the transcript was when it began. */
-  readonly invocations: { readonly index: number; readonly at: string; readonly arn: string }[];
-  external?: Record<string, unknown>;
-}
-
-/** Emulator notes in the transcript, not prompts: "[queued] ...", "(call ended by the system)". */
-const isNote = (text: string) => text.startsWith('[') || text.startsWith('(');
-
 /**
  * The emulator as the test runner sees it: Lambda overrides applied in the invoker (the contact is
  * known from the event), InvokeLambdaFunction and TransferContactToQueue reported as they start.
@@ -89,32 +74,19 @@ function anEmulatorWithTestCases() {
   const lambdas = new FakeLambdas()
     .on(LOOKUP_ARN, () => ({ name: 'Ada' }))
     .on(FILE_ARN, () => ({ ticketNumber: '4711' }));
-  const contacts = new Map<string, ContactRecord>();
-  let starting: readonly FlowActionOverride[] | undefined;
-  const invokeLambda: LambdaInvoker = async (arn, event, timeoutMs) => {
-    const contactId = event.Details.ContactData.ContactId;
-    let contact = contacts.get(contactId);
-    if (!contact && starting) {
-      contact = { overrides: starting, invocations: [] };
-      contacts.set(contactId, contact);
-    }
-    contact?.invocations.push({
-      index: connect.getCall(contactId)?.transcript.length ?? 0,
-      at: clock.now().toISOString(),
-      arn,
-    });
-    const override = contact?.overrides.find(
-      (o) => o.action === 'InvokeLambdaFunction' && parametersMatch(o.match, { LambdaFunctionARN: arn }),
-    );
-    let result: unknown;
-    if (!override) result = await lambdas.invoke(arn, event, timeoutMs);
-    else if (override.strategy.type === 'SubstituteResource') {
-      result = await lambdas.invoke(override.strategy.substituteArn, event, timeoutMs);
-    } else if (override.strategy.type === 'MockError') throw new Error(`mocked ${override.strategy.error}`);
-    else result = override.strategy.loadedData ?? {};
-    if (contact) contact.external = result as Record<string, unknown>;
-    return result;
-  };
+  // The emulator's own test-contact adapter (what StartTestCaseExecution runs on), over its public surface.
+  const testing = emulatorTestContacts({
+    clock,
+    hasPublishedFlow: (flowId) => connect.control.findFlow(flowId) !== undefined,
+    routeTestNumber: (number, flowId) => connect.setInboundFlow(flowId, number),
+    startInboundCall: (from, to, attributes) => connect.startInboundCall(from, to, attributes),
+    pressKeys: (callId, digits) => connect.pressKeys(callId, digits),
+    speak: (callId, text) => connect.speak(callId, text),
+    hangup: (callId) => connect.hangup(callId),
+    getCall: (callId) => connect.getCall(callId),
+    whenIdle: () => connect.whenIdle(),
+  });
+  const invokeLambda: LambdaInvoker = testing.interceptLambda(lambdas.invoke);
   const connect = createConnectEmulator({
     clock,
     invokeLambda,
@@ -134,81 +106,10 @@ function anEmulatorWithTestCases() {
   connect.registerFlow(FLOW_ID, hotlineFlow());
   connect.setInboundFlow(FLOW_ID, FLOW_NUMBER);
 
-  const happeningsOf = (call: PhoneCallView, record: ContactRecord | undefined): ContactHappening[] => {
-    const happenings: ContactHappening[] = [];
-    const invocationsBefore = (index: number) => {
-      for (const invocation of record?.invocations ?? []) {
-        if (invocation.index !== index) continue;
-        happenings.push({
-          kind: 'action',
-          at: invocation.at,
-          actionId: 'lambda',
-          type: 'InvokeLambdaFunction',
-          parameters: { LambdaFunctionARN: invocation.arn },
-        });
-      }
-    };
-    call.transcript.forEach((line, index) => {
-      invocationsBefore(index);
-      if (line.speaker !== 'system') return;
-      if (line.text.startsWith('[queued]') && call.queue) {
-        happenings.push({
-          kind: 'action',
-          at: line.at,
-          actionId: 'transfer',
-          type: 'TransferContactToQueue',
-          parameters: { QueueId: call.queue.arn },
-        });
-      } else if (!isNote(line.text)) happenings.push({ kind: 'prompt', at: line.at, text: line.text });
-    });
-    invocationsBefore(call.transcript.length);
-    return happenings;
-  };
-
   const testContacts: TestContacts = {
-    capabilities: {
-      overrides: { InvokeLambdaFunction: ['SubstituteResource', 'MockResponse'] },
-      observedActions: ['InvokeLambdaFunction', 'TransferContactToQueue'],
-      initialAttributes: false,
-    },
-    hasFlow: (flowId) => connect.control.findFlow(flowId) !== undefined,
-    async start(entry) {
-      starting = entry.overrides;
-      try {
-        const call = await connect.startInboundCall(entry.from, entry.to ?? FLOW_NUMBER);
-        if (!contacts.has(call.callId))
-          contacts.set(call.callId, { overrides: entry.overrides, invocations: [] });
-        return call.callId;
-      } finally {
-        starting = undefined;
-      }
-    },
-    press: async (contactId, digits) => {
-      await connect.pressKeys(contactId, digits);
-    },
-    hangup: async (contactId) => {
-      await connect.hangup(contactId);
-    },
-    view(contactId) {
-      const call = connect.getCall(contactId);
-      if (!call) return undefined;
-      const record = contacts.get(contactId);
-      return {
-        contactId,
-        state: call.state,
-        awaitingInput: call.awaitingInput,
-        happenings: happeningsOf(call, record),
-        attributes: call.attributes,
-        customerAddress: call.from,
-        systemAddress: call.to,
-        ...(call.queue ? { queue: { arn: call.queue.arn, name: call.queue.name } } : {}),
-        ...(call.agent ? { agent: { username: call.agent.username } } : {}),
-        ...(record?.external ? { external: record.external } : {}),
-        ...(call.disconnectReason ? { disconnectReason: call.disconnectReason } : {}),
-        ...(call.failure ? { failure: call.failure } : {}),
-      };
-    },
-    settle: () => connect.whenIdle(),
+    ...testing.contacts,
+    // This test's entry points ring the flow's own number.
+    start: (entry) => testing.contacts.start({ ...entry, to: entry.to ?? FLOW_NUMBER }),
   };
 
   const testCases = createTestCases({
